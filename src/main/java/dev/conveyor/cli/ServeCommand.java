@@ -1,0 +1,51 @@
+package dev.conveyor.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code conveyor serve}: the long-lived service, all configured stages. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the Conveyor service (the stages in conveyor.stages). Starts an embedded Kafka "
+                + "broker when no bootstrap servers are configured.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", description = "Kafka cluster to use (default: $KAFKA_BOOTSTRAP_SERVERS, "
+            + "else an embedded broker)")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the embedded broker (default: ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--data-dir", defaultValue = ".conveyor", description = "Runtime data folder (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Override
+    public Integer call() {
+        System.setProperty("conveyor.data-dir", dataDir.toString());
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.configuredBootstrap(bootstrapServers),
+                dataDir.resolve("kafka"), kafkaPort)) {
+            if (stack.embedded()) {
+                System.out.println("Embedded Kafka broker: " + stack.bootstrapServers()
+                        + "  (data in " + dataDir.resolve("kafka") + ")");
+            }
+            int[] exit = {0};
+            Quarkus.run(ServeApp.class, (code, failure) -> exit[0] = failure == null ? code : 1);
+            return exit[0];
+        }
+    }
+
+    public static final class ServeApp implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            System.out.println("Conveyor is serving on " + System.getProperty("kafka.bootstrap.servers")
+                    + "; publish requests to the requests topic, Ctrl-C to stop.");
+            Quarkus.waitForExit();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.conveyor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Service-wide settings, prefix {@code conveyor}. Every option is listed in the README. */
+@ConfigMapping(prefix = "conveyor")
+public interface ConveyorConfig {
+
+    /** Stages this process runs; the others are left to other processes. */
+    @WithDefault("submission,staging,dispatch,monitoring,collection")
+    Set<String> stages();
+
+    /** Folder for runtime data: object store, local task directories, embedded broker logs. */
+    @WithDefault(".conveyor")
+    String dataDir();
+
+    /** Names this instance (transactional ids); default the host name. */
+    @WithDefault("conveyor")
+    String instanceId();
+
+    Kafka kafka();
+
+    Topics topics();
+
+    Storage storage();
+
+    Local local();
+
+    Monitoring monitoring();
+
+    Results results();
+
+    Submission submission();
+
+    interface Kafka {
+        /** An existing cluster; when absent, run/serve start an embedded broker. */
+        Optional<String> bootstrapServers();
+
+        /** Port of the embedded broker started by {@code serve}. */
+        @WithDefault("9092")
+        int embeddedPort();
+    }
+
+    interface Topics {
+        @WithDefault("conveyor.requests")
+        String requests();
+
+        @WithDefault("conveyor.submitted")
+        String submitted();
+
+        @WithDefault("conveyor.staged")
+        String staged();
+
+        @WithDefault("conveyor.dispatched")
+        String dispatched();
+
+        @WithDefault("conveyor.completed")
+        String completed();
+
+        @WithDefault("conveyor.results")
+        String results();
+
+        @WithDefault("conveyor.status")
+        String status();
+
+        @WithDefault("conveyor.dlq")
+        String dlq();
+
+        @WithDefault("conveyor.control")
+        String control();
+
+        /** Partitions of each topic created at start-up. */
+        @WithDefault("6")
+        int partitions();
+
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** Create missing topics at start-up. */
+        @WithDefault("true")
+        boolean create();
+
+        default List<String> all() {
+            return List.of(requests(), submitted(), staged(), dispatched(), completed(), results(), status(), dlq(), control());
+        }
+    }
+
+    interface Storage {
+        /** Object store type: {@code file}. */
+        @WithDefault("file")
+        String type();
+
+        /** Root folder of the {@code file} store; default {@code <data-dir>/store}. */
+        Optional<String> fileRoot();
+
+        /** Folders a request's {@code file:} input sources may be read from (none by default). */
+        Optional<List<String>> allowedFileRoots();
+    }
+
+    interface Local {
+        /** Task processes run at once; default the number of CPUs. */
+        Optional<Integer> slots();
+
+        /** Time between SIGTERM and SIGKILL when a task is stopped. */
+        @WithDefault("2s")
+        Duration killGrace();
+    }
+
+    interface Monitoring {
+        /** How often running jobs are polled. */
+        @WithDefault("500ms")
+        Duration pollInterval();
+    }
+
+    interface Results {
+        /** Bytes of stdout/stderr kept inline in the result (the full log is linked by URI). */
+        @WithDefault("4096")
+        int tailBytes();
+    }
+
+    interface Submission {
+        /** Largest number of tasks one request may have. */
+        @WithDefault("10000")
+        int maxTasks();
+
+        /** Compute providers this service accepts requests for. */
+        @WithDefault("local,noop")
+        Set<String> providers();
+    }
+}

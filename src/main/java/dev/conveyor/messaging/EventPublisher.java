@@ -1,0 +1,74 @@
+package dev.conveyor.messaging;
+
+import dev.conveyor.model.events.JobCompleted;
+import dev.conveyor.model.events.JobDispatched;
+import dev.conveyor.model.events.JobStaged;
+import dev.conveyor.model.events.JobStatusEvent;
+import dev.conveyor.model.events.JobSubmitted;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes stage events. Each call's {@code Uni} completes when the broker has acknowledged the
+ * record, so a stage acknowledges its input only after its output is safe (at-least-once).
+ */
+@ApplicationScoped
+public class EventPublisher {
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+    private static final int BUFFER = 8192;
+
+    @Inject
+    @Channel(Channels.SUBMITTED_OUT)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    MutinyEmitter<String> submitted;
+
+    @Inject
+    @Channel(Channels.STAGED_OUT)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    MutinyEmitter<String> staged;
+
+    @Inject
+    @Channel(Channels.DISPATCHED_OUT)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    MutinyEmitter<String> dispatched;
+
+    @Inject
+    @Channel(Channels.COMPLETED_OUT)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    MutinyEmitter<String> completed;
+
+    @Inject
+    @Channel(Channels.STATUS)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    MutinyEmitter<String> status;
+
+    public Uni<Void> submitted(JobSubmitted event) {
+        return submitted.sendMessage(Envelopes.message(event.job().id(), "submission", EventTypes.SUBMITTED, event));
+    }
+
+    public Uni<Void> staged(JobStaged event) {
+        return staged.sendMessage(Envelopes.message(event.job().id(), "staging", EventTypes.STAGED, event));
+    }
+
+    public Uni<Void> dispatched(JobDispatched event) {
+        return dispatched.sendMessage(Envelopes.message(event.job().id(), "dispatch", EventTypes.DISPATCHED, event));
+    }
+
+    public Uni<Void> completed(String stage, JobCompleted event) {
+        return completed.sendMessage(Envelopes.message(event.jobId(), stage, EventTypes.COMPLETED, event));
+    }
+
+    /** Status is progress, not state: a lost status event is logged, never fails the stage. */
+    public Uni<Void> status(JobStatusEvent event) {
+        return status.sendMessage(Envelopes.message(event.jobId(), event.stage(), EventTypes.STATUS, event))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("status event for job %s not published: %s", event.jobId(), e.getMessage());
+                    return null;
+                });
+    }
+}

@@ -1,0 +1,124 @@
+package dev.conveyor.submission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.Json;
+import dev.conveyor.model.Problem;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.ObjectStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what one request record becomes: an accepted job, a REJECTED one (every problem named),
+ * a duplicate of an accepted id, or unreadable bytes for the DLQ.
+ *
+ * <p>The job id is the request's {@code id}, else the record key, else derived from the record's
+ * position — so a re-delivered record always gets the same id. An accepted id is remembered in
+ * the object store with the record it came from: the same record again is accepted again
+ * (idempotent), another record with that id is a duplicate.
+ */
+public final class SubmissionService {
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+
+    private final RequestReader reader;
+    private final RequestValidator validator;
+    private final JobNormalizer normalizer;
+    private final ObjectStore store;
+    private final Set<String> providers;
+
+    public SubmissionService(RequestReader reader, RequestValidator validator, JobNormalizer normalizer,
+                             ObjectStore store, Set<String> providers) {
+        this.reader = reader;
+        this.validator = validator;
+        this.normalizer = normalizer;
+        this.store = store;
+        this.providers = providers;
+    }
+
+    public sealed interface Outcome permits Accepted, Rejected, Duplicate, Unreadable {
+    }
+
+    public record Accepted(JobSpec job) implements Outcome {
+    }
+
+    public record Rejected(String jobId, List<Problem> problems) implements Outcome {
+    }
+
+    public record Duplicate(String jobId, String acceptedFrom) implements Outcome {
+    }
+
+    /** @param jobId the recovered id, if any: the result then says REJECTED too */
+    public record Unreadable(String reason, Optional<String> jobId) implements Outcome {
+    }
+
+    /** A request record: its bytes, its key, and its position ("topic/partition/offset"). */
+    public record Record(byte[] value, String key, String source, Instant timestamp) {
+    }
+
+    public Outcome submit(Record record) throws IOException {
+        ObjectNode request;
+        try {
+            request = reader.read(record.value() == null ? new byte[0] : record.value());
+        } catch (UnreadableRequestException e) {
+            Optional<String> id = reader.recoverId(record.value() == null ? new byte[0] : record.value())
+                    .or(() -> validKey(record.key()));
+            return new Unreadable(e.getMessage(), id);
+        }
+        String jobId = jobId(request, record);
+        List<Problem> problems = validator.validate(request, providers);
+        if (!problems.isEmpty()) {
+            return new Rejected(jobId, problems);
+        }
+        Optional<String> acceptedFrom = acceptedFrom(jobId);
+        if (acceptedFrom.isPresent() && !acceptedFrom.get().equals(record.source())) {
+            return new Duplicate(jobId, acceptedFrom.get());
+        }
+        JobSpec job = normalizer.normalize(request, record.timestamp(), () -> jobId);
+        if (acceptedFrom.isEmpty()) {
+            store.put(JobKeys.accepted(jobId), Json.bytes(Map.of("source", record.source())));
+        }
+        return new Accepted(job);
+    }
+
+    private String jobId(JsonNode request, Record record) {
+        JsonNode id = request.get("id");
+        if (id != null && id.isTextual() && ID.matcher(id.asText()).matches()) {
+            return id.asText();
+        }
+        return validKey(record.key()).orElseGet(() -> derivedId(record));
+    }
+
+    /**
+     * "conveyor.requests/3/1234" at time T → "req-T-3-1234" (T in base 36): the same for every
+     * delivery of the record, unique even if the topic is recreated and offsets start again.
+     */
+    static String derivedId(Record record) {
+        String[] parts = record.source().split("/");
+        return parts.length == 3
+                ? "req-" + Long.toString(record.timestamp().toEpochMilli(), 36) + "-" + parts[1] + "-" + parts[2]
+                : new JobIds().newId();
+    }
+
+    private static Optional<String> validKey(String key) {
+        return key != null && ID.matcher(key).matches() ? Optional.of(key) : Optional.empty();
+    }
+
+    private Optional<String> acceptedFrom(String jobId) throws IOException {
+        String key = JobKeys.accepted(jobId);
+        if (!store.exists(key)) {
+            return Optional.empty();
+        }
+        try (InputStream in = store.get(key)) {
+            return Optional.ofNullable(Json.MAPPER.readTree(in).path("source").asText(null));
+        }
+    }
+}

@@ -76,7 +76,8 @@ public final class JsonSchemas {
      * Validates {@code node} against {@code schemas/<schemaName>.schema.json}.
      *
      * @param schemaName e.g. {@code job-request} (the file name {@code job-request.schema.json} works too)
-     * @return every problem found, in document order as far as possible, no duplicates; empty = valid
+     * @return every problem found, in document order (see {@link JsonPaths#documentOrder}), no duplicates;
+     *         empty = valid
      * @throws IllegalArgumentException if there is no such schema on the classpath
      */
     public List<Problem> validate(String schemaName, JsonNode node) {
@@ -85,7 +86,9 @@ public final class JsonSchemas {
         if (raw.isEmpty()) {
             return List.of();
         }
-        return translate(new ArrayList<>(raw));
+        List<Problem> problems = new ArrayList<>(translate(new ArrayList<>(raw)));
+        problems.sort(Comparator.comparing(Problem::path, JsonPaths.documentOrder(node)));
+        return List.copyOf(problems);
     }
 
     /** The parsed schema document {@code schemas/<schemaName>.schema.json} (shared: do not modify). */
@@ -240,7 +243,7 @@ public final class JsonSchemas {
                 List<String> present = requiredOnly.stream().filter(n -> instance != null && instance.has(n)).toList();
                 String second = present.size() > 1 ? present.get(1) : requiredOnly.get(requiredOnly.size() - 1);
                 return List.of(new Msg(combinator.evaluation, combinator.instance, JsonPaths.property(at, second),
-                        "only one of " + choices + " may be set, not " + quotedList(present, "and")));
+                        "only one of " + choices + " may be set, not " + (present.size() == 2 ? "both" : quotedList(present, "and"))));
             }
             return List.of(new Msg(combinator.evaluation, combinator.instance, JsonPaths.property(at, requiredOnly.get(0)),
                     "is missing: set one of " + choices));

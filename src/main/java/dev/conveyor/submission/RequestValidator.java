@@ -5,6 +5,7 @@ import dev.conveyor.model.Problem;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,7 +55,8 @@ public final class RequestValidator {
     /**
      * @param request            the request object
      * @param availableProviders provider types enabled on this service (e.g. {@code local}, {@code noop})
-     * @return every problem, schema ones first, then semantic ones in document order; empty = valid
+     * @return every problem, sorted in document order (problems at the same path keep schema ones
+     *         first); empty = valid
      */
     public List<Problem> validate(JsonNode request, Set<String> availableProviders) {
         Objects.requireNonNull(availableProviders, "availableProviders");
@@ -63,8 +65,12 @@ public final class RequestValidator {
         if (request != null && request.isObject()) {
             checker.check(request);
         }
-        Set<Problem> all = new LinkedHashSet<>(schemaProblems);
-        all.addAll(checker.problems);
+        Set<Problem> unique = new LinkedHashSet<>(schemaProblems);
+        unique.addAll(checker.problems);
+        List<Problem> all = new ArrayList<>(unique);
+        if (request != null) {
+            all.sort(Comparator.comparing(Problem::path, JsonPaths.documentOrder(request)));
+        }
         return List.copyOf(all);
     }
 

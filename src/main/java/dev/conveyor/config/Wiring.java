@@ -13,6 +13,11 @@ import dev.conveyor.staging.InputSources;
 import dev.conveyor.staging.StagingService;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.file.FileObjectStore;
+import dev.conveyor.submission.JobNormalizer;
+import dev.conveyor.submission.JsonSchemas;
+import dev.conveyor.submission.RequestReader;
+import dev.conveyor.submission.RequestValidator;
+import dev.conveyor.submission.SubmissionService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -53,6 +58,16 @@ public class Wiring {
 
     void closeProviders(@Disposes ComputeProviders providers) {
         providers.close();
+    }
+
+    @Produces
+    @ApplicationScoped
+    SubmissionService submission(ConveyorConfig config, ObjectStore store, ComputeProviders providers) {
+        java.util.Set<String> enabled = new java.util.TreeSet<>(config.submission().providers());
+        enabled.retainAll(providers.types());
+        return new SubmissionService(new RequestReader(),
+                new RequestValidator(new JsonSchemas(), config.submission().maxTasks()),
+                new JobNormalizer(), store, enabled);
     }
 
     @Produces

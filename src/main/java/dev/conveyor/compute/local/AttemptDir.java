@@ -44,6 +44,11 @@ record AttemptDir(Path dir, int number) {
         return dir.resolve("exitcode");
     }
 
+    /** The wrapper's own pid, written by the wrapper itself: a fallback when launch.json was never written. */
+    Path pid() {
+        return dir.resolve("pid");
+    }
+
     /** pid, process start instant, start time: written right after the process starts. */
     Path launch() {
         return dir.resolve("launch.json");

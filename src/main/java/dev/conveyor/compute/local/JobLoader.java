@@ -53,10 +53,19 @@ final class JobLoader {
     private RunningAttempt unfinished(AttemptDir a) throws IOException {
         JobStore.LaunchRecord l = store.loadLaunch(a);
         RunningAttempt ra = l == null
-                ? new RunningAttempt(a, null, -1, null, created(a))
+                ? new RunningAttempt(a, null, wrapperPid(a), null, created(a))
                 : new RunningAttempt(a, null, l.pid(), l.processStart(), l.startedAt());
         ra.kill = store.loadKill(a);
         return ra;
+    }
+
+    /** The JVM died between starting the process and recording it: the wrapper's own record, if any. */
+    private static long wrapperPid(AttemptDir a) {
+        try {
+            return Long.parseLong(Files.readString(a.pid()).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static Instant created(AttemptDir a) throws IOException {

@@ -2,7 +2,6 @@ package dev.conveyor.compute.local;
 
 import dev.conveyor.compute.ComputeException;
 import dev.conveyor.compute.ComputeJob;
-import dev.conveyor.compute.ComputeTask;
 import dev.conveyor.compute.TaskStatus;
 import dev.conveyor.model.TaskState;
 
@@ -104,7 +103,8 @@ final class LocalScheduler {
 
     synchronized void cleanup(String jobId) {
         JobValidator.checkId("job id", jobId);
-        JobRun job = jobs.remove(jobId);
+        JobRun job = jobs.containsKey(jobId) ? jobs.remove(jobId) : load(jobId);
+        jobs.remove(jobId);
         if (job != null) {
             for (TaskRun t : job.tasks.values()) {
                 if (t.running != null && t.running.pid > 0 && t.running.alive()) {
@@ -144,7 +144,7 @@ final class LocalScheduler {
                 if (free <= 0) {
                     break;
                 }
-                if (t.waiting() && !now.isBefore(t.notBefore) && upstreamSucceeded(job, t)) {
+                if (t.waiting() && !now.isBefore(t.notBefore) && Dependencies.allSucceeded(job, t)) {
                     guarded(t, () -> launch(job, t, now));
                     if (t.running != null) {
                         free--;
@@ -164,7 +164,7 @@ final class LocalScheduler {
                 if (!t.waiting()) {
                     continue;
                 }
-                String why = job.cancel != null ? job.cancel.reason() : failedUpstream(job, t);
+                String why = job.cancel != null ? job.cancel.reason() : Dependencies.failedUpstream(job, t);
                 if (why != null) {
                     TaskState state = job.cancel != null ? TaskState.CANCELLED : TaskState.SKIPPED;
                     guarded(t, () -> completion.end(job, t, state, null, why));
@@ -172,24 +172,6 @@ final class LocalScheduler {
                 }
             }
         }
-    }
-
-    private static String failedUpstream(JobRun job, TaskRun t) {
-        for (String dep : deps(t.task)) {
-            TaskRun d = job.tasks.get(dep);
-            if (d.outcome != null && d.outcome.state() != TaskState.SUCCEEDED) {
-                return "upstream task '" + dep + "' " + d.outcome.state();
-            }
-        }
-        return null;
-    }
-
-    private static boolean upstreamSucceeded(JobRun job, TaskRun t) {
-        return deps(t.task).stream().allMatch(d -> job.tasks.get(d).state() == TaskState.SUCCEEDED);
-    }
-
-    private static List<String> deps(ComputeTask t) {
-        return t.dependsOn() == null ? List.of() : t.dependsOn();
     }
 
     private void launch(JobRun job, TaskRun t, Instant now) throws IOException {

@@ -20,6 +20,7 @@ final class ProcessLauncher {
             #!/bin/sh
             # Conveyor local task wrapper. $1 = attempt directory, $2 = the command.
             dir="$1"
+            printf '%s\\n' "$$" >"$dir/pid.tmp" && mv -f "$dir/pid.tmp" "$dir/pid"
             code=127
             if cd "$dir/wd"; then
               sh -c "$2" >"$dir/stdout.txt" 2>"$dir/stderr.txt" </dev/null

@@ -116,4 +116,24 @@ class LocalComputeProviderRestartTest {
             assertThat(read(store, t.lastAttempt().stdoutKey())).isEqualTo("quick\n");
         }
     }
+
+    @Test
+    void adoptedAttemptStillTimesOutFromItsRecordedStart() throws Exception {
+        FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
+        Path dataDir = tmp.resolve("data");
+        ComputeJob job = job("r5", task("r5", "t", LocalComputeProviderKillTest.WITH_GRANDCHILD).timeout(2));
+        try (LocalComputeProvider a = new LocalComputeProvider(LocalTestSupport.fast(dataDir, 1), store)) {
+            a.submit(job);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(attemptDir(dataDir, "r5", "t", 1).resolve("wd/child.pid")));
+        }
+        try (LocalComputeProvider b = new LocalComputeProvider(LocalTestSupport.fast(dataDir, 1), store)) {
+            TaskStatus t = awaitTerminal(b, job).get("t");
+
+            assertThat(t.state()).isEqualTo(TaskState.TIMED_OUT);
+            assertThat(t.reason()).isEqualTo("timed out after 2s");
+            assertThat(Duration.between(t.lastAttempt().startedAt(), t.lastAttempt().finishedAt())).isLessThan(Duration.ofSeconds(8));
+            long child = Long.parseLong(Files.readString(attemptDir(dataDir, "r5", "t", 1).resolve("wd/child.pid")).trim());
+            await().atMost(Duration.ofSeconds(5)).until(() -> !LocalTestSupport.processAlive(child));
+        }
+    }
 }

@@ -62,8 +62,8 @@ final class AttemptMonitor {
 
     /** Start stopping the attempt's process tree; {@link #check} finishes the job. No-op when already stopping. */
     void stop(RunningAttempt a, TaskState state, String reason, Instant now) throws IOException {
-        if (a.kill != null) {
-            return;
+        if (a.kill != null || JobStore.readExitCode(a.dir) != null) {
+            return; // already stopping, or already ended on its own: check() reports the real outcome
         }
         JobStore.KillRecord kill = new JobStore.KillRecord(state, reason, now);
         store.saveKill(a.dir, kill);

@@ -38,12 +38,21 @@ public final class LocalComputeProvider implements ComputeProvider, AutoCloseabl
         });
         this.scheduler = new LocalScheduler(options, store, this::wake);
         long tick = options.tick().toMillis();
-        executor.scheduleWithFixedDelay(scheduler::tick, tick, tick, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** A periodic task that throws is never run again: never let anything escape. */
+    private void tick() {
+        try {
+            scheduler.tick();
+        } catch (Throwable t) {
+            System.getLogger(LocalComputeProvider.class.getName()).log(System.Logger.Level.ERROR, "scheduler tick failed", t);
+        }
     }
 
     private void wake() {
         try {
-            executor.execute(scheduler::tick);
+            executor.execute(this::tick);
         } catch (RejectedExecutionException e) {
             // closed: nothing more to schedule
         }

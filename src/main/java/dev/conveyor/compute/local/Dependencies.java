@@ -1,0 +1,31 @@
+package dev.conveyor.compute.local;
+
+import dev.conveyor.compute.ComputeTask;
+import dev.conveyor.model.TaskState;
+
+import java.util.List;
+
+/** How a task stands with respect to the tasks it depends on. */
+final class Dependencies {
+    private Dependencies() {
+    }
+
+    /** Why the task can never run (an upstream task ended other than SUCCEEDED), or null. */
+    static String failedUpstream(JobRun job, TaskRun t) {
+        for (String dep : of(t.task)) {
+            TaskRun d = job.tasks.get(dep);
+            if (d.outcome != null && d.outcome.state() != TaskState.SUCCEEDED) {
+                return "upstream task '" + dep + "' " + d.outcome.state();
+            }
+        }
+        return null;
+    }
+
+    static boolean allSucceeded(JobRun job, TaskRun t) {
+        return of(t.task).stream().allMatch(d -> job.tasks.get(d).state() == TaskState.SUCCEEDED);
+    }
+
+    static List<String> of(ComputeTask t) {
+        return t.dependsOn() == null ? List.of() : t.dependsOn();
+    }
+}

@@ -40,8 +40,8 @@ final class EmbeddedStack implements AutoCloseable {
     static EmbeddedStack start(String bootstrap, Path logDir, int port) {
         EmbeddedKafka broker = null;
         if (bootstrap == null) {
-            KAFKA_LOG.setLevel(Level.WARNING);
-            APACHE_KAFKA_LOG.setLevel(Level.WARNING);
+            KAFKA_LOG.setLevel(Level.SEVERE);
+            APACHE_KAFKA_LOG.setLevel(Level.SEVERE);
             broker = EmbeddedKafka.start(logDir, port);
             bootstrap = broker.bootstrapServers();
         }

@@ -96,6 +96,9 @@ public final class RunCommand implements Callable<Integer> {
         // Progress and result go to the terminal; service logs only when something is wrong.
         System.setProperty("quarkus.log.level", "WARN");
         System.setProperty("quarkus.log.console.stderr", "true");
+        // Warnings a run cannot act on: the broker's bootstrap notes, commits racing shutdown.
+        System.setProperty("quarkus.log.category.\"org.apache.kafka\".level", "ERROR");
+        System.setProperty("quarkus.log.category.\"io.smallrye.reactive.messaging.kafka\".level", "ERROR");
     }
 
     int followJob() {

@@ -5,6 +5,8 @@ import dev.conveyor.collection.ResultBuilder;
 import dev.conveyor.collection.ResultLedger;
 import dev.conveyor.compute.ComputeProvider;
 import dev.conveyor.compute.ComputeProviders;
+import dev.conveyor.compute.local.LocalComputeProvider;
+import dev.conveyor.compute.local.LocalOptions;
 import dev.conveyor.compute.noop.NoopComputeProvider;
 import dev.conveyor.dispatch.DispatchService;
 import dev.conveyor.dispatch.OptionResolver;
@@ -24,6 +26,7 @@ import jakarta.enterprise.inject.Produces;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +56,9 @@ public class Wiring {
     ComputeProviders computeProviders(ConveyorConfig config, ObjectStore store) {
         List<ComputeProvider> providers = new ArrayList<>();
         providers.add(new NoopComputeProvider());
+        int slots = config.local().slots().orElse(Runtime.getRuntime().availableProcessors());
+        providers.add(new LocalComputeProvider(new LocalOptions(Path.of(config.dataDir(), "local"), slots,
+                config.local().killGrace(), Duration.ofMillis(150)), store));
         return new ComputeProviders(providers);
     }
 

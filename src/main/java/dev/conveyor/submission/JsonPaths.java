@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -83,9 +85,12 @@ public final class JsonPaths {
     /**
      * Orders paths as their values appear in {@code document}: array indexes numerically, properties
      * by their position in their object; a path to a missing property sorts after its siblings.
+     * The comparator caches positions: use it for one sort, not across threads.
      */
     public static Comparator<String> documentOrder(JsonNode document) {
-        return (a, b) -> compare(position(document, a), position(document, b));
+        Map<String, List<Integer>> positions = new HashMap<>();
+        return (a, b) -> compare(positions.computeIfAbsent(a, p -> position(document, p)),
+                positions.computeIfAbsent(b, p -> position(document, p)));
     }
 
     private static List<Integer> position(JsonNode document, String path) {

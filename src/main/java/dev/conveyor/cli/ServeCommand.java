@@ -24,9 +24,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".conveyor", description = "Runtime data folder (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
+    @Option(names = "--stages", description = "Comma-separated stages to run (default: $CONVEYOR_STAGES, else all five: "
+            + "submission,staging,dispatch,monitoring,collection)")
+    String stages;
+
     @Override
     public Integer call() {
         System.setProperty("conveyor.data-dir", dataDir.toString());
+        System.out.println("Stages: " + String.join(", ", StageSelection.apply(StageSelection.resolve(stages))));
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.configuredBootstrap(bootstrapServers),
                 dataDir.resolve("kafka"), kafkaPort)) {
             if (stack.embedded()) {

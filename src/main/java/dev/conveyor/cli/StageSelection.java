@@ -1,0 +1,62 @@
+package dev.conveyor.cli;
+
+import dev.conveyor.messaging.Channels;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns {@code conveyor.stages} into the messaging switches: a stage not listed has its incoming
+ * channel disabled, so this process neither consumes nor commits for that stage's consumer group.
+ * Read from {@code --stages}, else {@code -Dconveyor.stages}, else {@code CONVEYOR_STAGES}.
+ */
+final class StageSelection {
+    static final Map<String, String> INCOMING_BY_STAGE = new LinkedHashMap<>();
+
+    static {
+        INCOMING_BY_STAGE.put("submission", Channels.REQUESTS);
+        INCOMING_BY_STAGE.put("staging", Channels.SUBMITTED_IN);
+        INCOMING_BY_STAGE.put("dispatch", Channels.STAGED_IN);
+        INCOMING_BY_STAGE.put("monitoring", Channels.DISPATCHED_IN);
+        INCOMING_BY_STAGE.put("collection", Channels.COMPLETED_IN);
+    }
+
+    private StageSelection() {
+    }
+
+    static Set<String> resolve(String fromOption) {
+        String value = fromOption;
+        if (value == null || value.isBlank()) {
+            value = System.getProperty("conveyor.stages");
+        }
+        if (value == null || value.isBlank()) {
+            value = System.getenv("CONVEYOR_STAGES");
+        }
+        if (value == null || value.isBlank()) {
+            return INCOMING_BY_STAGE.keySet();
+        }
+        Set<String> stages = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> unknown = stages.stream().filter(s -> !INCOMING_BY_STAGE.containsKey(s)).collect(Collectors.toSet());
+        if (!unknown.isEmpty() || stages.isEmpty()) {
+            throw new IllegalArgumentException("conveyor.stages=" + value + " names unknown stages " + unknown
+                    + "; choose from " + INCOMING_BY_STAGE.keySet());
+        }
+        return stages;
+    }
+
+    /** Sets the system properties that switch the unselected stages off; returns the selection. */
+    static Set<String> apply(Set<String> stages) {
+        INCOMING_BY_STAGE.forEach((stage, channel) -> {
+            if (!stages.contains(stage)) {
+                System.setProperty("mp.messaging.incoming." + channel + ".enabled", "false");
+            }
+        });
+        System.setProperty("conveyor.stages", String.join(",", stages));
+        return stages;
+    }
+}

@@ -17,7 +17,7 @@ import java.util.UUID;
  * Base of the pipeline tests: the whole service (five stages, local provider, file store) against
  * a real broker; requests go in and results come out through Kafka only.
  */
-@WithTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@WithTestResource(KafkaTestResource.class)
 abstract class PipelineTestBase {
     private static JobProbe probe;
 

@@ -1,0 +1,579 @@
+package dev.conveyor.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.conveyor.collection.ResultBuilder;
+import dev.conveyor.compute.AttemptRecord;
+import dev.conveyor.compute.TaskStatus;
+import dev.conveyor.model.InputSpec;
+import dev.conveyor.model.Json;
+import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.JobState;
+import dev.conveyor.model.OutputSpec;
+import dev.conveyor.model.Problem;
+import dev.conveyor.model.RunsOn;
+import dev.conveyor.model.TaskSpec;
+import dev.conveyor.model.TaskState;
+import dev.conveyor.model.events.JobCompleted;
+import dev.conveyor.model.events.JobDispatched;
+import dev.conveyor.model.events.JobStaged;
+import dev.conveyor.model.events.JobStatusEvent;
+import dev.conveyor.model.events.JobSubmitted;
+import dev.conveyor.model.result.JobResult;
+import dev.conveyor.model.result.TaskResult;
+import dev.conveyor.monitoring.JobTracker;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.file.FileObjectStore;
+import dev.conveyor.submission.JobNormalizer;
+import dev.conveyor.submission.JsonSchemas;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static dev.conveyor.schemas.SchemaAssert.assertValid;
+import static dev.conveyor.schemas.SchemaAssert.assertValidMessage;
+import static dev.conveyor.schemas.SchemaAssert.problems;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Every message the service produces, built the way the service builds it (normaliser, tracker,
+ * result builder) and written with {@link Json#MAPPER}, is valid against its published schema; and
+ * the schemas are strict enough to catch drift.
+ */
+class MessageSchemaTest {
+
+    private static final String JOB_ID = "nightly-2026-11-21";
+    private static final Instant SUBMITTED = Instant.parse("2026-11-21T10:15:30.123456789Z");
+    private static final Instant DISPATCHED = Instant.parse("2026-11-21T10:15:31Z");
+    private static final Instant T1 = Instant.parse("2026-11-21T10:15:32.5Z");
+    private static final Instant T2 = Instant.parse("2026-11-21T10:15:40.000001Z");
+    private static final Instant T3 = Instant.parse("2026-11-21T10:16:05.25Z");
+    private static final Instant T4 = Instant.parse("2026-11-21T10:16:30Z");
+
+    @TempDir
+    Path storeRoot;
+    FileObjectStore store;
+    ResultBuilder results;
+    JobSpec job;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        store = new FileObjectStore(storeRoot);
+        results = new ResultBuilder(store, 4096);
+        job = normalisedJob();
+    }
+
+    /** A request using every feature, normalised the way submission does it. */
+    static JobSpec normalisedJob() throws IOException {
+        JsonNode request = Json.MAPPER.readTree("""
+                {
+                  "id": "nightly-2026-11-21",
+                  "name": "Nightly report",
+                  "params": {"day": "2026-11-21", "limit": 3, "dryRun": false, "filters": {"region": ["eu", "us"]}, "nothing": null},
+                  "runsOn": {"type": "local", "with": {"slots": "2"}},
+                  "timeout": "1h",
+                  "labels": {"team": "data"},
+                  "tasks": [
+                    {"id": "fetch", "command": "curl -sf \\"$URL\\" > data.csv",
+                     "env": {"URL": "https://example.org/data.csv", "RETRIES": 3, "VERBOSE": true},
+                     "inputs": [{"path": "./cfg//settings.json", "content": "{}"},
+                                {"path": "seed.csv", "source": "file:///srv/seed.csv"}],
+                     "outputs": ["*.csv", {"pattern": "debug/**", "when": "failure"}],
+                     "retries": 2, "timeout": "5m"},
+                    {"id": "report", "script": "python report.py data.csv\\n", "needs": ["fetch", "fetch"],
+                     "outputs": [{"pattern": "report/**", "when": "always"}], "image": "python:3.12"}
+                  ]
+                }
+                """);
+        return new JobNormalizer().normalize(request, SUBMITTED, () -> "unused");
+    }
+
+    private String logKey(String task, int attempt, String stream) throws IOException {
+        String key = JobKeys.logs(JOB_ID, task) + attempt + "/" + stream + ".log";
+        store.put(key, (stream + " of " + task + " attempt " + attempt + " ✓\n").getBytes(StandardCharsets.UTF_8));
+        return key;
+    }
+
+    private String output(String task, String path, String content) throws IOException {
+        String key = JobKeys.outputs(JOB_ID, task) + path;
+        store.put(key, content.getBytes(StandardCharsets.UTF_8));
+        return key;
+    }
+
+    private List<TaskStatus> succeededTasks() throws IOException {
+        AttemptRecord fetch1 = new AttemptRecord(1, TaskState.FAILED, 22, "exit code 22", T1, T2,
+                logKey("fetch", 1, "stdout"), logKey("fetch", 1, "stderr"));
+        AttemptRecord fetch2 = new AttemptRecord(2, TaskState.SUCCEEDED, 0, null, T2.plusSeconds(2), T3,
+                logKey("fetch", 2, "stdout"), null);
+        AttemptRecord report1 = new AttemptRecord(1, TaskState.SUCCEEDED, 0, null, T3.plusMillis(100), T4,
+                logKey("report", 1, "stdout"), logKey("report", 1, "stderr"));
+        return List.of(
+                new TaskStatus("fetch", TaskState.SUCCEEDED, 0, null, List.of(fetch1, fetch2),
+                        List.of(output("fetch", "data.csv", "a,b\n1,2\n"))),
+                new TaskStatus("report", TaskState.SUCCEEDED, 0, null, List.of(report1),
+                        List.of(output("report", "report/summary.txt", "ok"), output("report", "report/chart.png", ""))));
+    }
+
+    private List<TaskStatus> failedTasks() throws IOException {
+        AttemptRecord fetch1 = new AttemptRecord(1, TaskState.FAILED, 2, "exit code 2", T1, T2,
+                null, logKey("fetch", 1, "stderr"));
+        AttemptRecord fetch2 = new AttemptRecord(2, TaskState.TIMED_OUT, null, "timed out after 300s", T2, T3, null, null);
+        AttemptRecord fetch3 = new AttemptRecord(3, TaskState.FAILED, 2, "exit code 2", T3, T4,
+                logKey("fetch", 3, "stdout"), logKey("fetch", 3, "stderr"));
+        return List.of(
+                new TaskStatus("fetch", TaskState.FAILED, 2, "exit code 2", List.of(fetch1, fetch2, fetch3),
+                        List.of(output("fetch", "debug/trace.txt", "..."))),
+                new TaskStatus("report", TaskState.SKIPPED, null, "upstream task 'fetch' FAILED", List.of(), List.of()));
+    }
+
+    /** Runs the tracker over a realistic sequence of polls; returns what it published. */
+    private record Tracked(List<JobStatusEvent> events, JobCompleted completed) {
+    }
+
+    private Tracked track(List<TaskStatus> finalPoll, String timedOutReason) {
+        JobTracker tracker = new JobTracker(new JobDispatched(job, "local", DISPATCHED));
+        List<JobStatusEvent> events = new ArrayList<>();
+        AttemptRecord running1 = new AttemptRecord(1, TaskState.RUNNING, null, null, T1, null, null, null);
+        AttemptRecord failed1 = new AttemptRecord(1, TaskState.FAILED, 22, "exit code 22", T1, T2, "k/1/stdout.log", null);
+        events.addAll(tracker.update(List.of(
+                new TaskStatus("fetch", TaskState.PENDING, null, null, List.of(), List.of()),
+                new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of())), DISPATCHED, null).events());
+        events.addAll(tracker.update(List.of(
+                new TaskStatus("fetch", TaskState.RUNNING, null, null, List.of(running1), List.of()),
+                new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of())), T1, null).events());
+        events.addAll(tracker.update(List.of(
+                new TaskStatus("fetch", TaskState.PENDING, null, null, List.of(failed1), List.of()),
+                new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of())), T2, null).events());
+        JobTracker.Step last = tracker.update(finalPoll, T4, timedOutReason);
+        events.addAll(last.events());
+        assertThat(last.completed()).isPresent();
+        return new Tracked(events, last.completed().get());
+    }
+
+    @Nested
+    class Results {
+
+        @Test
+        void aSucceededJobWithRetriesLogsAndOutputsIsValid() throws IOException {
+            JobResult result = results.build(track(succeededTasks(), null).completed());
+
+            assertThat(result.status()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(result.tasks()).allSatisfy(t -> assertThat(t.outputs()).isNotEmpty());
+            assertThat(result.tasks().get(0).attempts()).hasSize(2);
+            assertValidMessage("job-result", result);
+        }
+
+        @Test
+        void aRejectedJobWithProblemsAndNoTasksIsValid() throws IOException {
+            JobResult result = results.build(JobCompleted.rejected("bad-request-7", List.of(
+                    new Problem("$.tasks[0].comand", "unknown property 'comand': did you mean 'command'?"),
+                    new Problem("$.tasks[1].needs[0]", "must be a string, got an integer")), T1));
+
+            String json = Json.write(result);
+            assertThat(Json.MAPPER.readTree(json).has("runsOn")).isFalse();
+            assertThat(result.tasks()).isEmpty();
+            assertValid("job-result", json);
+        }
+
+        @Test
+        void aFailedJobWithASkippedTaskIsValid() throws IOException {
+            JobResult result = results.build(track(failedTasks(), null).completed());
+
+            assertThat(result.status()).isEqualTo(JobState.FAILED);
+            TaskResult skipped = result.tasks().get(1);
+            assertThat(skipped.status()).isEqualTo(TaskState.SKIPPED);
+            assertThat(skipped.attempts()).isEmpty();
+            assertThat(skipped.logs()).isNull();
+            assertValidMessage("job-result", result);
+        }
+
+        @Test
+        void aJobThatTimedOutAsAWholeIsValid() throws IOException {
+            JobResult result = results.build(track(failedTasks(), "job timed out after 3600s").completed());
+
+            assertThat(result.status()).isEqualTo(JobState.TIMED_OUT);
+            assertValidMessage("job-result", result);
+        }
+
+        @Test
+        void aJobThatFailedBeforeRunningIsValid() throws IOException {
+            JobResult result = results.build(JobCompleted.failedBeforeRun(job, JobState.FAILED,
+                    "staging failed: cannot read file:///srv/seed.csv", T1));
+
+            assertThat(result.startedAt()).isNull();
+            assertThat(result.durationMs()).isNull();
+            assertValidMessage("job-result", result);
+        }
+
+        @Test
+        void aResultWithoutStatusIsReported() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            json.remove("status");
+
+            assertThat(problems("job-result", json.toString())).extracting(Problem::path, Problem::message)
+                    .containsExactly(tuple("$.status", "is required but missing"));
+        }
+
+        @Test
+        void unknownPropertiesAreReportedAtEveryLevel() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            json.put("colour", "green");
+            ((ObjectNode) json.at("/tasks/0/attempts/1")).put("host", "worker-3");
+            ((ObjectNode) json.at("/tasks/1/outputs/0")).put("sha256", "abc");
+
+            assertThat(problems("job-result", json.toString())).extracting(Problem::path)
+                    .containsExactly("$.tasks[0].attempts[1].host", "$.tasks[1].outputs[0].sha256", "$.colour");
+        }
+
+        @Test
+        void aNullOptionalFieldIsReported() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            json.putNull("reason");
+
+            assertThat(problems("job-result", json.toString())).extracting(Problem::path).containsExactly("$.reason");
+        }
+
+        @Test
+        void anUnknownStatusIsReported() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            json.put("status", "DONE");
+
+            assertThat(problems("job-result", json.toString())).extracting(Problem::path, Problem::message)
+                    .containsExactly(tuple("$.status", "must be one of SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, REJECTED, got 'DONE'"));
+        }
+    }
+
+    @Nested
+    class StatusEvents {
+
+        @Test
+        void everyJobLevelEventTheStagesPublishIsValid() {
+            List<JobStatusEvent> events = List.of(
+                    JobStatusEvent.job(JOB_ID, "submission", "ACCEPTED", "2 tasks on local"),
+                    JobStatusEvent.job(JOB_ID, "submission", "REJECTED", "2 problem(s) in the request"),
+                    JobStatusEvent.job(JOB_ID, "submission", "DUPLICATE", "a job with this id was already accepted"),
+                    JobStatusEvent.job(JOB_ID, "staging", "STAGED", "3 inputs staged"),
+                    JobStatusEvent.job(JOB_ID, "staging", "FAILED", null), // an exception without a message
+                    JobStatusEvent.job(JOB_ID, "dispatch", "DISPATCHED", "on local"),
+                    JobStatusEvent.job(JOB_ID, "monitoring", "ENDED", "all tasks ended: SUCCEEDED"),
+                    JobStatusEvent.job(JOB_ID, "collection", "SUCCEEDED", "result published"),
+                    JobStatusEvent.job(JOB_ID, "collection", "TIMED_OUT", "job timed out after 3600s"));
+            for (JobStatusEvent e : events) {
+                assertValidMessage("job-status", e);
+            }
+        }
+
+        @Test
+        void everyEventTheTrackerPublishesIsValid() throws IOException {
+            List<JobStatusEvent> events = new ArrayList<>(track(succeededTasks(), null).events());
+            events.addAll(track(failedTasks(), null).events());
+
+            assertThat(events).extracting(JobStatusEvent::state)
+                    .contains("RUNNING", "RETRYING", "SUCCEEDED", "FAILED", "SKIPPED");
+            assertThat(events).anySatisfy(e -> assertThat(e.task()).isNotNull());
+            assertThat(events).anySatisfy(e -> assertThat(e.task()).isNotNull().isNotEmpty()
+                    .satisfies(t -> assertThat(e.attempt()).isNull()));
+            for (JobStatusEvent e : events) {
+                assertValidMessage("job-status", e);
+            }
+        }
+
+        @Test
+        void anUnknownStateIsReported() {
+            String json = Json.write(JobStatusEvent.job(JOB_ID, "staging", "EXPLODED", "boom"));
+
+            assertThat(problems("job-status", json)).extracting(Problem::path, Problem::message).containsExactly(
+                    tuple("$.state", "must be one of ACCEPTED, REJECTED, DUPLICATE, STAGED, DISPATCHED, RUNNING, ENDED, "
+                            + "SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, PENDING, RETRYING, SKIPPED, got 'EXPLODED'"));
+        }
+
+        @Test
+        void aJobLevelStateOnATaskEventIsReported() {
+            String json = Json.write(new JobStatusEvent(JOB_ID, "monitoring", "ACCEPTED", "fetch", 1, null, null, T1));
+
+            assertThat(problems("job-status", json)).extracting(Problem::path, Problem::message).containsExactly(
+                    tuple("$.state", "must be a task state on a task-level event (one with 'task'): "
+                            + "PENDING, RUNNING, RETRYING, SUCCEEDED, FAILED, TIMED_OUT, SKIPPED, CANCELLED"));
+        }
+
+        @Test
+        void aTaskLevelStateOnAJobEventIsReported() {
+            String json = Json.write(JobStatusEvent.job(JOB_ID, "monitoring", "RETRYING", null));
+
+            assertThat(problems("job-status", json)).extracting(Problem::path, Problem::message).containsExactly(
+                    tuple("$.state", "must be a job state on a job-level event (one without 'task'): ACCEPTED, REJECTED, "
+                            + "DUPLICATE, STAGED, DISPATCHED, RUNNING, ENDED, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED"));
+        }
+
+        @Test
+        void aTimeThatIsNotAnIsoInstantIsReported() {
+            String json = "{\"jobId\":\"j1\",\"stage\":\"dispatch\",\"state\":\"DISPATCHED\",\"time\":1763720130}";
+            String text = "{\"jobId\":\"j1\",\"stage\":\"dispatch\",\"state\":\"DISPATCHED\",\"time\":\"yesterday\"}";
+
+            assertThat(problems("job-status", json)).extracting(Problem::path).containsExactly("$.time");
+            assertThat(problems("job-status", text)).extracting(Problem::path).containsExactly("$.time");
+        }
+
+        @Test
+        void anAttemptWithoutATaskIsReported() {
+            String json = Json.write(new JobStatusEvent(JOB_ID, "monitoring", "RUNNING", null, 2, null, null, T1));
+
+            assertThat(problems("job-status", json)).extracting(Problem::path).containsExactly("$.attempt");
+        }
+
+        @Test
+        void anUnknownStageOrPropertyIsReported() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(JobStatusEvent.job(JOB_ID, "billing", "ACCEPTED", "x"));
+            json.put("severity", "info");
+
+            assertThat(problems("job-status", json.toString())).extracting(Problem::path)
+                    .containsExactlyInAnyOrder("$.stage", "$.severity");
+        }
+    }
+
+    @Nested
+    class InternalEvents {
+
+        @Test
+        void jobSubmittedWithAFullyFeaturedJobIsValid() {
+            assertValidMessage("job-submitted", new JobSubmitted(job, "conveyor.requests/0/42"));
+        }
+
+        @Test
+        void aMinimalJobIsValid() {
+            JobSpec minimal = new JobSpec("job-01jd3x8zq4-k7f3a9c2", "job-01jd3x8zq4-k7f3a9c2", Map.of(),
+                    new RunsOn("noop", Map.of()), 0, Map.of(),
+                    List.of(new TaskSpec("a", "true", Map.of(), List.of(), List.of(), List.of(), 0, 0, null)), SUBMITTED);
+
+            assertValidMessage("job-spec", minimal);
+            assertValidMessage("job-submitted", new JobSubmitted(minimal, "unknown"));
+        }
+
+        @Test
+        void jobStagedIsValid() {
+            assertValidMessage("job-staged", new JobStaged(job, T1));
+        }
+
+        @Test
+        void jobDispatchedIsValid() {
+            assertValidMessage("job-dispatched", new JobDispatched(job, "local", DISPATCHED));
+        }
+
+        @Test
+        void jobCompletedByTheTrackerIsValid() throws IOException {
+            assertValidMessage("job-completed", track(succeededTasks(), null).completed());
+            assertValidMessage("job-completed", track(failedTasks(), null).completed());
+        }
+
+        @Test
+        void aRejectedCompletionWithoutJobIsValid() {
+            JobCompleted rejected = JobCompleted.rejected("bad-request-7",
+                    List.of(new Problem("$", "not a job request: unexpected end of input")), T1);
+
+            assertThat(rejected.job()).isNull();
+            assertValidMessage("job-completed", rejected);
+        }
+
+        @Test
+        void aCompletionBeforeRunIsValid() {
+            assertValidMessage("job-completed",
+                    JobCompleted.failedBeforeRun(job, JobState.FAILED, "dispatch failed: no such pool", T1));
+        }
+
+        @Test
+        void taskStatusesWhileRunningAreValid() {
+            AttemptRecord done = new AttemptRecord(1, TaskState.FAILED, null, "killed", T1, T2, null, "logs/1/stderr.log");
+            AttemptRecord running = new AttemptRecord(2, TaskState.RUNNING, null, null, T3, null, null, null);
+
+            assertValidMessage("task-status", new TaskStatus("fetch", TaskState.RUNNING, null, null, List.of(done, running), List.of()));
+            assertValidMessage("task-status", new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of()));
+        }
+
+        @Test
+        void theComputedLastAttemptIsNotSerialised() {
+            TaskStatus status = new TaskStatus("a", TaskState.SUCCEEDED, 0, null,
+                    List.of(new AttemptRecord(1, TaskState.SUCCEEDED, 0, null, T1, T2, null, null)), List.of());
+
+            String json = Json.write(status);
+            assertThat(json).doesNotContain("lastAttempt");
+            assertThat(Json.write(job)).doesNotContain("\"task\"");
+            ObjectNode withLast = (ObjectNode) Json.MAPPER.valueToTree(status);
+            withLast.set("lastAttempt", withLast.get("attempts").get(0));
+            assertThat(problems("task-status", withLast.toString())).extracting(Problem::path)
+                    .containsExactly("$.lastAttempt");
+        }
+
+        @Test
+        void driftInsideTheEmbeddedJobIsReported() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(new JobStaged(job, T1));
+            ObjectNode task = (ObjectNode) json.at("/job/tasks/0");
+            task.remove("command");
+            task.put("script", "echo");
+            ((ObjectNode) json.at("/job/tasks/0/outputs/0")).put("when", "success");
+
+            assertThat(problems("job-staged", json.toString())).extracting(Problem::path).containsExactlyInAnyOrder(
+                    "$.job.tasks[0].command", "$.job.tasks[0].script", "$.job.tasks[0].outputs[0].when");
+        }
+
+        @Test
+        void driftInsideEmbeddedTaskStatusesIsReported() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(track(failedTasks(), null).completed());
+            ((ObjectNode) json.at("/tasks/1")).put("state", "ABORTED");
+
+            assertThat(problems("job-completed", json.toString())).extracting(Problem::path)
+                    .containsExactly("$.tasks[1].state");
+        }
+    }
+
+    /**
+     * Each record's components are exactly the properties of its schema object, so a field added to
+     * a record (and omitted while null) cannot go unnoticed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "dev.conveyor.model.result.JobResult=job-result#",
+            "dev.conveyor.model.result.TaskResult=job-result#/$defs/task",
+            "dev.conveyor.model.result.TaskResult$Attempt=job-result#/$defs/attempt",
+            "dev.conveyor.model.result.TaskResult$Logs=job-result#/$defs/logs",
+            "dev.conveyor.model.result.TaskResult$OutputFile=job-result#/$defs/outputFile",
+            "dev.conveyor.model.Problem=job-result#/$defs/problem",
+            "dev.conveyor.model.events.JobStatusEvent=job-status#",
+            "dev.conveyor.model.events.JobStatusEvent$TaskCounts=job-status#/$defs/counts",
+            "dev.conveyor.model.events.JobSubmitted=job-submitted#",
+            "dev.conveyor.model.events.JobStaged=job-staged#",
+            "dev.conveyor.model.events.JobDispatched=job-dispatched#",
+            "dev.conveyor.model.events.JobCompleted=job-completed#",
+            "dev.conveyor.model.JobSpec=job-spec#",
+            "dev.conveyor.model.RunsOn=job-spec#/$defs/runsOn",
+            "dev.conveyor.model.TaskSpec=job-spec#/$defs/task",
+            "dev.conveyor.model.InputSpec=job-spec#/$defs/input",
+            "dev.conveyor.model.OutputSpec=job-spec#/$defs/output",
+            "dev.conveyor.compute.TaskStatus=task-status#",
+            "dev.conveyor.compute.AttemptRecord=task-status#/$defs/attempt"})
+    void schemaPropertiesAreExactlyTheRecordComponents(String mapping) throws ClassNotFoundException {
+        String[] parts = mapping.split("[=#]", -1);
+        Class<?> record = Class.forName(parts[0]);
+        JsonNode object = new JsonSchemas().document(parts[1]).at(parts[2]);
+
+        Set<String> properties = new TreeSet<>();
+        object.path("properties").fieldNames().forEachRemaining(properties::add);
+        Set<String> components = Arrays.stream(record.getRecordComponents()).map(c -> c.getName())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(properties).as("properties of %s", mapping).isEqualTo(components);
+        assertThat(object.path("additionalProperties").asBoolean(true)).as("additionalProperties of %s", mapping).isFalse();
+    }
+
+    @Test
+    void enumsInTheSchemasAreExactlyTheJavaEnums() {
+        JsonSchemas schemas = new JsonSchemas();
+        assertThat(values(schemas.document("job-result").at("/properties/status/enum"))).isEqualTo(names(JobState.values()));
+        assertThat(values(schemas.document("job-completed").at("/properties/state/enum"))).isEqualTo(names(JobState.values()));
+        assertThat(values(schemas.document("job-result").at("/$defs/taskState/enum"))).isEqualTo(names(TaskState.values()));
+        assertThat(values(schemas.document("task-status").at("/$defs/taskState/enum"))).isEqualTo(names(TaskState.values()));
+        assertThat(values(schemas.document("job-spec").at("/$defs/output/properties/when/enum")))
+                .isEqualTo(names(OutputSpec.When.values()));
+    }
+
+    private static List<String> values(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private static List<String> names(Enum<?>[] values) {
+        return Arrays.stream(values).map(Enum::name).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"job-result", "job-status", "job-submitted", "job-staged", "job-dispatched",
+            "job-completed", "job-spec", "task-status"})
+    void everySchemaIs2020_12WithItsOwnIdAndDescribesEveryProperty(String name) {
+        JsonSchemas schemas = new JsonSchemas();
+        JsonNode document = schemas.document(name);
+        assertThat(document.path("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        assertThat(document.path("$id").asText()).isEqualTo(JsonSchemas.ID_PREFIX + name + ".schema.json");
+        assertThat(document.path("description").asText()).isNotBlank();
+        schemas.schema(name); // compiles, every $ref resolves
+
+        List<String> undescribed = new ArrayList<>();
+        collectUndescribed(document, "#", undescribed);
+        assertThat(undescribed).as("properties without a description").isEmpty();
+    }
+
+    /** Properties need a description of their own, or a $ref to a definition that has one. */
+    private static void collectUndescribed(JsonNode node, String at, List<String> undescribed) {
+        if (!node.isObject()) {
+            return;
+        }
+        JsonNode properties = node.path("properties");
+        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            if (!p.getValue().has("description") && !p.getValue().has("$ref")
+                    && !"then".equals(lastSegment(at)) && !"else".equals(lastSegment(at))) {
+                undescribed.add(at + "/properties/" + p.getKey());
+            }
+        }
+        Map<String, JsonNode> children = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> children.put(e.getKey(), e.getValue()));
+        children.forEach((key, child) -> {
+            if (child.isObject()) {
+                if ("properties".equals(key) || "$defs".equals(key)) {
+                    child.fields().forEachRemaining(e -> collectUndescribed(e.getValue(), at + "/" + key + "/" + e.getKey(), undescribed));
+                } else {
+                    collectUndescribed(child, at + "/" + key, undescribed);
+                }
+            }
+        });
+    }
+
+    private static String lastSegment(String at) {
+        return at.substring(at.lastIndexOf('/') + 1);
+    }
+
+    @Nested
+    class TheHelper {
+
+        @Test
+        void passesValidJson() {
+            assertValid("job-status", "{\"jobId\":\"j1\",\"stage\":\"dispatch\",\"state\":\"DISPATCHED\",\"time\":\"2026-11-21T10:15:30Z\"}");
+        }
+
+        @Test
+        void failsWithEveryProblemAndTheJson() {
+            String json = "{\"jobId\":\"j1\",\"stage\":\"dispatch\",\"state\":\"GONE\",\"when\":1}";
+
+            assertThatThrownBy(() -> assertValid("job-status", json))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("not a valid job-status message (3 problems)")
+                    .hasMessageContaining("$.state: must be one of")
+                    .hasMessageContaining("$.when: unknown property 'when'")
+                    .hasMessageContaining("$.time: is required but missing")
+                    .hasMessageContaining(json);
+        }
+
+        @Test
+        void failsOnSomethingThatIsNotJson() {
+            assertThatThrownBy(() -> assertValid("job-status", "{oops"))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("not JSON").hasMessageContaining("{oops");
+        }
+    }
+}

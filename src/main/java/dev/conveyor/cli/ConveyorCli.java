@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @QuarkusMain
 @Command(name = "conveyor", mixinStandardHelpOptions = true, version = "conveyor 0.1.0",
         description = "Runs workflow jobs on batch compute, driven by Kafka.",
-        subcommands = {RunCommand.class, ServeCommand.class})
+        subcommands = {RunCommand.class, ServeCommand.class, SubmitCommand.class, WatchCommand.class,
+                CancelCommand.class, ResultCommand.class})
 public final class ConveyorCli implements Runnable {
 
     public static void main(String... args) {

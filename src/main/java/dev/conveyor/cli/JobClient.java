@@ -2,6 +2,7 @@ package dev.conveyor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.model.Json;
+import dev.conveyor.model.events.ControlMessage;
 import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.result.JobResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,6 +15,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+import java.nio.charset.StandardCharsets;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -65,28 +69,78 @@ public final class JobClient implements AutoCloseable {
 
     /** Publish a request (key = job id), waiting for the broker to acknowledge it. */
     public void submit(String jobId, byte[] request) {
+        send(requestsTopic, jobId, request, null);
+    }
+
+    /** Publish a cancel for the job on the control topic. Safe from any thread: it never touches the consumer. */
+    public void cancel(String jobId, String reason, String controlTopic) {
+        send(controlTopic, jobId, Json.bytes(ControlMessage.cancel(jobId, reason)), "dev.conveyor.job.control");
+    }
+
+    private void send(String topic, String key, byte[] value, String ceType) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(requestsTopic, jobId, request)).get(60, TimeUnit.SECONDS);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+            if (ceType != null) {
+                CloudEventHeaders.add(record.headers(), ceType, "conveyor/cli", key);
+            }
+            producer.send(record).get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish the request to " + requestsTopic + " on " + bootstrap
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot publish to " + topic + " on " + bootstrap + ": " + e.getMessage(), e);
         }
     }
 
-    /** Wait for the job's result, passing each status event to {@code onStatus}. Empty on timeout. */
+    /**
+     * The job's result if it has one: reads only the results partition the job id maps to (key =
+     * job id, default partitioner), from the start, read_committed.
+     */
+    public Optional<JobResult> findResult(String jobId) {
+        int partitions = consumer.partitionsFor(resultsTopic, Duration.ofSeconds(30)).size();
+        TopicPartition tp = new TopicPartition(resultsTopic,
+                Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % partitions);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        long end = consumer.endOffsets(List.of(tp)).get(tp);
+        Optional<JobResult> found = Optional.empty();
+        while (consumer.position(tp) < end) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                if (jobId.equals(r.key())) {
+                    found = Optional.of(Json.read(r.value(), JobResult.class));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Wait for the job's result, passing each status event to {@code onStatus}. Empty on timeout.
+     * A null {@code jobId} follows every job and returns on the first result.
+     */
     public Optional<JobResult> await(String jobId, Consumer<JobStatusEvent> onStatus, Duration timeout) {
+        return follow(jobId, onStatus, r -> true, timeout);
+    }
+
+    /**
+     * Follow status events and results (of one job, or of all when {@code jobId} is null) until
+     * {@code onResult} returns true for a result or the timeout passes; returns that result.
+     */
+    public Optional<JobResult> follow(String jobId, Consumer<JobStatusEvent> onStatus,
+                                      java.util.function.Predicate<JobResult> onResult, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                if (!jobId.equals(r.key())) {
+                if (jobId != null && !jobId.equals(r.key())) {
                     continue;
                 }
                 if (r.topic().equals(resultsTopic)) {
-                    return Optional.of(Json.read(r.value(), JobResult.class));
+                    JobResult result = Json.read(r.value(), JobResult.class);
+                    if (onResult.test(result)) {
+                        return Optional.of(result);
+                    }
+                    continue;
                 }
                 onStatus.accept(Json.read(r.value(), JobStatusEvent.class));
             }

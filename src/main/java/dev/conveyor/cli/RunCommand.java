@@ -1,13 +1,6 @@
 package dev.conveyor.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.conveyor.model.JobState;
-import dev.conveyor.model.Json;
 import dev.conveyor.model.result.JobResult;
-import dev.conveyor.submission.JobIds;
-import dev.conveyor.submission.JobNormalizer;
-import dev.conveyor.submission.RequestReader;
 import dev.conveyor.submission.UnreadableRequestException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -60,12 +53,9 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream err = System.err;
         try {
-            ObjectNode parsed = new RequestReader().read(Files.readAllBytes(file));
-            JsonNode withParams = params.isEmpty() ? parsed : JobNormalizer.applyParams(parsed, params);
-            ObjectNode req = (ObjectNode) withParams;
-            jobId = Optional.ofNullable(JobClient.idOf(req)).orElseGet(() -> new JobIds().newId());
-            req.put("id", jobId);
-            request = Json.bytes(req);
+            RequestFile loaded = RequestFile.load(file, params);
+            jobId = loaded.jobId();
+            request = loaded.body();
         } catch (UnreadableRequestException e) {
             err.println("conveyor: " + file + " is not a job request: " + e.getMessage());
             return 2;
@@ -104,32 +94,16 @@ public final class RunCommand implements Callable<Integer> {
     int followJob() {
         PrintStream err = System.err;
         try (JobClient client = new JobClient(System.getProperty("kafka.bootstrap.servers"),
-                "conveyor.requests", "conveyor.status", "conveyor.results")) {
+                ClientOptions.topic("requests"), ClientOptions.topic("status"), ClientOptions.topic("results"))) {
             client.followFromNow();
             client.submit(jobId, request);
-            err.println("Submitted job " + jobId + " (" + file + ")");
-            ProgressPrinter progress = new ProgressPrinter(err);
+            err.println("Submitted job " + jobId + " (" + file + "); Ctrl-C cancels it");
+            CancelOnInterrupt.install(client, jobId, err);
+            ProgressDisplay progress = ProgressDisplay.forStream(err);
             Optional<JobResult> result = client.await(jobId, progress::onStatus, timeout);
-            if (result.isEmpty()) {
-                err.println("conveyor: no result for job " + jobId + " within " + timeout);
-                return 3;
-            }
-            JobResult r = result.get();
-            if (json) {
-                System.out.println(Json.write(r));
-            } else {
-                ResultPrinter.print(r, System.out);
-            }
-            return exitCode(r.status());
+            progress.finish();
+            return Results.show(jobId, result, json);
         }
-    }
-
-    static int exitCode(JobState state) {
-        return switch (state) {
-            case SUCCEEDED -> 0;
-            case REJECTED -> 2;
-            default -> 1;
-        };
     }
 
     private static void deleteTree(Path dir) {

@@ -56,6 +56,10 @@ final class StageSelection {
                 System.setProperty("mp.messaging.incoming." + channel + ".enabled", "false");
             }
         });
+        // Cancels are acted on by monitoring (which also records them for staging and dispatch).
+        if (!stages.contains("monitoring")) {
+            System.setProperty("mp.messaging.incoming." + Channels.CONTROL + ".enabled", "false");
+        }
         System.setProperty("conveyor.stages", String.join(",", stages));
         return stages;
     }

@@ -4,6 +4,7 @@ import dev.conveyor.collection.CollectionService;
 import dev.conveyor.collection.ResultBuilder;
 import dev.conveyor.collection.ResultLedger;
 import dev.conveyor.compute.ComputeProvider;
+import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.compute.ComputeProviders;
 import dev.conveyor.compute.local.LocalComputeProvider;
 import dev.conveyor.compute.local.LocalOptions;
@@ -93,6 +94,12 @@ public class Wiring {
     @ApplicationScoped
     MonitoringService monitoring(ComputeProviders providers, Clock clock) {
         return new MonitoringService(providers, clock);
+    }
+
+    @Produces
+    @ApplicationScoped
+    CancelRegistry cancels(ObjectStore store) {
+        return new CancelRegistry(store);
     }
 
     @Produces

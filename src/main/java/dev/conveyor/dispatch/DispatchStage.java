@@ -1,6 +1,7 @@
 package dev.conveyor.dispatch;
 
 import dev.conveyor.compute.ComputeException;
+import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.StageHandler;
@@ -30,11 +31,18 @@ public class DispatchStage {
     DispatchService dispatch;
     @Inject
     EventPublisher publish;
+    @Inject
+    CancelRegistry cancels;
 
     @Incoming(Channels.STAGED_IN)
     public Uni<Void> onStaged(Message<String> message) {
         return StageHandler.handle(message, JobStaged.class, event -> {
             var job = event.job();
+            var cancelled = cancels.reason(job.id());
+            if (cancelled.isPresent()) {
+                return publish.completed("dispatch", JobCompleted.failedBeforeRun(job, JobState.CANCELLED,
+                        "cancelled before it ran: " + cancelled.get(), Instant.now()));
+            }
             return StageHandler.blocking(() -> dispatch.dispatch(job))
                     .onFailure(e -> e instanceof ComputeException c && c.transientFailure())
                     .retry().withBackOff(Duration.ofMillis(250), Duration.ofSeconds(30)).withJitter(0.25).atMost(10)

@@ -13,6 +13,7 @@ public final class Channels {
     public static final String COMPLETED_IN = "completed-in";
     public static final String RESULTS = "results";
     public static final String STATUS = "status";
+    public static final String CONTROL = "control";
 
     private Channels() {
     }

@@ -46,8 +46,12 @@ public final class JobTracker {
     public record Step(List<JobStatusEvent> events, Optional<JobCompleted> completed) {
     }
 
-    /** @param timedOutReason set when the job-level timeout stopped the job */
-    public Step update(List<TaskStatus> tasks, Instant now, String timedOutReason) {
+    /** Why the job was stopped before its tasks ended on their own: a timeout or a cancel. */
+    public record Stop(JobState state, String reason) {
+    }
+
+    /** @param stop set when the job-level timeout or a cancel stopped the job, else null */
+    public Step update(List<TaskStatus> tasks, Instant now, Stop stop) {
         List<JobStatusEvent> events = new ArrayList<>();
         TaskCounts counts = counts(tasks);
         if (!announcedRunning) {
@@ -73,8 +77,8 @@ public final class JobTracker {
         if (!allEnded) {
             return new Step(events, Optional.empty());
         }
-        JobState state = timedOutReason != null ? JobState.TIMED_OUT : finalState(tasks);
-        String reason = timedOutReason != null ? timedOutReason : reason(tasks, state);
+        JobState state = stop != null ? stop.state() : finalState(tasks);
+        String reason = stop != null ? stop.reason() : reason(tasks, state);
         Instant started = tasks.stream().flatMap(t -> t.attempts().stream()).map(AttemptRecord::startedAt)
                 .filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null);
         JobCompleted completed = new JobCompleted(job().id(), job().name(), state, reason, List.of(), job(),

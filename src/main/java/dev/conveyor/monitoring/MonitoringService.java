@@ -4,6 +4,7 @@ import dev.conveyor.compute.ComputeJob;
 import dev.conveyor.compute.ComputeProvider;
 import dev.conveyor.compute.ComputeProviders;
 import dev.conveyor.dispatch.ComputeJobs;
+import dev.conveyor.model.JobState;
 import dev.conveyor.monitoring.JobTracker.Step;
 
 import java.time.Clock;
@@ -19,16 +20,21 @@ public final class MonitoringService {
         this.clock = clock;
     }
 
-    public Step poll(JobTracker tracker) {
+    /** @param cancelReason set when the job was asked to stop, else null */
+    public Step poll(JobTracker tracker, String cancelReason) {
         ComputeProvider provider = providers.get(tracker.job().runsOn().type());
         ComputeJob job = ComputeJobs.of(tracker.job());
         Instant now = clock.instant();
-        String timedOut = null;
+        JobTracker.Stop stop = null;
         Instant deadline = tracker.deadline();
-        if (deadline != null && now.isAfter(deadline)) {
-            timedOut = "job timed out after " + tracker.job().timeoutSeconds() + "s";
-            provider.cancel(job, timedOut);
+        if (cancelReason != null) {
+            stop = new JobTracker.Stop(JobState.CANCELLED, "cancelled: " + cancelReason);
+        } else if (deadline != null && now.isAfter(deadline)) {
+            stop = new JobTracker.Stop(JobState.TIMED_OUT, "job timed out after " + tracker.job().timeoutSeconds() + "s");
         }
-        return tracker.update(provider.poll(job), now, timedOut);
+        if (stop != null) {
+            provider.cancel(job, stop.reason());
+        }
+        return tracker.update(provider.poll(job), now, stop);
     }
 }

@@ -3,6 +3,7 @@ package dev.conveyor.monitoring;
 import dev.conveyor.collection.ResultLedger;
 import dev.conveyor.compute.ComputeException;
 import dev.conveyor.config.ConveyorConfig;
+import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.RecordSource;
@@ -50,6 +51,8 @@ public class MonitoringStage {
     ResultLedger ledger;
     @Inject
     ConveyorConfig config;
+    @Inject
+    CancelRegistry cancels;
 
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService ticker;
@@ -58,6 +61,7 @@ public class MonitoringStage {
         final JobTracker tracker;
         final Message<String> message;
         final AtomicBoolean busy = new AtomicBoolean();
+        volatile String cancelReason;
 
         Watch(JobTracker tracker, Message<String> message) {
             this.tracker = tracker;
@@ -85,10 +89,12 @@ public class MonitoringStage {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the result ledger: " + e.getMessage(), e);
         }
-        if (collected || watches.putIfAbsent(jobId, new Watch(new JobTracker(event), message)) != null) {
+        Watch watch = new Watch(new JobTracker(event), message);
+        if (collected || watches.putIfAbsent(jobId, watch) != null) {
             message.ack(); // already collected, or a duplicate of a job being watched
             return;
         }
+        cancels.reason(jobId).ifPresent(reason -> watch.cancelReason = reason); // cancelled on its way here
         ensureTicking();
     }
 
@@ -115,7 +121,7 @@ public class MonitoringStage {
     private void pollOnce(Watch w) {
         String jobId = w.tracker.job().id();
         try {
-            JobTracker.Step step = monitoring.poll(w.tracker);
+            JobTracker.Step step = monitoring.poll(w.tracker, w.cancelReason);
             Multi.createFrom().iterable(step.events()).onItem().transformToUniAndConcatenate(publish::status)
                     .collect().last().await().indefinitely();
             if (step.completed().isPresent()) {
@@ -149,6 +155,16 @@ public class MonitoringStage {
             LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
             w.busy.set(false);
         }
+    }
+
+    /** Stops the job at its next poll if this instance watches it; returns whether it does. */
+    public boolean cancel(String jobId, String reason) {
+        Watch w = watches.get(jobId);
+        if (w == null) {
+            return false;
+        }
+        w.cancelReason = reason;
+        return true;
     }
 
     /** Jobs this instance is watching (for tests and health). */

@@ -1,5 +1,6 @@
 package dev.conveyor.staging;
 
+import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.StageHandler;
@@ -23,11 +24,18 @@ public class StagingStage {
     StagingService staging;
     @Inject
     EventPublisher publish;
+    @Inject
+    CancelRegistry cancels;
 
     @Incoming(Channels.SUBMITTED_IN)
     public Uni<Void> onSubmitted(Message<String> message) {
         return StageHandler.handle(message, JobSubmitted.class, event -> {
             var job = event.job();
+            var cancelled = cancels.reason(job.id());
+            if (cancelled.isPresent()) {
+                return publish.completed("staging", JobCompleted.failedBeforeRun(job, JobState.CANCELLED,
+                        "cancelled before it ran: " + cancelled.get(), Instant.now()));
+            }
             try {
                 JobStaged staged = staging.stage(job);
                 return publish.staged(staged)

@@ -18,6 +18,11 @@ public final class JobKeys {
         return jobPrefix(jobId) + "accepted.json";
     }
 
+    /** Present when the job was asked to stop; holds the reason. */
+    public static String cancel(String jobId) {
+        return jobPrefix(jobId) + "cancel.json";
+    }
+
     public static String result(String jobId) {
         return jobPrefix(jobId) + "result.json";
     }

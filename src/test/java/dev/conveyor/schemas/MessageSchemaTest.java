@@ -163,7 +163,8 @@ class MessageSchemaTest {
         events.addAll(tracker.update(List.of(
                 new TaskStatus("fetch", TaskState.PENDING, null, null, List.of(failed1), List.of()),
                 new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of())), T2, null).events());
-        JobTracker.Step last = tracker.update(finalPoll, T4, timedOutReason);
+        JobTracker.Step last = tracker.update(finalPoll, T4,
+                timedOutReason == null ? null : new JobTracker.Stop(JobState.TIMED_OUT, timedOutReason));
         events.addAll(last.events());
         assertThat(last.completed()).isPresent();
         return new Tracked(events, last.completed().get());
@@ -303,7 +304,7 @@ class MessageSchemaTest {
 
             assertThat(problems("job-status", json)).extracting(Problem::path, Problem::message).containsExactly(
                     tuple("$.state", "must be one of ACCEPTED, REJECTED, DUPLICATE, STAGED, DISPATCHED, RUNNING, ENDED, "
-                            + "SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, PENDING, RETRYING, SKIPPED, got 'EXPLODED'"));
+                            + "CANCELLING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, PENDING, RETRYING, SKIPPED, got 'EXPLODED'"));
         }
 
         @Test
@@ -321,7 +322,7 @@ class MessageSchemaTest {
 
             assertThat(problems("job-status", json)).extracting(Problem::path, Problem::message).containsExactly(
                     tuple("$.state", "must be a job state on a job-level event (one without 'task'): ACCEPTED, REJECTED, "
-                            + "DUPLICATE, STAGED, DISPATCHED, RUNNING, ENDED, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED"));
+                            + "DUPLICATE, STAGED, DISPATCHED, RUNNING, ENDED, CANCELLING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED"));
         }
 
         @Test

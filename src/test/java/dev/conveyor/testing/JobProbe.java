@@ -40,7 +40,8 @@ public final class JobProbe implements AutoCloseable {
             "conveyor.dispatched", "job-dispatched",
             "conveyor.completed", "job-completed",
             "conveyor.results", "job-result",
-            "conveyor.status", "job-status");
+            "conveyor.status", "job-status",
+            "conveyor.control", "job-control");
 
     public record Seen(String topic, String key, String value, Map<String, String> headers) {
         public JsonNode json() {
@@ -68,7 +69,7 @@ public final class JobProbe implements AutoCloseable {
                 new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of("conveyor.submitted", "conveyor.staged", "conveyor.dispatched",
-                "conveyor.completed", "conveyor.results", "conveyor.status", "conveyor.dlq")) {
+                "conveyor.completed", "conveyor.results", "conveyor.status", "conveyor.dlq", "conveyor.control")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.partitionsFor(topic).isEmpty());
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }

@@ -1,0 +1,34 @@
+package dev.conveyor.cli;
+
+import sun.misc.Signal;
+
+import java.io.PrintStream;
+
+/**
+ * Ctrl-C while following a job cancels the job (and keeps waiting for its CANCELLED result);
+ * a second Ctrl-C leaves at once.
+ */
+final class CancelOnInterrupt {
+    private CancelOnInterrupt() {
+    }
+
+    static void install(JobClient client, String jobId, PrintStream err) {
+        boolean[] asked = {false};
+        Signal.handle(new Signal("INT"), signal -> {
+            if (asked[0]) {
+                err.println("\nconveyor: leaving without waiting; job " + jobId + " is being cancelled");
+                Runtime.getRuntime().halt(130);
+            }
+            asked[0] = true;
+            err.println("\nconveyor: cancelling job " + jobId + " (Ctrl-C again to leave now)...");
+            new Thread(() -> {
+                try {
+                    client.cancel(jobId, "interrupted from the command line",
+                            ClientOptions.topic("control"));
+                } catch (RuntimeException e) {
+                    err.println("conveyor: could not cancel: " + e.getMessage());
+                }
+            }, "conveyor-cancel").start();
+        });
+    }
+}

@@ -1,0 +1,50 @@
+package dev.conveyor.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.model.Json;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.ObjectStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Cancel requests, kept in the object store so that every stage sees them whenever the job
+ * reaches it: a job cancelled before it is staged or dispatched never runs.
+ */
+public final class CancelRegistry {
+    private final ObjectStore store;
+
+    public CancelRegistry(ObjectStore store) {
+        this.store = store;
+    }
+
+    public void request(String jobId, String reason) {
+        try {
+            if (!store.exists(JobKeys.cancel(jobId))) {
+                store.put(JobKeys.cancel(jobId), Json.bytes(Map.of("reason", reason)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the cancel of job " + jobId, e);
+        }
+    }
+
+    /** The reason the job was cancelled, if it was. */
+    public Optional<String> reason(String jobId) {
+        try {
+            String key = JobKeys.cancel(jobId);
+            if (!store.exists(key)) {
+                return Optional.empty();
+            }
+            try (InputStream in = store.get(key)) {
+                JsonNode node = Json.MAPPER.readTree(in);
+                return Optional.of(node.path("reason").asText("cancelled"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cancel state of job " + jobId, e);
+        }
+    }
+}

@@ -35,6 +35,11 @@ public final class JobKeys {
         return jobPrefix(jobId) + "tasks/" + taskId + "/outputs/";
     }
 
+    /** The key/value outputs a task wrote to $CONVEYOR_OUTPUTS ({@code key=value} lines). */
+    public static String values(String jobId, String taskId) {
+        return jobPrefix(jobId) + "tasks/" + taskId + "/values.env";
+    }
+
     public static String logs(String jobId, String taskId) {
         return jobPrefix(jobId) + "tasks/" + taskId + "/logs/";
     }

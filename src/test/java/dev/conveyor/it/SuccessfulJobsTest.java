@@ -66,4 +66,25 @@ class SuccessfulJobsTest extends PipelineTestBase {
         assertThat(result.status()).isEqualTo(JobState.SUCCEEDED);
         assertThat(result.tasks().get(0).stdoutTail()).isEqualTo("inline content\n$(rm -rf ~); echo pwned");
     }
+
+    @Test
+    void keyValueOutputsReachTheTasksThatNeedThemAndTheResult() {
+        String id = newId("values");
+        JobResult result = run(id, """
+                id: %s
+                tasks:
+                  - id: count
+                    command: echo "rows=42" >> "$CONVEYOR_OUTPUTS"; echo 'note=a b=c $(x)' >> "$CONVEYOR_OUTPUTS"
+                  - id: report
+                    needs: [count]
+                    command: printf '%%s|%%s|' "$CONVEYOR_NEEDS_COUNT_ROWS" "$CONVEYOR_NEEDS_COUNT_NOTE"; cat "$CONVEYOR_NEEDS"
+                """.formatted(id));
+
+        assertThat(result.status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(result.tasks().get(0).values()).containsExactly(
+                java.util.Map.entry("rows", "42"), java.util.Map.entry("note", "a b=c $(x)"));
+        assertThat(result.tasks().get(1).stdoutTail())
+                .isEqualTo("42|a b=c $(x)|{\"count\":{\"rows\":\"42\",\"note\":\"a b=c $(x)\"}}");
+        assertThat(result.tasks().get(1).values()).isEmpty();
+    }
 }

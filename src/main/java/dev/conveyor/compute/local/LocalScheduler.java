@@ -29,6 +29,7 @@ final class LocalScheduler {
     private final JobLoader loader;
     private final InputStager stager;
     private final ProcessLauncher launcher;
+    private final UpstreamValues upstreamValues;
     private final AttemptMonitor monitor;
     private final TaskCompletion completion;
     private final Runnable wake;
@@ -39,6 +40,7 @@ final class LocalScheduler {
         this.store = new JobStore(options.dataDir());
         this.loader = new JobLoader(store);
         this.stager = new InputStager(objects);
+        this.upstreamValues = new UpstreamValues(objects);
         this.launcher = new ProcessLauncher();
         this.monitor = new AttemptMonitor(store, options.killGrace());
         this.completion = new TaskCompletion(store, new ResultUploader(objects), new RetryPolicy());
@@ -190,7 +192,8 @@ final class LocalScheduler {
         }
         ProcessLauncher.Launched l;
         try {
-            l = launcher.launch(job.id(), t.task, a);
+            Map<String, String> upstream = upstreamValues.prepare(job.id(), t.task.dependsOn(), a.dir());
+            l = launcher.launch(job.id(), t.task, a, upstream);
         } catch (IOException e) {
             failBeforeStart(job, t, a, "could not start the process: " + e.getMessage(), true, now);
             return;

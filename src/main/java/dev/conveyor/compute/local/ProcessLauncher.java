@@ -34,7 +34,8 @@ final class ProcessLauncher {
     record Launched(Process process, JobStore.LaunchRecord record) {
     }
 
-    Launched launch(String jobId, ComputeTask task, AttemptDir a) throws IOException {
+    /** @param upstream variables carrying the values of the tasks this one needs */
+    Launched launch(String jobId, ComputeTask task, AttemptDir a, Map<String, String> upstream) throws IOException {
         Files.writeString(a.wrapper(), WRAPPER, StandardCharsets.UTF_8);
         Files.createFile(a.outputsEnv());
         ProcessBuilder pb = new ProcessBuilder("setsid", "sh", a.wrapper().toString(), a.dir().toString(),
@@ -46,6 +47,7 @@ final class ProcessLauncher {
         Map<String, String> env = pb.environment();
         env.clear();
         env.putAll(environment(jobId, task, a, System.getenv()));
+        env.putAll(upstream);
         Instant startedAt = Instant.now();
         Process p = pb.start();
         Instant processStart = ProcessGroups.startInstant(p.toHandle());

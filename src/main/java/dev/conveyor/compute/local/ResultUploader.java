@@ -91,4 +91,11 @@ final class ResultUploader {
         }
         return out;
     }
+
+    /** Uploads what the task wrote to $CONVEYOR_OUTPUTS (if anything) as the task's values. */
+    void uploadValues(String key, java.nio.file.Path outputsEnv) throws IOException {
+        if (java.nio.file.Files.isRegularFile(outputsEnv) && java.nio.file.Files.size(outputsEnv) > 0) {
+            store.put(key, outputsEnv);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.conveyor.compute.local;
 
 import dev.conveyor.compute.AttemptRecord;
 import dev.conveyor.model.TaskState;
+import dev.conveyor.storage.JobKeys;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -57,6 +58,7 @@ final class TaskCompletion {
             int n = t.finished.get(t.finished.size() - 1).attempt();
             AttemptDir a = new AttemptDir(store.taskDir(job.id(), t.id()).resolve(AttemptDir.name(n)), n);
             keys = uploader.uploadOutputs(t.task.outputs(), t.task.outputPrefix(), a.wd(), state);
+            uploader.uploadValues(JobKeys.values(job.id(), t.id()), a.outputsEnv());
         }
         JobStore.TaskOutcome outcome = new JobStore.TaskOutcome(state, exitCode, reason, keys);
         store.saveOutcome(job.id(), t.id(), outcome);

@@ -4,8 +4,9 @@ import dev.conveyor.model.TaskState;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** One task in a result: its outcome, every attempt, the tail of its logs and its output files. */
+/** One task in a result: its outcome, every attempt, the tail of its logs, its output files and values. */
 public record TaskResult(
         String id,
         TaskState status,
@@ -19,7 +20,8 @@ public record TaskResult(
         String stdoutTail,
         String stderrTail,
         Logs logs,
-        List<OutputFile> outputs) {
+        List<OutputFile> outputs,
+        Map<String, String> values) {
 
     public record Attempt(int attempt, TaskState status, Integer exitCode, String reason,
                           Instant startedAt, Instant finishedAt, Logs logs) {

@@ -110,6 +110,14 @@ public interface ConveyorConfig {
         /** Time between SIGTERM and SIGKILL when a task is stopped. */
         @WithDefault("2s")
         Duration killGrace();
+
+        /** Wait before a failed task's first retry; doubled for each further retry. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        /** Longest wait between two attempts. */
+        @WithDefault("60s")
+        Duration retryBackoffMax();
     }
 
     interface Monitoring {

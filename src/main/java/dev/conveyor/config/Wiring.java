@@ -59,7 +59,8 @@ public class Wiring {
         providers.add(new NoopComputeProvider());
         int slots = config.local().slots().orElse(Runtime.getRuntime().availableProcessors());
         providers.add(new LocalComputeProvider(new LocalOptions(Path.of(config.dataDir(), "local"), slots,
-                config.local().killGrace(), Duration.ofMillis(150)), store));
+                config.local().killGrace(), Duration.ofMillis(150),
+                config.local().retryBackoff(), config.local().retryBackoffMax()), store));
         return new ComputeProviders(providers);
     }
 

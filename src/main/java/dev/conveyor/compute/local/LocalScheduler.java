@@ -43,7 +43,7 @@ final class LocalScheduler {
         this.upstreamValues = new UpstreamValues(objects);
         this.launcher = new ProcessLauncher();
         this.monitor = new AttemptMonitor(store, options.killGrace());
-        this.completion = new TaskCompletion(store, new ResultUploader(objects), new RetryPolicy());
+        this.completion = new TaskCompletion(store, new ResultUploader(objects), new RetryPolicy(options.retryBackoff(), options.retryBackoffMax()));
         this.wake = wake;
     }
 

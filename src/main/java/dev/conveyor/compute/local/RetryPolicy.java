@@ -3,14 +3,22 @@ package dev.conveyor.compute.local;
 import dev.conveyor.compute.AttemptRecord;
 import dev.conveyor.model.TaskState;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The one place that decides whether a task gets another attempt, and when. No backoff yet: a
- * retry may start at once (when a slot is free); a backoff only has to change {@link #nextAttempt}.
+ * The one place that decides whether a task gets another attempt, and when: exponential backoff
+ * (the first retry after {@code backoff}, each further one twice as late, at most {@code max}).
  */
 final class RetryPolicy {
+    private final Duration backoff;
+    private final Duration max;
+
+    RetryPolicy(Duration backoff, Duration max) {
+        this.backoff = backoff;
+        this.max = max;
+    }
 
     /**
      * @param last       the attempt that just ended
@@ -23,6 +31,15 @@ final class RetryPolicy {
         if (!failed || !retryable || last.attempt() >= maxRetries + 1) {
             return Optional.empty();
         }
-        return Optional.of(now);
+        return Optional.of(now.plus(delayAfter(last.attempt())));
+    }
+
+    /** Wait after the {@code attempt}-th attempt failed (1-based). */
+    Duration delayAfter(int attempt) {
+        Duration delay = backoff;
+        for (int i = 1; i < attempt && delay.compareTo(max) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(max) > 0 ? max : delay;
     }
 }

@@ -174,7 +174,7 @@ class LocalComputeProviderRunTest {
         List<String> names = out.lines().filter(l -> l.contains("=")).map(l -> l.substring(0, l.indexOf('='))).toList();
         assertThat(names).doesNotContain("JAVA_HOME", "USER", "MAVEN_OPTS", "HOSTNAME");
         assertThat(names).allMatch(n -> List.of("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "GREETING", "PWD", "OLDPWD",
-                "CONVEYOR_JOB_ID", "CONVEYOR_TASK_ID", "CONVEYOR_ATTEMPT", "CONVEYOR_WORKDIR", "CONVEYOR_OUTPUTS").contains(n), "allowed");
+                "CONVEYOR_JOB_ID", "CONVEYOR_TASK_ID", "CONVEYOR_ATTEMPT", "CONVEYOR_WORKDIR", "CONVEYOR_OUTPUTS", "CONVEYOR_NEEDS").contains(n), "allowed");
         assertThat(out).contains("GREETING=hi", "CONVEYOR_JOB_ID=j6", "CONVEYOR_TASK_ID=t", "CONVEYOR_ATTEMPT=1",
                 "HOME=" + attempt.resolve("wd"), "TMPDIR=" + attempt.resolve("tmp"),
                 "CONVEYOR_WORKDIR=" + attempt.resolve("wd"), "CONVEYOR_OUTPUTS=" + attempt.resolve("outputs.env"));

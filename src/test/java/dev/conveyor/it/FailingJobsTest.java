@@ -74,4 +74,25 @@ class FailingJobsTest extends PipelineTestBase {
                 .containsExactly(TaskState.FAILED, TaskState.SUCCEEDED);
         assertThat(flaky.attempts().get(0).exitCode()).isEqualTo(1);
     }
+
+    @Test
+    void jobPastItsTimeoutIsStoppedAsTimedOutWithItsRunningTasksCancelled() {
+        String id = newId("job-timeout");
+        JobResult result = run(id, """
+                id: %s
+                timeout: 2s
+                tasks:
+                  - id: done-early
+                    command: echo ok
+                  - id: endless
+                    needs: [done-early]
+                    command: sleep 120
+                """.formatted(id));
+
+        assertThat(result.status()).isEqualTo(JobState.TIMED_OUT);
+        assertThat(result.reason()).isEqualTo("job timed out after 2s");
+        assertThat(result.tasks()).extracting(TaskResult::status)
+                .containsExactly(TaskState.SUCCEEDED, TaskState.CANCELLED);
+        assertThat(result.durationMs()).isLessThan(60_000L);
+    }
 }

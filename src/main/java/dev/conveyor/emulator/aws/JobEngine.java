@@ -1,6 +1,5 @@
 package dev.conveyor.emulator.aws;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +31,7 @@ final class JobEngine implements AutoCloseable {
     private final AwsBatchEmulatorOptions options;
     private final Arns arns;
     private final ComputeCatalog catalog;
-    private final LogStore logs;
-    private final Path workDir;
-    private final JobRunner runner = new JobRunner();
+    private final AttemptLauncher launcher;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "aws-batch-emulator-scheduler");
         t.setDaemon(true);
@@ -49,8 +45,7 @@ final class JobEngine implements AutoCloseable {
         this.options = options;
         this.arns = arns;
         this.catalog = catalog;
-        this.logs = logs;
-        this.workDir = workDir;
+        this.launcher = new AttemptLauncher(logs, workDir, options.timeScale());
         options.jobQueues().forEach(q -> queuePriority.put(q.name(), q.priority()));
     }
 
@@ -197,35 +192,14 @@ final class JobEngine implements AutoCloseable {
     }
 
     private void launch(BatchJob job) {
-        String taskId = UUID.randomUUID().toString().replace("-", "");
-        String stream = job.spec.definition().name() + "/default/" + taskId;
-        long now = System.currentTimeMillis();
-        Attempt attempt = new Attempt(taskId, job.reservedOn, stream, now);
+        Attempt attempt = launcher.newAttempt(job, job.reservedOn);
         job.current = attempt;
-        LogStore.Stream log = logs.createStream(LogStore.JOB_GROUP, stream);
-        int number = job.attempts.size() + 1;
-        JobRunner.LaunchSpec spec = new JobRunner.LaunchSpec(job.spec.command(),
-                TaskEnvironment.of(job, number, attempt.computeEnvironment),
-                workDir.resolve("jobs").resolve(job.jobId.replace(':', '_')).resolve("attempt-" + number),
-                log, timeout(job));
         job.status = JobStatus.RUNNING;
-        job.startedAt = now;
-        if (job.spec.command().isEmpty()) {
-            attemptEnded(job, attempt, null, "CannotStartContainerError: no command given (the emulator runs no image)");
-            return;
+        job.startedAt = attempt.startedAt;
+        String failure = launcher.start(job, attempt, job.attempts.size() + 1, outcome -> onEnd(job, attempt, outcome));
+        if (failure != null) {
+            attemptEnded(job, attempt, null, failure);
         }
-        try {
-            job.task = runner.launch(spec, outcome -> onEnd(job, attempt, outcome));
-        } catch (IOException e) {
-            attemptEnded(job, attempt, null, "CannotStartContainerError: " + e.getMessage());
-        }
-    }
-
-    private Duration timeout(BatchJob job) {
-        if (job.spec.timeoutSeconds() == null) {
-            return null;
-        }
-        return Duration.ofMillis(Math.round(job.spec.timeoutSeconds() * 1000 * options.timeScale()));
     }
 
     private void onEnd(BatchJob job, Attempt attempt, JobRunner.Outcome outcome) {
@@ -298,6 +272,6 @@ final class JobEngine implements AutoCloseable {
         }
         running.forEach(JobRunner.Task::terminate);
         scheduler.shutdownNow();
-        runner.close();
+        launcher.close();
     }
 }

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * Runs a job attempt's container command as a local process (exec form, like Docker's CMD array),
  * sends its stdout and stderr lines to the attempt's log stream, and enforces the attempt timeout.
- * When the main process ends, what it left behind is killed, as when a container stops.
+ * Output is read until the pipes close (at most two seconds after the main process ended). Processes the
+ * command started and left running are not killed once the main process is gone (a container's would be).
  */
 final class JobRunner implements AutoCloseable {
 
@@ -41,6 +42,7 @@ final class JobRunner implements AutoCloseable {
     }
 
     private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
 
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "aws-batch-emulator-task");
@@ -69,7 +71,7 @@ final class JobRunner implements AutoCloseable {
         AtomicReference<Ending> ending = new AtomicReference<>();
         Runnable stop = () -> {
             process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
+            process.toHandle().destroy(); // unlike Process.destroy, leaves the output pipes to drain
             timers.schedule(() -> kill(process), GRACE.toMillis(), TimeUnit.MILLISECONDS);
         };
         ScheduledFuture<?> timeout = spec.timeout() == null ? null : timers.schedule(() -> {
@@ -85,12 +87,12 @@ final class JobRunner implements AutoCloseable {
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            kill(process);
             try {
-                out.get();
-                err.get();
+                // a background process the command left behind may hold the pipes open: stop waiting then
+                out.get(OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+                err.get(OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception ignored) {
-                // output pumping ended either way
+                kill(process);
             }
             ending.compareAndSet(null, Ending.EXITED);
             onEnd.accept(new Outcome(exit, ending.get()));
@@ -114,7 +116,7 @@ final class JobRunner implements AutoCloseable {
 
     private static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
     private static void pump(InputStream in, LogStore.Stream log) {

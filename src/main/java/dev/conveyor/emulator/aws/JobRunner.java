@@ -93,6 +93,7 @@ final class JobRunner implements AutoCloseable {
                 err.get(OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception ignored) {
                 kill(process);
+                process.destroyForcibly(); // also closes the pipes
             }
             ending.compareAndSet(null, Ending.EXITED);
             onEnd.accept(new Outcome(exit, ending.get()));

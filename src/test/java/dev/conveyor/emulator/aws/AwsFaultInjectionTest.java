@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.BatchException;
 import software.amazon.awssdk.services.batch.model.ServerException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ThrottlingException;
 
 class AwsFaultInjectionTest {
 
@@ -26,6 +28,24 @@ class AwsFaultInjectionTest {
                         assertThat(e.isThrottlingException()).isTrue();
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("TooManyRequestsException");
                     });
+        }
+    }
+
+    @Test
+    void anInjectedLogsThrottleIsTheModelledThrottlingException() {
+        try (AwsBatchEmulator emulator = AwsBatchEmulator.start(fastOptions()
+                .faults(FaultOptions.none().withThrottleRate(1.0)).build());
+             CloudWatchLogsClient logs = CloudWatchLogsClient.builder()
+                     .endpointOverride(java.net.URI.create(emulator.endpoint()))
+                     .region(software.amazon.awssdk.regions.Region.of(emulator.region()))
+                     .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                             software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                     emulator.accessKeyId(), emulator.secretAccessKey())))
+                     .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+                     .build()) {
+
+            assertThatThrownBy(() -> logs.getLogEvents(r -> r.logGroupName("/aws/batch/job").logStreamName("s")))
+                    .isInstanceOfSatisfying(ThrottlingException.class, e -> assertThat(e.isThrottlingException()).isTrue());
         }
     }
 

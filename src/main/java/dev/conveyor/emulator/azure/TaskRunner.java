@@ -75,6 +75,8 @@ final class TaskRunner {
         Path wd = dir.resolve("wd");
         try {
             Files.createDirectories(wd);
+            Files.createDirectories(Path.of(env.get("AZ_BATCH_NODE_SHARED_DIR")));
+            Files.createDirectories(Path.of(env.get("AZ_BATCH_NODE_STARTUP_DIR")));
             Files.deleteIfExists(dir.resolve("stdout.txt"));
             Files.deleteIfExists(dir.resolve("stderr.txt"));
             files.download(snapshot.path("resourceFiles"), wd);

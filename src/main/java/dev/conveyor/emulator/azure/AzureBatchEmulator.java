@@ -1,10 +1,7 @@
 package dev.conveyor.emulator.azure;
 
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AzureBatchEmulator implements AutoCloseable {
     private final AzureBatchEmulatorOptions options;
-    private final HttpServer server;
+    private final HttpFrontend server;
     private final String endpoint;
     private final RequestStats stats = new RequestStats();
     private final ExecutorService httpThreads;
@@ -36,10 +33,10 @@ public final class AzureBatchEmulator implements AutoCloseable {
         this.options = options;
         Path workDir = options.workDir() != null ? options.workDir() : Files.createTempDirectory("azure-batch-emulator");
         Files.createDirectories(workDir);
-        this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
-        this.endpoint = "http://" + options.host() + ":" + server.getAddress().getPort();
-        this.state = new BatchState(endpoint, options.accountName(), workDir.toAbsolutePath());
         this.httpThreads = Executors.newCachedThreadPool(daemon("azure-batch-emu-http"));
+        this.server = HttpFrontend.listen(options.host(), options.port(), httpThreads);
+        this.endpoint = "http://" + options.host() + ":" + server.port();
+        this.state = new BatchState(endpoint, options.accountName(), workDir.toAbsolutePath());
         this.workers = Executors.newCachedThreadPool(daemon("azure-batch-emu-task"));
         this.schedulerThread = Executors.newSingleThreadExecutor(daemon("azure-batch-emu-scheduler"));
         this.timers = Executors.newScheduledThreadPool(1, daemon("azure-batch-emu-timer"));
@@ -62,16 +59,13 @@ public final class AzureBatchEmulator implements AutoCloseable {
         new FileHandlers(state).register(router);
         SharedKeyAuthenticator auth = new SharedKeyAuthenticator(options.accountName(), options.accountKey(),
                 options.bearerToken());
-        server.createContext("/", new RequestDispatcher(router, auth, new FaultInjector(options.faults()), stats, endpoint));
-        server.setExecutor(httpThreads);
+        server.handler(new RequestDispatcher(router, auth, new FaultInjector(options.faults()), stats, endpoint)::respond);
     }
 
     /** Starts an emulator; it listens until {@link #close()}. */
     public static AzureBatchEmulator start(AzureBatchEmulatorOptions options) {
         try {
-            AzureBatchEmulator emulator = new AzureBatchEmulator(options == null ? AzureBatchEmulatorOptions.defaults() : options);
-            emulator.server.start();
-            return emulator;
+            return new AzureBatchEmulator(options == null ? AzureBatchEmulatorOptions.defaults() : options);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the Azure Batch emulator", e);
         }
@@ -104,7 +98,7 @@ public final class AzureBatchEmulator implements AutoCloseable {
     /** Stops the server and kills every task process still running. */
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         synchronized (state) {
             for (Entities.Job job : state.jobs()) {
                 for (Entities.Task task : job.tasks.values()) {

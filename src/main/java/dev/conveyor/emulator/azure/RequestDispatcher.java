@@ -1,12 +1,5 @@
 package dev.conveyor.emulator.azure;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +9,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP front door: counts the request, injects faults, authenticates, checks api-version and body size, routes
+ * The request pipeline: counts the request, injects faults, authenticates, checks api-version and body size, routes
  * it, and writes the answer or the service's BatchError body.
  */
-final class RequestDispatcher implements HttpHandler {
+final class RequestDispatcher {
     static final int MAX_BODY_BYTES = 1024 * 1024;
     static final Set<String> API_VERSIONS = Set.of("2024-07-01.20.0", "2024-02-01.19.0", "2023-11-01.18.0",
             "2023-05-01.17.0", "2022-10-01.16.0", "2022-01-01.15.0", "2021-06-01.14.0", "2020-09-01.12.0",
@@ -41,24 +34,25 @@ final class RequestDispatcher implements HttpHandler {
         this.endpoint = endpoint;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = readBody(exchange.getRequestBody());
-            BatchRequest req = new BatchRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
-            BatchResponse resp;
-            try {
-                resp = dispatch(req);
-            } catch (BatchException e) {
-                resp = errorResponse(e);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "emulator failed on " + req.method + " " + req.rawPath, e);
-                resp = errorResponse(new BatchException(500, "InternalError",
-                        "Server encountered an internal error. Please try again after some time."));
-            }
-            write(exchange, req, resp);
+    /** Answers one request; never throws. */
+    BatchResponse respond(BatchRequest req) {
+        BatchResponse resp;
+        try {
+            resp = dispatch(req);
+        } catch (BatchException e) {
+            resp = errorResponse(e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "emulator failed on " + req.method + " " + req.rawPath, e);
+            resp = errorResponse(new BatchException(500, "InternalError",
+                    "Server encountered an internal error. Please try again after some time."));
         }
+        resp.headers.putIfAbsent("request-id", UUID.randomUUID().toString());
+        String clientRequestId = req.header("client-request-id");
+        if (clientRequestId != null) resp.headers.put("client-request-id", clientRequestId);
+        resp.headers.put("DataServiceVersion", "3.0");
+        resp.headers.put("Server", "Microsoft-HTTPAPI/2.0");
+        resp.headers.put("Date", Json.rfc1123(Instant.now()));
+        return resp;
     }
 
     private BatchResponse dispatch(BatchRequest req) {
@@ -103,46 +97,5 @@ final class RequestDispatcher implements HttpHandler {
         BatchResponse r = BatchResponse.json(e.status, Json.error(endpoint, e.code, e.getMessage(), e.values));
         e.headers.forEach(r::header);
         return r;
-    }
-
-    private static byte[] readBody(InputStream in) throws IOException {
-        // read everything (a local client), capped well above the service limit to protect memory
-        byte[] data = in.readNBytes(MAX_BODY_BYTES * 4);
-        in.transferTo(OutputStream.nullOutputStream());
-        return data;
-    }
-
-    private static void write(HttpExchange exchange, BatchRequest req, BatchResponse resp) throws IOException {
-        var h = exchange.getResponseHeaders();
-        h.set("request-id", UUID.randomUUID().toString());
-        String clientRequestId = req.header("client-request-id");
-        if (clientRequestId != null) h.set("client-request-id", clientRequestId);
-        h.set("DataServiceVersion", "3.0");
-        h.set("Server", "Microsoft-HTTPAPI/2.0");
-        h.set("Date", Json.rfc1123(Instant.now()));
-        resp.headers.forEach(h::set);
-        boolean head = req.method.equals("HEAD");
-        if (head) {
-            if (resp.headLength >= 0) h.set("Content-Length", Long.toString(resp.headLength));
-            exchange.sendResponseHeaders(resp.status, -1);
-            return;
-        }
-        if (resp.status == 204 || resp.status == 304) {
-            exchange.sendResponseHeaders(resp.status, -1);
-            return;
-        }
-        if (resp.file != null) {
-            exchange.sendResponseHeaders(resp.status, Files.size(resp.file) == 0 ? -1 : Files.size(resp.file));
-            try (OutputStream out = exchange.getResponseBody()) {
-                Files.copy(resp.file, out);
-            }
-            return;
-        }
-        exchange.sendResponseHeaders(resp.status, resp.body.length == 0 ? -1 : resp.body.length);
-        if (resp.body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(resp.body);
-            }
-        }
     }
 }

@@ -48,8 +48,7 @@ final class AzuriteBlobStorage implements AutoCloseable {
             port = s.getLocalPort();
         }
         Process p = new ProcessBuilder("node", main.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-                Integer.toString(port), "--location", dataDir.toString(), "--skipApiVersionCheck", "--disableTelemetry",
-                "--loose")
+                Integer.toString(port), "--location", dataDir.toString(), "--skipApiVersionCheck", "--disableTelemetry")
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("azurite.log").toFile()).start();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> accepts(port));
         return new AzuriteBlobStorage(p, port);

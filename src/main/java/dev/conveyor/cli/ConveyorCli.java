@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "conveyor", mixinStandardHelpOptions = true, version = "conveyor 0.1.0",
         description = "Runs workflow jobs on batch compute, driven by Kafka.",
         subcommands = {RunCommand.class, ServeCommand.class, SubmitCommand.class, WatchCommand.class,
-                CancelCommand.class, ResultCommand.class})
+                CancelCommand.class, ResultCommand.class, EmulateCommand.class})
 public final class ConveyorCli implements Runnable {
 
     public static void main(String... args) {

@@ -56,11 +56,16 @@ final class AzuriteBlobStorage implements AutoCloseable {
 
     private static void install() throws IOException, InterruptedException {
         Files.createDirectories(INSTALL);
+        // npm's output goes to a file: the test JVM's own stdout is surefire's channel to Maven.
+        java.nio.file.Path log = INSTALL.resolve("npm-install.log");
         Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", INSTALL.toString(),
-                "azurite@" + VERSION).inheritIO().start();
+                "azurite@" + VERSION).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             npm.destroyForcibly();
-            throw new IOException("npm install azurite@" + VERSION + " failed");
+            String output = Files.exists(log) ? Files.readString(log) : "";
+            throw new IOException("npm install azurite@" + VERSION + " failed:\n"
+                    + output.substring(Math.max(0, output.length() - 2000)));
         }
     }
 

@@ -467,6 +467,8 @@ class MessageSchemaTest {
             "dev.conveyor.model.TaskSpec=job-spec#/$defs/task",
             "dev.conveyor.model.InputSpec=job-spec#/$defs/input",
             "dev.conveyor.model.OutputSpec=job-spec#/$defs/output",
+            "dev.conveyor.model.OutputRef=job-spec#/$defs/outputRef",
+            "dev.conveyor.model.MatrixGroup=job-spec#/$defs/matrixGroup",
             "dev.conveyor.compute.TaskStatus=task-status#",
             "dev.conveyor.compute.AttemptRecord=task-status#/$defs/attempt"})
     void schemaPropertiesAreExactlyTheRecordComponents(String mapping) throws ClassNotFoundException {

@@ -77,12 +77,24 @@ final class Params {
                 if (defaultOk) {
                     values.put(name, fallback);
                 }
-            } else if (entry.path("required").asBoolean(true)) {
+            } else if (entry.path("required").asBoolean(true) && onlyKnownProperties(entry)) {
                 report.accept(at, "param '" + name + "' is required but has no value: give it one (--param "
                         + name + "=… on the command line, or value:), or a default, or set required: false");
             }
         });
         return new Resolved(Collections.unmodifiableMap(values), Collections.unmodifiableSet(names));
+    }
+
+    private static final Set<String> PROPERTIES = Set.of("type", "default", "value", "required", "description");
+
+    /** A misspelt property ({@code defualt}) is the schema's problem; do not add "has no value" to it. */
+    private static boolean onlyKnownProperties(JsonNode entry) {
+        for (java.util.Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
+            if (!PROPERTIES.contains(names.next())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static JsonNode present(JsonNode node) {

@@ -45,7 +45,10 @@ import java.util.regex.Pattern;
  *       text, {@code sleep: seconds}), {@code sh} ({@code run}/{@code sh}: run with {@code sh -c}),
  *       {@code bash} ({@code bash:} or {@code type: bash} + {@code run}: the script is an inline
  *       input file run with {@code bash}), {@code py} ({@code run} without {@code type}: the script
- *       is an inline input file run with {@code python3}). Stage {@code env} becomes the task's env.</li>
+ *       is an inline input file run with {@code python3}). Stage {@code env} becomes the task's env.
+ *       Each stage runs in its own working directory: a Conveyor extension, stage {@code outputs}
+ *       (as in a request task), passes files to the next stage (and to the first stages of the jobs
+ *       that need this job, for the job's last stage).</li>
  *   <li>{@code jobs.<job>.needs}: the job's first stage needs the last stage of each needed job;
  *       {@code trigger-rule: all_done} makes the first stage {@code always}.</li>
  *   <li>{@code strategy}: {@code matrix} (+ {@code include}/{@code exclude}, beside or inside it),
@@ -75,7 +78,7 @@ public final class DdeutilWorkflowTranslator {
     private static final Set<String> JOB_KEYS = Set.of("id", "name", "desc", "description", "runs-on", "runs_on",
             "stages", "needs", "strategy", "trigger-rule", "trigger_rule", "if");
     private static final Set<String> STAGE_KEYS = Set.of("id", "name", "desc", "description", "type", "echo", "sleep",
-            "bash", "sh", "run", "env", "if", "vars", "uses", "with", "trigger", "params");
+            "bash", "sh", "run", "env", "outputs", "if", "vars", "uses", "with", "trigger", "params");
     private static final Map<String, String> PROVIDERS = Map.of("local", "local", "azure_batch", "azure-batch",
             "aws_batch", "aws-batch", "azure-batch", "azure-batch", "aws-batch", "aws-batch");
     static final String SCRIPT_FOLDER = ".ddeutil";
@@ -498,6 +501,10 @@ public final class DdeutilWorkflowTranslator {
                             map(JsonPaths.property(taskPath, "always"), JsonPaths.property(jobPath, rule));
                         }
                     } else {
+                        // the chain within a job: its only problems come from duplicate stage ids
+                        String idPath = paths.get(JsonPaths.property(taskPath, "id"));
+                        map(JsonPaths.property(taskPath, "needs"), idPath);
+                        map(JsonPaths.index(JsonPaths.property(taskPath, "needs"), 0), idPath);
                         needs.add(previous);
                     }
                     if (!needs.isEmpty()) {
@@ -684,7 +691,7 @@ public final class DdeutilWorkflowTranslator {
                 String key = it.next();
                 if (!STAGE_KEYS.contains(key)) {
                     problem(JsonPaths.property(stagePath, key), "unknown or unsupported stage property '" + key
-                            + "' (supported: name, id, desc, type, echo, sleep, sh, bash, run, env)");
+                            + "' (supported: name, id, desc, type, echo, sleep, sh, bash, run, env, outputs)");
                 }
             }
             for (String unsupported : List.of("uses", "trigger", "if", "vars")) {
@@ -707,6 +714,19 @@ public final class DdeutilWorkflowTranslator {
             } else if (env != null) {
                 task.set("env", env);
                 map(JsonPaths.property(taskPath, "env"), JsonPaths.property(stagePath, "env"));
+            }
+            JsonNode outputs = stage.get("outputs");
+            if (outputs != null) {
+                JsonNode copy = outputs.deepCopy();
+                if (copy.isArray()) {
+                    for (int o = 0; o < copy.size(); o++) {
+                        if (copy.get(o).isTextual()) {
+                            ((ArrayNode) copy).set(o, F.textNode(renameParams(copy.get(o).asText())));
+                        }
+                    }
+                }
+                task.set("outputs", copy);
+                map(JsonPaths.property(taskPath, "outputs"), JsonPaths.property(stagePath, "outputs"));
             }
             String type = stageType(stage);
             switch (type) {

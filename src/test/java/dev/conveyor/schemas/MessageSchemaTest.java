@@ -369,6 +369,28 @@ class MessageSchemaTest {
         }
 
         @Test
+        void aJobWithMatrixAlwaysAndOutputRefsIsValid() throws IOException {
+            JsonNode request = Json.MAPPER.readTree("""
+                    {
+                      "params": {"region": {"type": "str", "default": "eu"}},
+                      "tasks": [
+                        {"id": "build", "command": "echo ${{ params.region }}"},
+                        {"id": "test", "needs": ["build"], "command": "test ${{ matrix.os }} ${{ needs.build.outputs.version }}",
+                         "strategy": {"matrix": {"os": ["linux", "mac"], "target": [{"arch": "x64"}]}, "maxParallel": 1}},
+                        {"id": "report", "needs": ["test"], "command": "true", "always": true}
+                      ]
+                    }
+                    """);
+            JobSpec workflow = new JobNormalizer().normalize(request, SUBMITTED, () -> "job-01jd3x8zq4-k7f3a9c2");
+
+            assertThat(workflow.task("test-1").outputRefs()).isNotEmpty();
+            assertThat(workflow.matrixGroups()).hasSize(1);
+            assertValidMessage("job-spec", workflow);
+            assertValidMessage("job-submitted", new JobSubmitted(workflow, "conveyor.requests/0/7"));
+            assertThat(Json.read(Json.write(workflow), JobSpec.class)).isEqualTo(workflow);
+        }
+
+        @Test
         void jobStagedIsValid() {
             assertValidMessage("job-staged", new JobStaged(job, T1));
         }

@@ -1,13 +1,11 @@
 package dev.conveyor.submission;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.conveyor.submission.Templates.Kind;
 import dev.conveyor.submission.Templates.Template;
 import dev.conveyor.submission.Templates.TemplateException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -306,8 +304,11 @@ final class WorkflowChecks {
         return templates;
     }
 
-    private static String unknown(String what, String name, Collection<String> known) {
-        String suggestion = JsonSchemas.closest(name, new LinkedHashSet<>(known));
+    /** Suggestions compare with every known name: skip them for huge sets so that many problems stay cheap. */
+    private static final int MAX_SUGGESTION_CANDIDATES = 2_000;
+
+    private static String unknown(String what, String name, Set<String> known) {
+        String suggestion = known.size() <= MAX_SUGGESTION_CANDIDATES ? JsonSchemas.closest(name, known) : null;
         StringBuilder sb = new StringBuilder("unknown " + what + " '" + name + "'");
         if (suggestion != null) {
             sb.append("; did you mean '").append(suggestion).append("'?");

@@ -89,12 +89,15 @@ public final class DdeutilWorkflowTranslator {
         private final JsonNode original;
         private final List<Problem> problems;
         private final Map<String, String> paths;
+        private final Set<String> whole;
 
-        Translation(ObjectNode request, JsonNode original, List<Problem> problems, Map<String, String> paths) {
+        Translation(ObjectNode request, JsonNode original, List<Problem> problems, Map<String, String> paths,
+                    Set<String> whole) {
             this.request = request;
             this.original = original;
             this.problems = List.copyOf(problems);
             this.paths = paths;
+            this.whole = whole;
         }
 
         /** The Conveyor request. */
@@ -114,7 +117,8 @@ public final class DdeutilWorkflowTranslator {
                 String prefix = build(JsonPaths.ROOT, elements.subList(0, len));
                 String mapped = paths.get(prefix);
                 if (mapped != null) {
-                    return build(mapped, elements.subList(len, elements.size()));
+                    // a task made from a stage has another shape: its parts map to the stage itself
+                    return whole.contains(prefix) ? mapped : build(mapped, elements.subList(len, elements.size()));
                 }
             }
             return requestPath;
@@ -244,6 +248,7 @@ public final class DdeutilWorkflowTranslator {
         final ObjectNode request = F.objectNode();
         final List<Problem> problems = new ArrayList<>();
         final Map<String, String> paths = new HashMap<>();
+        final Set<String> whole = new java.util.HashSet<>();
         final Map<String, String> paramNames = new HashMap<>();
         final Set<String> problemPaths = new LinkedHashSet<>();
 
@@ -257,8 +262,15 @@ public final class DdeutilWorkflowTranslator {
             }
         }
 
+        /** Maps a request path and (with the same suffix) everything under it. */
         void map(String requestPath, String ddeutilPath) {
             paths.put(requestPath, ddeutilPath);
+        }
+
+        /** Maps a request path and everything under it to one ddeutil path. */
+        void mapWhole(String requestPath, String ddeutilPath) {
+            paths.put(requestPath, ddeutilPath);
+            whole.add(requestPath);
         }
 
         Translation translate() {
@@ -294,7 +306,7 @@ public final class DdeutilWorkflowTranslator {
                 map("$.name", JsonPaths.property(body.path(), "name"));
             } else if (body.name() != null) {
                 request.put("name", body.name());
-                map("$.name", body.path());
+                mapWhole("$.name", body.path());
             }
             for (String key : List.of("timeout", "labels")) {
                 if (b.has(key)) {
@@ -304,7 +316,10 @@ public final class DdeutilWorkflowTranslator {
             }
             params(b.get("params"), JsonPaths.property(body.path(), "params"));
             jobs(b.get("jobs"), JsonPaths.property(body.path(), "jobs"));
-            return new Translation(request, document, problems, paths);
+            if (!request.has("runsOn")) {
+                mapWhole("$.runsOn", body.path());
+            }
+            return new Translation(request, document, problems, paths, whole);
         }
 
         // ---- params -------------------------------------------------------------------------
@@ -338,7 +353,7 @@ public final class DdeutilWorkflowTranslator {
                         return;
                     }
                     out.set(cname, F.objectNode().put("type", type));
-                    map(JsonPaths.property(requestPath, "type"), at);
+                    mapWhole(JsonPaths.property(requestPath, "type"), at);
                 } else if (entry.isObject() && entry.has("type")) {
                     out.set(cname, declaration((ObjectNode) entry, at));
                 } else {
@@ -491,20 +506,19 @@ public final class DdeutilWorkflowTranslator {
                     int taskIndex = tasks.size();
                     String taskPath = JsonPaths.index("$.tasks", taskIndex);
                     String stagePath = JsonPaths.index(stagesPath, n);
-                    map(taskPath, stagePath);
+                    mapWhole(taskPath, stagePath);
                     ObjectNode task = stage(jobName, n, stages.get(n), stagePath, taskPath);
                     ArrayNode needs = F.arrayNode();
                     if (n == 0) {
                         needs(job, jobPath, jobName, jobTasks, needs, taskPath);
                         if (always) {
                             task.put("always", true);
-                            map(JsonPaths.property(taskPath, "always"), JsonPaths.property(jobPath, rule));
+                            mapWhole(JsonPaths.property(taskPath, "always"), JsonPaths.property(jobPath, rule));
                         }
                     } else {
                         // the chain within a job: its only problems come from duplicate stage ids
                         String idPath = paths.get(JsonPaths.property(taskPath, "id"));
-                        map(JsonPaths.property(taskPath, "needs"), idPath);
-                        map(JsonPaths.index(JsonPaths.property(taskPath, "needs"), 0), idPath);
+                        mapWhole(JsonPaths.property(taskPath, "needs"), idPath);
                         needs.add(previous);
                     }
                     if (!needs.isEmpty()) {
@@ -680,7 +694,7 @@ public final class DdeutilWorkflowTranslator {
             String id = taskId(jobName, n, stage);
             task.put("id", id);
             JsonNode givenId = stage.isObject() ? stage.get("id") : null;
-            map(JsonPaths.property(taskPath, "id"), givenId != null && id.equals(givenId.asText())
+            mapWhole(JsonPaths.property(taskPath, "id"), givenId != null && id.equals(givenId.asText())
                     ? JsonPaths.property(stagePath, "id") : stagePath);
             if (!stage.isObject()) {
                 problem(stagePath, "must be a stage: a map such as {name: ..., bash: ...}");
@@ -735,7 +749,7 @@ public final class DdeutilWorkflowTranslator {
                     String field = stage.has("sh") ? "sh" : stage.has("bash") ? "bash" : "run";
                     String script = text(stage, field, stagePath);
                     task.put("script", script == null ? "true" : renameParams(script));
-                    map(JsonPaths.property(taskPath, "script"), JsonPaths.property(stagePath, field));
+                    mapWhole(JsonPaths.property(taskPath, "script"), JsonPaths.property(stagePath, field));
                 }
                 case "bash" -> bash(stage, id, stagePath, taskPath, task);
                 case "py" -> python(stage, id, stagePath, taskPath, task);
@@ -796,7 +810,7 @@ public final class DdeutilWorkflowTranslator {
             if (echo != null && !echo.isNull()) {
                 String text = echo.isValueNode() ? echo.asText() : echo.toString();
                 parts.add("printf '%s\\n' " + singleQuoted(renameParams(text)));
-                map(JsonPaths.property(taskPath, "command"), JsonPaths.property(stagePath, "echo"));
+                mapWhole(JsonPaths.property(taskPath, "command"), JsonPaths.property(stagePath, "echo"));
             }
             JsonNode sleep = stage.get("sleep");
             if (sleep != null && !sleep.isNull()) {
@@ -807,8 +821,8 @@ public final class DdeutilWorkflowTranslator {
                 }
             }
             task.put("command", parts.isEmpty() ? "true" : String.join(" && ", parts));
-            if (!task.has("command") || parts.isEmpty()) {
-                map(JsonPaths.property(taskPath, "command"), stagePath);
+            if (echo == null || echo.isNull()) {
+                mapWhole(JsonPaths.property(taskPath, "command"), stagePath);
             }
         }
 
@@ -819,8 +833,8 @@ public final class DdeutilWorkflowTranslator {
             String script = text(stage, field, stagePath);
             String file = SCRIPT_FOLDER + "/" + id + ".sh";
             task.put("command", "bash " + file);
-            map(JsonPaths.property(taskPath, "command"), fieldPath);
-            map(JsonPaths.property(taskPath, "inputs"), fieldPath);
+            mapWhole(JsonPaths.property(taskPath, "command"), fieldPath);
+            mapWhole(JsonPaths.property(taskPath, "inputs"), fieldPath);
             if (script == null) {
                 return;
             }
@@ -852,7 +866,7 @@ public final class DdeutilWorkflowTranslator {
                             : task.putObject("env");
                     variables.forEach((expression, variable) -> {
                         env.put(variable, "${{ " + expression + " }}");
-                        map(JsonPaths.property(JsonPaths.property(taskPath, "env"), variable), fieldPath);
+                        mapWhole(JsonPaths.property(JsonPaths.property(taskPath, "env"), variable), fieldPath);
                     });
                 }
             }
@@ -865,8 +879,8 @@ public final class DdeutilWorkflowTranslator {
             String script = text(stage, "run", stagePath);
             String file = SCRIPT_FOLDER + "/" + id + ".py";
             task.put("command", "python3 " + file);
-            map(JsonPaths.property(taskPath, "command"), fieldPath);
-            map(JsonPaths.property(taskPath, "inputs"), fieldPath);
+            mapWhole(JsonPaths.property(taskPath, "command"), fieldPath);
+            mapWhole(JsonPaths.property(taskPath, "inputs"), fieldPath);
             if (script == null) {
                 return;
             }

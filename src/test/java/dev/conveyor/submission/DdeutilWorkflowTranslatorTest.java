@@ -279,6 +279,20 @@ class DdeutilWorkflowTranslatorTest {
     }
 
     @Test
+    void problemsInsideGeneratedPartsOfATaskPointAtTheStage() throws Exception {
+        // an invalid job name gives invalid task ids; an empty stage without echo has no ddeutil field
+        assertThat(problems(yaml("""
+                jobs:
+                  "bad job": {stages: [{name: x}]}
+                  ok: {stages: [{sleep: 1}]}
+                """))).extracting(Problem::path).containsExactly("$.jobs['bad job'].stages[0]");
+        assertThat(validator.validate(translator.translate(yaml("jobs: {a: {stages: [{echo: hi}]}}")).request(),
+                Set.of("noop"))).isNotEmpty();
+        DdeutilWorkflowTranslator.Translation t = translator.translate(yaml("jobs: {a: {stages: [{echo: hi}]}}"));
+        assertThat(t.merge(validator.validate(t.request(), Set.of("noop")))).extracting(Problem::path).containsExactly("$");
+    }
+
+    @Test
     void aBashStageNeverSplicesValuesIntoTheScript() throws Exception {
         String evil = "$(touch pwned); echo \"x\" 'y'";
         JobSpec job = normalise(JobNormalizer.applyParams(yaml("""

@@ -18,7 +18,9 @@ import java.util.function.Function;
  * {@code "${VAR}"}; inside double quotes or an unquoted here-document {@code ${VAR}}; inside single
  * quotes {@code '"${VAR}"'} (the quote is closed and reopened). A double-quoted parameter expansion
  * is never split, globbed or re-parsed by the shell. Inside a quoted here-document
- * ({@code <<'EOF'}) or {@code $'…'} the shell expands nothing, so a template there is a problem.
+ * ({@code <<'EOF'}) or {@code $'…'} the shell expands nothing, and inside {@code $(( ))} it would
+ * evaluate the value as an arithmetic expression (bash runs {@code $(…)} found in it): a template
+ * there is a problem.
  */
 final class ShellTemplates {
 
@@ -29,7 +31,7 @@ final class ShellTemplates {
     record Result(String text, String problem) {
     }
 
-    private enum Ctx { NORMAL, SINGLE, ANSI, DOUBLE, BACKTICK, SUBST, HEREDOC, COMMENT }
+    private enum Ctx { NORMAL, SINGLE, ANSI, DOUBLE, BACKTICK, SUBST, ARITH, HEREDOC, COMMENT }
 
     private static final class Frame {
         final Ctx ctx;
@@ -94,6 +96,11 @@ final class ShellTemplates {
                         return new Result(null, "'${{ " + t.expression() + " }}' stands inside $'…', whose text the "
                                 + "shell never expands; move the template out of it");
                     }
+                    case ARITH -> {
+                        return new Result(null, "'${{ " + t.expression() + " }}' stands inside $(( )), where the shell "
+                                + "would evaluate the value as an expression (and bash would run commands in it); "
+                                + "use it outside, e.g. n=${{ " + t.expression() + " }}; echo $((n + 1))");
+                    }
                     default -> out.append("\"${").append(var).append("}\"");
                 }
                 i = t.end();
@@ -147,6 +154,11 @@ final class ShellTemplates {
                         c = d;
                     } else if (c == '"') {
                         stack.pop();
+                    } else if (c == '$' && d == '(' && i + 2 < n && text.charAt(i + 2) == '(') {
+                        stack.push(new Frame(Ctx.ARITH));
+                        out.append("$(");
+                        i += 2;
+                        c = '(';
                     } else if (c == '$' && d == '(') {
                         stack.push(new Frame(Ctx.SUBST));
                         out.append(c);
@@ -154,6 +166,20 @@ final class ShellTemplates {
                         c = d;
                     } else if (c == '`') {
                         stack.push(new Frame(Ctx.BACKTICK));
+                    }
+                }
+                case ARITH -> {
+                    if (c == '(') {
+                        top.parens++;
+                    } else if (c == ')') {
+                        if (top.parens == 0 && d == ')') {
+                            stack.pop();
+                            out.append(c);
+                            i++;
+                            c = d;
+                        } else if (top.parens > 0) {
+                            top.parens--;
+                        }
                     }
                 }
                 case HEREDOC, COMMENT -> {
@@ -177,6 +203,11 @@ final class ShellTemplates {
                         out.append(c);
                         i++;
                         c = d;
+                    } else if (c == '$' && d == '(' && i + 2 < n && text.charAt(i + 2) == '(') {
+                        stack.push(new Frame(Ctx.ARITH));
+                        out.append("$(");
+                        i += 2;
+                        c = '(';
                     } else if (c == '$' && d == '(') {
                         stack.push(new Frame(Ctx.SUBST));
                         out.append(c);

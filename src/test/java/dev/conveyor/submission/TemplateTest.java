@@ -180,6 +180,23 @@ class TemplateTest {
     }
 
     @Test
+    void aTemplateInsideArithmeticIsRejectedAndArithmeticElsewhereStillWorks() throws Exception {
+        assertThat(problems("""
+                params: {n: 1}
+                tasks: [{id: a, command: "echo $(( ${{ params.n }} + 1 ))"}]
+                """)).extracting(Problem::path).containsExactly("$.tasks[0].command");
+        TaskSpec a = normalise(yaml("""
+                params: {n: 1}
+                tasks:
+                  - id: a
+                    command: >-
+                      echo $(( (2 + 3) * 2 )) $(echo ${{ params.n }}) "$((1))${{ params.n }}"
+                """)).task("a");
+        assertThat(a.command()).isEqualTo("echo $(( (2 + 3) * 2 )) $(echo \"${CONVEYOR_T_0}\") \"$((1))${CONVEYOR_T_0}\"");
+        assertThat(run(a.command(), a.env())).isEqualTo("10 1 11\n");
+    }
+
+    @Test
     void upstreamOutputsOfTransitiveNeedsAreAllowed() throws Exception {
         assertThat(problems("""
                 tasks:

@@ -229,7 +229,10 @@ final class ShellTemplates {
                         }
                     } else if (c == '#' && startsWord(text, i)) {
                         stack.push(new Frame(Ctx.COMMENT));
-                    } else if (c == '<' && d == '<' && (i + 2 >= n || text.charAt(i + 2) != '<')) {
+                    } else if (c == '<' && d == '<' && i + 2 < n && text.charAt(i + 2) == '<') {
+                        out.append("<<");   // a here-string: <<< word
+                        i += 2;
+                    } else if (c == '<' && d == '<') {
                         int end = heredoc(text, i + 2, pending);
                         out.append(text, i, end);
                         i = end;

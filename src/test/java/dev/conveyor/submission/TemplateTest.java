@@ -66,20 +66,25 @@ class TemplateTest {
                     script: |
                       printf '%s|' ${{ params.evil }} "in double: ${{ params.evil }}" 'in single: ${{ params.evil }}'
                       printf '%s|' "$(printf '%s' "${{ params.evil }}")"
+                      printf '%s|' "$(cat <<< ${{ params.evil }})"
                       cat <<EOF
                       heredoc: ${{ params.evil }}
                       EOF
                 """), Map.of("evil", INJECTION));
         TaskSpec a = normalise(request).task("a");
 
-        String stdout = run(a.command(), a.env());
+        String stdout = run("bash", a.command(), a.env());
 
         String v = INJECTION;
-        assertThat(stdout).isEqualTo(v + "|in double: " + v + "|in single: " + v + "|" + v + "|heredoc: " + v + "\n");
+        assertThat(stdout).isEqualTo(v + "|in double: " + v + "|in single: " + v + "|" + v + "|" + v + "|heredoc: " + v + "\n");
     }
 
     private static String run(String command, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
+        return run("sh", command, env);
+    }
+
+    private static String run(String shell, String command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(shell, "-c", command).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
         pb.environment().putAll(env);

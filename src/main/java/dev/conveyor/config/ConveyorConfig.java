@@ -133,9 +133,13 @@ public interface ConveyorConfig {
     }
 
     interface Submission {
-        /** Largest number of tasks one request may have. */
+        /** Largest number of tasks one request may have (matrix cells included). */
         @WithDefault("10000")
         int maxTasks();
+
+        /** Largest number of cells (and of axis combinations) one matrix strategy may have. */
+        @WithDefault("10000")
+        int maxMatrixCells();
 
         /** Compute providers this service accepts requests for. */
         @WithDefault("local,noop")

@@ -74,7 +74,8 @@ public class Wiring {
         java.util.Set<String> enabled = new java.util.TreeSet<>(config.submission().providers());
         enabled.retainAll(providers.types());
         return new SubmissionService(new RequestReader(),
-                new RequestValidator(new JsonSchemas(), config.submission().maxTasks()),
+                new RequestValidator(new JsonSchemas(), config.submission().maxTasks(),
+                        config.submission().maxMatrixCells()),
                 new JobNormalizer(), store, enabled);
     }
 

@@ -26,18 +26,27 @@ import java.util.TreeSet;
  * <p>Semantic rules: task ids are unique; every {@code needs} entry names another task of the job;
  * the {@code needs} graph has no cycle; duration strings are valid; input paths are relative, without
  * {@code ..}, and unique within a task; output patterns stay in the working directory;
- * {@code runsOn.type} (default {@code local}) is enabled on the service; the job has at most
- * {@code maxTasks} tasks. A value the schema already rejected is not reported again.
+ * {@code runsOn.type} (default {@code local}) is enabled on the service; declared params have values
+ * of their type ({@link Params}); every {@code ${{ }}} template is well formed and names a known
+ * param, a key of the task's matrix, or an output of a task the task needs directly or transitively
+ * ({@link Templates}), and can be rewritten safely into its command ({@link ShellTemplates}); a
+ * matrix has at most {@code maxMatrixCells} combinations, computed before it is expanded
+ * ({@link Matrices}), and its cell ids clash with no other task id; the job has at most
+ * {@code maxTasks} tasks after matrix expansion. A value the schema already rejected is not
+ * reported again. Every check is linear in the size of the request (plus its matrix cells).
  */
 public final class RequestValidator {
 
     public static final String SCHEMA = "job-request";
     /** The schema's own limit on the number of tasks. */
     public static final int DEFAULT_MAX_TASKS = 10_000;
+    /** Default limit on the cells of one matrix. */
+    public static final int DEFAULT_MAX_MATRIX_CELLS = 10_000;
     static final String DEFAULT_PROVIDER = "local";
 
     private final JsonSchemas schemas;
     private final int maxTasks;
+    private final int maxMatrixCells;
 
     public RequestValidator(JsonSchemas schemas) {
         this(schemas, DEFAULT_MAX_TASKS);
@@ -45,11 +54,24 @@ public final class RequestValidator {
 
     /** @param maxTasks most tasks a job may have on this service (at most {@value #DEFAULT_MAX_TASKS}) */
     public RequestValidator(JsonSchemas schemas, int maxTasks) {
+        this(schemas, maxTasks, DEFAULT_MAX_MATRIX_CELLS);
+    }
+
+    /**
+     * @param maxTasks       most tasks a job may have on this service, after matrix expansion (at most
+     *                       {@value #DEFAULT_MAX_TASKS})
+     * @param maxMatrixCells most cells one matrix may have (also the most combinations of its axes)
+     */
+    public RequestValidator(JsonSchemas schemas, int maxTasks, int maxMatrixCells) {
         this.schemas = Objects.requireNonNull(schemas);
         if (maxTasks < 1) {
             throw new IllegalArgumentException("maxTasks must be at least 1, got " + maxTasks);
         }
+        if (maxMatrixCells < 1) {
+            throw new IllegalArgumentException("maxMatrixCells must be at least 1, got " + maxMatrixCells);
+        }
         this.maxTasks = maxTasks;
+        this.maxMatrixCells = maxMatrixCells;
     }
 
     /**
@@ -95,6 +117,8 @@ public final class RequestValidator {
         void check(JsonNode request) {
             checkProvider(request.get("runsOn"));
             checkDuration(JsonPaths.property(JsonPaths.ROOT, "timeout"), request.get("timeout"));
+            Params.Resolved params = Params.resolve(request.get("params"),
+                    JsonPaths.property(JsonPaths.ROOT, "params"), this::report);
             JsonNode tasks = request.get("tasks");
             if (tasks == null || !tasks.isArray()) {
                 return;
@@ -122,7 +146,8 @@ public final class RequestValidator {
                 checkInputs(taskPath, task.get("inputs"));
                 checkOutputs(taskPath, task.get("outputs"));
             }
-            checkNeeds(tasks, tasksPath, firstIndexOfId);
+            List<List<int[]>> edges = checkNeeds(tasks, tasksPath, firstIndexOfId);
+            new WorkflowChecks(this::report, tasks, tasksPath, firstIndexOfId, edges, params, maxTasks, maxMatrixCells).check();
         }
 
         void checkProvider(JsonNode runsOn) {
@@ -204,7 +229,7 @@ public final class RequestValidator {
             }
         }
 
-        void checkNeeds(JsonNode tasks, String tasksPath, Map<String, Integer> indexOfId) {
+        List<List<int[]>> checkNeeds(JsonNode tasks, String tasksPath, Map<String, Integer> indexOfId) {
             // edges of the dependency graph: task index -> (needs index, needed task index)
             List<List<int[]>> edges = new ArrayList<>();
             for (int i = 0; i < tasks.size(); i++) {
@@ -234,6 +259,7 @@ public final class RequestValidator {
                 }
             }
             findCycles(tasks, tasksPath, edges);
+            return edges;
         }
 
         /** Reports each back edge of an (iterative) depth-first search: the need that closes a cycle. */

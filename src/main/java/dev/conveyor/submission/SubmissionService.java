@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * Decides what one request record becomes: an accepted job, a REJECTED one (every problem named),
- * a duplicate of an accepted id, or unreadable bytes for the DLQ.
+ * a duplicate of an accepted id, or unreadable bytes for the DLQ. A ddeutil-workflow document is
+ * translated into a request first ({@link DdeutilWorkflowTranslator}); its problems name the
+ * document's own paths.
  *
  * <p>The job id is the request's {@code id}, else the record key, else derived from the record's
  * position — so a re-delivered record always gets the same id. An accepted id is remembered in
@@ -34,6 +36,7 @@ public final class SubmissionService {
     private final JobNormalizer normalizer;
     private final ObjectStore store;
     private final Set<String> providers;
+    private final DdeutilWorkflowTranslator ddeutil = new DdeutilWorkflowTranslator();
 
     public SubmissionService(RequestReader reader, RequestValidator validator, JobNormalizer normalizer,
                              ObjectStore store, Set<String> providers) {
@@ -73,8 +76,16 @@ public final class SubmissionService {
                     .or(() -> validKey(record.key()));
             return new Unreadable(e.getMessage(), id);
         }
+        DdeutilWorkflowTranslator.Translation translation = null;
+        if (DdeutilWorkflowTranslator.isWorkflow(request)) {
+            translation = ddeutil.translate(request);
+            request = translation.request();
+        }
         String jobId = jobId(request, record);
         List<Problem> problems = validator.validate(request, providers);
+        if (translation != null) {
+            problems = translation.merge(problems);
+        }
         if (!problems.isEmpty()) {
             return new Rejected(jobId, problems);
         }

@@ -370,6 +370,28 @@ class MessageSchemaTest {
         }
 
         @Test
+        void aJobWithMatrixAlwaysAndOutputRefsIsValid() throws IOException {
+            JsonNode request = Json.MAPPER.readTree("""
+                    {
+                      "params": {"region": {"type": "str", "default": "eu"}},
+                      "tasks": [
+                        {"id": "build", "command": "echo ${{ params.region }}"},
+                        {"id": "test", "needs": ["build"], "command": "test ${{ matrix.os }} ${{ needs.build.outputs.version }}",
+                         "strategy": {"matrix": {"os": ["linux", "mac"], "target": [{"arch": "x64"}]}, "maxParallel": 1}},
+                        {"id": "report", "needs": ["test"], "command": "true", "always": true}
+                      ]
+                    }
+                    """);
+            JobSpec workflow = new JobNormalizer().normalize(request, SUBMITTED, () -> "job-01jd3x8zq4-k7f3a9c2");
+
+            assertThat(workflow.task("test-1").outputRefs()).isNotEmpty();
+            assertThat(workflow.matrixGroups()).hasSize(1);
+            assertValidMessage("job-spec", workflow);
+            assertValidMessage("job-submitted", new JobSubmitted(workflow, "conveyor.requests/0/7"));
+            assertThat(Json.read(Json.write(workflow), JobSpec.class)).isEqualTo(workflow);
+        }
+
+        @Test
         void jobStagedIsValid() {
             assertValidMessage("job-staged", new JobStaged(job, T1));
         }
@@ -468,6 +490,8 @@ class MessageSchemaTest {
             "dev.conveyor.model.TaskSpec=job-spec#/$defs/task",
             "dev.conveyor.model.InputSpec=job-spec#/$defs/input",
             "dev.conveyor.model.OutputSpec=job-spec#/$defs/output",
+            "dev.conveyor.model.OutputRef=job-spec#/$defs/outputRef",
+            "dev.conveyor.model.MatrixGroup=job-spec#/$defs/matrixGroup",
             "dev.conveyor.compute.TaskStatus=task-status#",
             "dev.conveyor.compute.AttemptRecord=task-status#/$defs/attempt"})
     void schemaPropertiesAreExactlyTheRecordComponents(String mapping) throws ClassNotFoundException {

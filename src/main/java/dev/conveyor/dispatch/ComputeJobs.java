@@ -5,6 +5,7 @@ import dev.conveyor.compute.ComputeJob;
 import dev.conveyor.compute.ComputeTask;
 import dev.conveyor.compute.StagedInput;
 import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.OutputRef;
 import dev.conveyor.model.TaskSpec;
 import dev.conveyor.storage.JobKeys;
 
@@ -36,11 +37,13 @@ public final class ComputeJobs {
             Map<String, String> env = new LinkedHashMap<>();
             job.params().forEach((k, v) -> env.put("CONVEYOR_PARAM_" + k.toUpperCase(Locale.ROOT), text(v)));
             env.putAll(t.env());
+            List<String> valuesFrom = t.outputRefs().stream().map(OutputRef::task).distinct()
+                    .filter(task -> !t.needs().contains(task)).toList();
             tasks.add(new ComputeTask(t.id(), t.command(), Map.copyOf(env), t.needs(), List.copyOf(inputs),
                     t.outputs(), JobKeys.outputs(job.id(), t.id()), JobKeys.logs(job.id(), t.id()),
-                    t.retries(), t.timeoutSeconds(), t.image()));
+                    t.retries(), t.timeoutSeconds(), t.image(), t.always(), t.group(), valuesFrom));
         }
-        return new ComputeJob(job.id(), resolvedOptions, List.copyOf(tasks));
+        return new ComputeJob(job.id(), resolvedOptions, List.copyOf(tasks), job.matrixGroups());
     }
 
     /** Options left unresolved: for calls (poll, cancel, cleanup) that only need the job's identity. */

@@ -146,7 +146,8 @@ final class LocalScheduler {
                 if (free <= 0) {
                     break;
                 }
-                if (t.waiting() && !now.isBefore(t.notBefore) && Dependencies.allSucceeded(job, t)) {
+                if (t.waiting() && !now.isBefore(t.notBefore) && Dependencies.ready(job, t)
+                        && MatrixGroups.hasRoom(job, t)) {
                     guarded(t, () -> launch(job, t, now));
                     if (t.running != null) {
                         free--;
@@ -157,8 +158,21 @@ final class LocalScheduler {
         notifyAll();
     }
 
-    /** Cancel waiting tasks of a cancelled job; skip waiting tasks whose upstream did not succeed (transitively). */
+    /**
+     * Cancel waiting tasks of a cancelled job; stop the other cells of a fail-fast matrix group one of
+     * whose cells failed for good; skip waiting tasks whose upstream did not succeed (transitively).
+     */
     private void resolveWaiting(JobRun job) {
+        Instant now = Instant.now();
+        for (MatrixGroups.FailFast stop : MatrixGroups.failFast(job)) {
+            guarded(stop.task(), () -> {
+                if (stop.task().running != null) {
+                    monitor.stop(stop.task().running, TaskState.CANCELLED, stop.reason(), now);
+                } else if (stop.task().waiting()) {
+                    completion.end(job, stop.task(), TaskState.SKIPPED, null, stop.reason());
+                }
+            });
+        }
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -192,7 +206,9 @@ final class LocalScheduler {
         }
         ProcessLauncher.Launched l;
         try {
-            Map<String, String> upstream = upstreamValues.prepare(job.id(), t.task.dependsOn(), a.dir());
+            List<String> from = new java.util.ArrayList<>(t.task.dependsOn());
+            from.addAll(t.task.valuesFrom());
+            Map<String, String> upstream = upstreamValues.prepare(job.id(), from, a.dir());
             l = launcher.launch(job.id(), t.task, a, upstream);
         } catch (IOException e) {
             failBeforeStart(job, t, a, "could not start the process: " + e.getMessage(), true, now);

@@ -38,7 +38,7 @@ public final class AwsBatchEmulator implements AutoCloseable {
 
     private AwsBatchEmulator(AwsBatchEmulatorOptions options) throws IOException {
         this.options = options;
-        this.accessKeyId = options.accessKeyId() != null ? options.accessKeyId() : randomKey("AKIA", 16, UPPER);
+        this.accessKeyId = options.accessKeyId() != null ? options.accessKeyId() : randomKey("EMUL", 16, UPPER);
         this.secretAccessKey = options.secretAccessKey() != null ? options.secretAccessKey() : randomKey("", 40, SECRET);
         this.ownsWorkDir = options.workDir() == null;
         this.workDir = ownsWorkDir ? Files.createTempDirectory("aws-batch-emulator") : Files.createDirectories(options.workDir());

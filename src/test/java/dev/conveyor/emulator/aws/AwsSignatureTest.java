@@ -36,7 +36,7 @@ class AwsSignatureTest {
 
     @BeforeAll
     static void start() {
-        emulator = AwsBatchEmulator.start(fastOptions().credentials("AKIAEMULATORTEST0001", "s3cr3t/emulator+key").build());
+        emulator = AwsBatchEmulator.start(fastOptions().credentials("EMULATORTESTKEY00001", "s3cr3t/emulator+key").build());
     }
 
     @AfterAll
@@ -72,7 +72,7 @@ class AwsSignatureTest {
                 .endpointOverride(URI.create(emulator.endpoint()))
                 .region(Region.of(emulator.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIASOMEONEELSE00000", emulator.secretAccessKey())))
+                        AwsBasicCredentials.create("EMULATORSOMEONEELSE0", emulator.secretAccessKey())))
                 .build()) {
             assertThatThrownBy(() -> stranger.describeJobQueues(r -> { }))
                     .isInstanceOfSatisfying(BatchException.class, e -> {

@@ -84,7 +84,9 @@ class TemplateTest {
     }
 
     private static String run(String shell, String command, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(shell, "-c", command).redirectErrorStream(true);
+        // In a folder of its own: commands under test may write files (never into the checkout).
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("template-test-");
+        ProcessBuilder pb = new ProcessBuilder(shell, "-c", command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
         pb.environment().putAll(env);

@@ -558,7 +558,7 @@ public final class DdeutilWorkflowTranslator {
                 if (needed.equals(jobName)) {
                     problem(at, "job '" + jobName + "' needs itself");
                 } else if (upstream == null) {
-                    String suggestion = JsonSchemas.closest(needed, jobTasks.keySet());
+                    String suggestion = NameSuggestions.closest(needed, jobTasks.keySet());
                     problem(at, "job '" + jobName + "' needs '" + needed + "', but the workflow has no job with stages by that name"
                             + (suggestion != null ? "; did you mean '" + suggestion + "'?" : ""));
                 } else {

@@ -305,7 +305,7 @@ public final class RequestValidator {
         }
 
         String unknownTask(String need, String taskId, Set<String> ids) {
-            String suggestion = JsonSchemas.closest(need, ids);
+            String suggestion = NameSuggestions.closest(need, ids);
             StringBuilder sb = new StringBuilder("task '" + taskId + "' needs '" + need + "', but the job has no task with that id");
             if (suggestion != null && !suggestion.equals(taskId)) {
                 sb.append("; did you mean '").append(suggestion).append("'?");

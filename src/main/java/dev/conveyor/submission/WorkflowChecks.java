@@ -308,7 +308,7 @@ final class WorkflowChecks {
     private static final int MAX_SUGGESTION_CANDIDATES = 2_000;
 
     private static String unknown(String what, String name, Set<String> known) {
-        String suggestion = known.size() <= MAX_SUGGESTION_CANDIDATES ? JsonSchemas.closest(name, known) : null;
+        String suggestion = known.size() <= MAX_SUGGESTION_CANDIDATES ? NameSuggestions.closest(name, known) : null;
         StringBuilder sb = new StringBuilder("unknown " + what + " '" + name + "'");
         if (suggestion != null) {
             sb.append("; did you mean '").append(suggestion).append("'?");

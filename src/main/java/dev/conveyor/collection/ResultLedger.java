@@ -47,14 +47,4 @@ public final class ResultLedger {
     public void record(String source, JobResult result) throws IOException {
         store.put(JobKeys.result(result.jobId()), Json.bytes(new Entry(source, result)));
     }
-
-    public Optional<JobResult> result(String jobId) throws IOException {
-        String key = JobKeys.result(jobId);
-        if (!store.exists(key)) {
-            return Optional.empty();
-        }
-        try (InputStream in = store.get(key)) {
-            return Optional.of(Json.MAPPER.readValue(in, Entry.class).result());
-        }
-    }
 }

@@ -167,11 +167,6 @@ public class MonitoringStage {
         return true;
     }
 
-    /** Jobs this instance is watching (for tests and health). */
-    public int watching() {
-        return watches.size();
-    }
-
     void onStop(@Observes ShutdownEvent event) {
         if (ticker != null) {
             ticker.shutdownNow();

@@ -3,12 +3,12 @@ package dev.conveyor.collection;
 import dev.conveyor.compute.AttemptRecord;
 import dev.conveyor.compute.TaskStatus;
 import dev.conveyor.model.JobSpec;
-import dev.conveyor.model.TaskValues;
 import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.StoredDocuments;
 import dev.conveyor.storage.StoredObject;
 
 import java.io.IOException;
@@ -61,17 +61,7 @@ public final class ResultBuilder {
                 last == null ? null : tail(last.stdoutKey()),
                 last == null ? null : tail(last.stderrKey()),
                 last == null ? null : logs(last),
-                outputs(jobId, t), values(jobId, t));
-    }
-
-    private Map<String, String> values(String jobId, TaskStatus t) throws IOException {
-        String key = JobKeys.values(jobId, t.taskId());
-        if (!store.exists(key)) {
-            return Map.of();
-        }
-        try (java.io.InputStream in = store.get(key)) {
-            return TaskValues.parse(new String(in.readNBytes(TaskValues.MAX_BYTES), StandardCharsets.UTF_8));
-        }
+                outputs(jobId, t), StoredDocuments.taskValues(store, jobId, t.taskId()));
     }
 
     private List<TaskResult.OutputFile> outputs(String jobId, TaskStatus t) throws IOException {

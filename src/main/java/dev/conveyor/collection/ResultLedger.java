@@ -1,13 +1,12 @@
 package dev.conveyor.collection;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.StoredDocuments;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -30,14 +29,7 @@ public final class ResultLedger {
     }
 
     public Optional<String> sourceOf(String jobId) throws IOException {
-        String key = JobKeys.result(jobId);
-        if (!store.exists(key)) {
-            return Optional.empty();
-        }
-        try (InputStream in = store.get(key)) {
-            JsonNode node = Json.MAPPER.readTree(in);
-            return Optional.ofNullable(node.path("source").asText(null));
-        }
+        return StoredDocuments.json(store, JobKeys.result(jobId)).map(n -> n.path("source").asText(null));
     }
 
     public boolean hasResult(String jobId) throws IOException {

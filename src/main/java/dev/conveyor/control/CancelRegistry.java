@@ -1,12 +1,11 @@
 package dev.conveyor.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.model.Json;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.StoredDocuments;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
@@ -35,14 +34,7 @@ public final class CancelRegistry {
     /** The reason the job was cancelled, if it was. */
     public Optional<String> reason(String jobId) {
         try {
-            String key = JobKeys.cancel(jobId);
-            if (!store.exists(key)) {
-                return Optional.empty();
-            }
-            try (InputStream in = store.get(key)) {
-                JsonNode node = Json.MAPPER.readTree(in);
-                return Optional.of(node.path("reason").asText("cancelled"));
-            }
+            return StoredDocuments.json(store, JobKeys.cancel(jobId)).map(n -> n.path("reason").asText("cancelled"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cancel state of job " + jobId, e);
         }

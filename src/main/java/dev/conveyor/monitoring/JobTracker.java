@@ -1,7 +1,9 @@
 package dev.conveyor.monitoring;
 
 import dev.conveyor.compute.AttemptRecord;
+import dev.conveyor.compute.ComputeJob;
 import dev.conveyor.compute.TaskStatus;
+import dev.conveyor.dispatch.ComputeJobs;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
@@ -26,11 +28,18 @@ public final class JobTracker {
     private static final String STAGE = "monitoring";
 
     private final JobDispatched dispatched;
+    /** What the provider is polled with; built once, not on every poll (10,000-task jobs). */
+    private final ComputeJob computeJob;
     private final Map<String, String> lastSeen = new HashMap<>();
     private boolean announcedRunning;
 
     public JobTracker(JobDispatched dispatched) {
         this.dispatched = dispatched;
+        this.computeJob = ComputeJobs.of(dispatched.job());
+    }
+
+    public ComputeJob computeJob() {
+        return computeJob;
     }
 
     public JobSpec job() {

@@ -3,7 +3,6 @@ package dev.conveyor.monitoring;
 import dev.conveyor.compute.ComputeJob;
 import dev.conveyor.compute.ComputeProvider;
 import dev.conveyor.compute.ComputeProviders;
-import dev.conveyor.dispatch.ComputeJobs;
 import dev.conveyor.model.JobState;
 import dev.conveyor.monitoring.JobTracker.Step;
 
@@ -23,7 +22,7 @@ public final class MonitoringService {
     /** @param cancelReason set when the job was asked to stop, else null */
     public Step poll(JobTracker tracker, String cancelReason) {
         ComputeProvider provider = providers.get(tracker.job().runsOn().type());
-        ComputeJob job = ComputeJobs.of(tracker.job());
+        ComputeJob job = tracker.computeJob();
         Instant now = clock.instant();
         JobTracker.Stop stop = null;
         Instant deadline = tracker.deadline();

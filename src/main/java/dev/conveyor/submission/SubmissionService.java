@@ -7,15 +7,14 @@ import dev.conveyor.model.Json;
 import dev.conveyor.model.Problem;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.StoredDocuments;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Decides what one request record becomes: an accepted job, a REJECTED one (every problem named),
@@ -29,8 +28,6 @@ import java.util.regex.Pattern;
  * (idempotent), another record with that id is a duplicate.
  */
 public final class SubmissionService {
-    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
-
     private final RequestReader reader;
     private final RequestValidator validator;
     private final JobNormalizer normalizer;
@@ -102,7 +99,7 @@ public final class SubmissionService {
 
     private String jobId(JsonNode request, Record record) {
         JsonNode id = request.get("id");
-        if (id != null && id.isTextual() && ID.matcher(id.asText()).matches()) {
+        if (id != null && id.isTextual() && RequestIds.ID_PATTERN.matcher(id.asText()).matches()) {
             return id.asText();
         }
         return validKey(record.key()).orElseGet(() -> derivedId(record));
@@ -120,16 +117,10 @@ public final class SubmissionService {
     }
 
     private static Optional<String> validKey(String key) {
-        return key != null && ID.matcher(key).matches() ? Optional.of(key) : Optional.empty();
+        return key != null && RequestIds.ID_PATTERN.matcher(key).matches() ? Optional.of(key) : Optional.empty();
     }
 
     private Optional<String> acceptedFrom(String jobId) throws IOException {
-        String key = JobKeys.accepted(jobId);
-        if (!store.exists(key)) {
-            return Optional.empty();
-        }
-        try (InputStream in = store.get(key)) {
-            return Optional.ofNullable(Json.MAPPER.readTree(in).path("source").asText(null));
-        }
+        return StoredDocuments.json(store, JobKeys.accepted(jobId)).map(n -> n.path("source").asText(null));
     }
 }

@@ -2,12 +2,10 @@ package dev.conveyor.compute.local;
 
 import dev.conveyor.model.Json;
 import dev.conveyor.model.TaskValues;
-import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.StoredDocuments;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,21 +27,12 @@ final class UpstreamValues {
     Map<String, String> prepare(String jobId, List<String> upstreamTasks, Path attemptDir) throws IOException {
         Map<String, Map<String, String>> upstream = new LinkedHashMap<>();
         for (String task : upstreamTasks) {
-            upstream.put(task, read(JobKeys.values(jobId, task)));
+            upstream.put(task, StoredDocuments.taskValues(store, jobId, task));
         }
         Path file = attemptDir.resolve("needs.json");
         Files.write(file, Json.bytes(upstream));
         Map<String, String> env = new LinkedHashMap<>(TaskValues.env(upstream));
         env.put("CONVEYOR_NEEDS", file.toString());
         return env;
-    }
-
-    private Map<String, String> read(String key) throws IOException {
-        if (!store.exists(key)) {
-            return Map.of();
-        }
-        try (InputStream in = store.get(key)) {
-            return TaskValues.parse(new String(in.readNBytes(TaskValues.MAX_BYTES), StandardCharsets.UTF_8));
-        }
     }
 }

@@ -4,11 +4,7 @@ import dev.conveyor.compute.ComputeJob;
 import dev.conveyor.compute.TaskStatus;
 import dev.conveyor.model.OutputSpec.When;
 import dev.conveyor.model.TaskState;
-import dev.conveyor.storage.file.FileObjectStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,27 +19,9 @@ import static dev.conveyor.compute.local.TaskBuilder.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class LocalComputeProviderKillTest {
+class LocalComputeProviderKillTest extends LocalProviderTestBase {
     /** Starts a background grandchild, records its pid, then blocks. */
     static final String WITH_GRANDCHILD = "sleep 300 & echo $! > child.pid; sleep 300";
-
-    @TempDir
-    Path tmp;
-    FileObjectStore store;
-    LocalComputeProvider provider;
-    Path dataDir;
-
-    @BeforeEach
-    void setUp() {
-        store = new FileObjectStore(tmp.resolve("store"));
-        dataDir = tmp.resolve("data");
-        provider = new LocalComputeProvider(LocalTestSupport.fast(dataDir, 4), store);
-    }
-
-    @AfterEach
-    void tearDown() {
-        provider.close();
-    }
 
     @Test
     void timeoutKillsTheWholeProcessTreeAndEndsTimedOut() throws Exception {

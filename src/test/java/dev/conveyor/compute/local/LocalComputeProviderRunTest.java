@@ -7,11 +7,7 @@ import dev.conveyor.compute.TaskStatus;
 import dev.conveyor.model.OutputSpec.When;
 import dev.conveyor.model.TaskState;
 import dev.conveyor.storage.JobKeys;
-import dev.conveyor.storage.file.FileObjectStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,25 +22,7 @@ import static dev.conveyor.compute.local.TaskBuilder.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LocalComputeProviderRunTest {
-    @TempDir
-    Path tmp;
-    FileObjectStore store;
-    LocalComputeProvider provider;
-    Path dataDir;
-
-    @BeforeEach
-    void setUp() {
-        store = new FileObjectStore(tmp.resolve("store"));
-        dataDir = tmp.resolve("data");
-        provider = new LocalComputeProvider(LocalTestSupport.fast(dataDir, 4), store);
-    }
-
-    @AfterEach
-    void tearDown() {
-        provider.close();
-    }
-
+class LocalComputeProviderRunTest extends LocalProviderTestBase {
     @Test
     void successfulTaskUploadsStdoutAndOutputsMatchingThePattern() {
         ComputeJob job = job("j1", task("j1", "t", "echo hello; mkdir -p out/sub; echo a > out/a.txt; echo b > out/sub/b.txt; echo x > out/skip.log")

@@ -41,10 +41,6 @@ public interface ConveyorConfig {
     interface Kafka {
         /** An existing cluster; when absent, run/serve start an embedded broker. */
         Optional<String> bootstrapServers();
-
-        /** Port of the embedded broker started by {@code serve}. */
-        @WithDefault("9092")
-        int embeddedPort();
     }
 
     interface Topics {

@@ -61,13 +61,13 @@ public final class ResultBuilder {
                 last == null ? null : tail(last.stdoutKey()),
                 last == null ? null : tail(last.stderrKey()),
                 last == null ? null : logs(last),
-                outputs(jobId, t), StoredDocuments.taskValues(store, jobId, t.taskId()));
+                outputs(jobId, t), StoredDocuments.values(store, JobKeys.values(jobId, t.taskId())));
     }
 
     private List<TaskResult.OutputFile> outputs(String jobId, TaskStatus t) throws IOException {
         String prefix = JobKeys.outputs(jobId, t.taskId());
         List<TaskResult.OutputFile> files = new ArrayList<>();
-        for (StoredObject o : store.list(prefix)) {
+        for (StoredObject o : store.listAll(prefix)) {
             files.add(new TaskResult.OutputFile(o.key().substring(prefix.length()), store.uri(o.key()).toString(), o.size()));
         }
         return files;
@@ -85,10 +85,15 @@ public final class ResultBuilder {
     }
 
     private String tail(String key) throws IOException {
-        if (key == null || !store.exists(key)) {
+        if (key == null) {
             return null;
         }
-        byte[] bytes = store.tail(key, tailBytes);
+        byte[] bytes;
+        try {
+            bytes = store.tail(key, tailBytes);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
         String text = new String(bytes, StandardCharsets.UTF_8);
         // A cut in the middle of a multi-byte character shows as U+FFFD at the start: drop it.
         return text.startsWith("\uFFFD") ? text.substring(1) : text;

@@ -33,7 +33,7 @@ public final class ResultLedger {
     }
 
     public boolean hasResult(String jobId) throws IOException {
-        return store.exists(JobKeys.result(jobId));
+        return store.read(JobKeys.result(jobId), ObjectStore.MAX_DOCUMENT_BYTES).isPresent();
     }
 
     public void record(String source, JobResult result) throws IOException {

@@ -39,7 +39,7 @@ public final class StagingService {
                         store.put(key, input.content().getBytes(StandardCharsets.UTF_8));
                     } else {
                         try (InputStream in = sources.open(input.source())) {
-                            store.put(key, in);
+                            store.put(key, in, -1);
                         }
                     }
                 }

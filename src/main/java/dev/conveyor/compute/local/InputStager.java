@@ -28,7 +28,7 @@ final class InputStager {
             String path = in.path() == null ? "" : in.path();
             try {
                 if (in.prefix()) {
-                    List<StoredObject> objects = store.list(in.key());
+                    List<StoredObject> objects = store.listAll(in.key());
                     for (StoredObject o : objects) {
                         copy(o.key(), target(wd, path + o.key().substring(in.key().length())));
                     }

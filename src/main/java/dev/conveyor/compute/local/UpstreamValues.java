@@ -27,7 +27,7 @@ final class UpstreamValues {
     Map<String, String> prepare(String jobId, List<String> upstreamTasks, Path attemptDir) throws IOException {
         Map<String, Map<String, String>> upstream = new LinkedHashMap<>();
         for (String task : upstreamTasks) {
-            upstream.put(task, StoredDocuments.taskValues(store, jobId, task));
+            upstream.put(task, StoredDocuments.values(store, dev.conveyor.storage.JobKeys.values(jobId, task)));
         }
         Path file = attemptDir.resolve("needs.json");
         Files.write(file, Json.bytes(upstream));

@@ -201,7 +201,7 @@ class LocalComputeProviderRunTest extends LocalProviderTestBase {
     }
 
     @Test
-    void cleanupDeletesTheJobDirectoryAndForgetsTheJob() {
+    void cleanupDeletesTheJobDirectoryAndForgetsTheJob() throws Exception {
         ComputeJob job = job("j9", task("j9", "t", "echo hi"));
         provider.submit(job);
         TaskStatus t = awaitTerminal(provider, job).get("t");
@@ -209,7 +209,7 @@ class LocalComputeProviderRunTest extends LocalProviderTestBase {
         provider.cleanup(job);
 
         assertThat(dataDir.resolve("jobs/j9")).doesNotExist();
-        assertThat(store.exists(t.lastAttempt().stdoutKey())).isTrue();
+        assertThat(store.read(t.lastAttempt().stdoutKey(), 1 << 20)).isPresent();
         assertThatThrownBy(() -> provider.poll(job)).isInstanceOf(ComputeException.class);
     }
 

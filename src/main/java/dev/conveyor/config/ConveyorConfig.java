@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,6 +38,67 @@ public interface ConveyorConfig {
     Results results();
 
     Submission submission();
+
+    /**
+     * Named credential profiles ({@code conveyor.profiles.<name>.*}); a request names one with
+     * {@code runsOn.profile}, else gets {@code default}. Values come from env or secret files.
+     */
+    Map<String, ProfileConfig> profiles();
+
+    interface ProfileConfig {
+        Optional<AzureConfig> azure();
+
+        Optional<AwsConfig> aws();
+
+        /** Provider options applied when a request does not set them (e.g. {@code pool_id}, {@code job_queue_arn}). */
+        Map<String, String> defaults();
+    }
+
+    interface AzureConfig {
+        Optional<String> batchAccountName();
+
+        Optional<String> batchAccountUrl();
+
+        Optional<String> batchAccountKey();
+
+        Optional<String> storageAccountName();
+
+        Optional<String> storageAccountKey();
+
+        /** Blob service endpoint; default {@code https://<storage-account-name>.blob.core.windows.net}. */
+        Optional<String> blobEndpoint();
+
+        Optional<String> tenantId();
+
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        /** Use the host's managed identity (user-assigned when client-id is set). */
+        @WithDefault("false")
+        boolean managedIdentity();
+    }
+
+    interface AwsConfig {
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Static keys; when absent, the AWS SDK's default provider chain (env, web identity, instance role). */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+
+        Optional<String> sessionToken();
+
+        Optional<String> batchEndpoint();
+
+        Optional<String> logsEndpoint();
+
+        Optional<String> s3Endpoint();
+
+        @WithDefault("false")
+        boolean s3PathStyle();
+    }
 
     interface Kafka {
         /** An existing cluster; when absent, run/serve start an embedded broker. */

@@ -43,6 +43,12 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
+    dev.conveyor.credentials.Profiles profiles(ConveyorConfig config) {
+        return ProfileSettings.of(config.profiles());
+    }
+
+    @Produces
+    @ApplicationScoped
     ObjectStore objectStore(ConveyorConfig config) {
         if (!"file".equals(config.storage().type())) {
             throw new IllegalArgumentException("conveyor.storage.type=" + config.storage().type()

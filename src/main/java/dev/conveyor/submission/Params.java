@@ -102,6 +102,12 @@ final class Params {
     }
 
     private static boolean check(String type, JsonNode value, String at, String name, BiConsumer<String, String> report) {
+        if (type.equals("int") && value.isIntegralNumber() && !value.canConvertToLong()) {
+            // a task reads it as a 64-bit integer (shell arithmetic, int(...)); larger ones would wrap
+            report.accept(at, "is too large for param '" + name + "' of type int: a whole number from "
+                    + Long.MIN_VALUE + " to " + Long.MAX_VALUE + " is expected");
+            return false;
+        }
         if (matches(type, value)) {
             return true;
         }

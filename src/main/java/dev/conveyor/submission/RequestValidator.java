@@ -82,13 +82,24 @@ public final class RequestValidator {
      */
     public List<Problem> validate(JsonNode request, Set<String> availableProviders) {
         Objects.requireNonNull(availableProviders, "availableProviders");
-        List<Problem> schemaProblems = schemas.validate(SCHEMA, request);
-        Checker checker = new Checker(schemaProblems, availableProviders);
+        // a value no task can receive is reported alone at its path: other rules would only
+        // misdescribe it (the schema calls 1e999999 "less than 1")
+        List<Problem> unsafe = UnsafeValues.find(request);
+        Set<String> unsafePaths = new HashSet<>();
+        unsafe.forEach(p -> unsafePaths.add(p.path()));
+        List<Problem> schemaProblems = new ArrayList<>(UnsafeValues.printable(schemas.validate(SCHEMA, request)));
+        schemaProblems.removeIf(p -> unsafePaths.contains(p.path()));
+        Checker checker = new Checker(schemaProblems, unsafePaths, availableProviders);
         if (request != null && request.isObject()) {
             checker.check(request);
         }
-        Set<Problem> unique = new LinkedHashSet<>(schemaProblems);
-        unique.addAll(checker.problems);
+        Set<Problem> unique = new LinkedHashSet<>(unsafe);
+        unique.addAll(schemaProblems);
+        for (Problem p : UnsafeValues.printable(checker.problems)) {
+            if (!unsafePaths.contains(p.path())) {
+                unique.add(p);
+            }
+        }
         List<Problem> all = new ArrayList<>(unique);
         if (request != null) {
             all.sort(Comparator.comparing(Problem::path, JsonPaths.documentOrder(request)));
@@ -102,8 +113,9 @@ public final class RequestValidator {
         final List<Problem> problems = new ArrayList<>();
         final Set<String> providers;
 
-        Checker(List<Problem> schemaProblems, Set<String> providers) {
+        Checker(List<Problem> schemaProblems, Set<String> unsafePaths, Set<String> providers) {
             schemaProblems.forEach(p -> reportedPaths.add(p.path()));
+            reportedPaths.addAll(unsafePaths);
             this.providers = providers;
         }
 

@@ -83,6 +83,7 @@ public final class SubmissionService {
         if (translation != null) {
             problems = translation.merge(problems);
         }
+        problems = UnsafeValues.printable(problems);
         if (!problems.isEmpty()) {
             return new Rejected(jobId, problems);
         }

@@ -81,7 +81,7 @@ public class Wiring {
         enabled.retainAll(providers.types());
         return new SubmissionService(new RequestReader(),
                 new RequestValidator(new JsonSchemas(), config.submission().maxTasks(),
-                        config.submission().maxMatrixCells()),
+                        config.submission().maxMatrixCells(), config.credentials().allowedVariables()),
                 new JobNormalizer(), store, enabled);
     }
 

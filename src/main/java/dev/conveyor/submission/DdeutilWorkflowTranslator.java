@@ -48,7 +48,8 @@ import java.util.TreeSet;
  *       start when all cells of the previous stage have succeeded.</li>
  *   <li>{@code runs-on: {type, with}}: {@code local}, {@code azure_batch} → {@code azure-batch},
  *       {@code aws_batch} → {@code aws-batch}; {@code with} values are kept as strings
- *       ({@code ${AZURE_BATCH_KEY}} is resolved by the service at dispatch, never here). All jobs
+ *       ({@code ${AZURE_BATCH_ACCOUNT_KEY}} is resolved by the service at dispatch, never here, and
+ *       only for allow-listed names: {@link OptionVariables}). All jobs
  *       must use the same one.</li>
  * </ul>
  * Templates: {@code ${{ params.x }}} and {@code ${{ matrix.x }}} work in {@code echo}, {@code sh} and

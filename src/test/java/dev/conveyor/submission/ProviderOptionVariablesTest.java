@@ -91,6 +91,15 @@ class ProviderOptionVariablesTest {
     }
 
     @Test
+    void theOperatorsAllowListReplacesTheDefault() throws Exception {
+        RequestValidator validator = new RequestValidator(new JsonSchemas(), 10_000, 10_000, Set.of("POOL_KEY"));
+        assertThat(problems(validator, """
+                runsOn: {type: noop, with: {key: "${POOL_KEY}", other: "${AZURE_BATCH_ACCOUNT_KEY}"}}
+                tasks: [{id: a, command: 'true'}]
+                """)).extracting(Problem::path).containsExactly("$.runsOn.with.other");
+    }
+
+    @Test
     void aDdeutilRunsOnBlockIsCheckedAtTheFilesOwnPath() throws Exception {
         SubmissionService service = new SubmissionService(reader, new RequestValidator(new JsonSchemas()),
                 new JobNormalizer(), new FileObjectStore(store), PROVIDERS);

@@ -74,7 +74,13 @@ class ArithmeticTemplateTest {
                 Arguments.of("${x:offset}", "x=abcdef; echo \"${x:1:${{ params.v }}}\""),
                 Arguments.of("[[ -v ]]", "[[ -v ${{ params.v }} ]] || true"),
                 Arguments.of("test -v", "test -v \"${{ params.v }}\" || true"),
-                Arguments.of("printf -v", "printf -v \"a[${{ params.v }}]\" x"));
+                Arguments.of("printf -v", "printf -v \"a[${{ params.v }}]\" x"),
+                Arguments.of("let after if", "if let \"x = ${{ params.v }}\"; then :; fi"),
+                Arguments.of("[[ ]] after !", "! [[ ${{ params.v }} -ne 1 ]] || true"),
+                Arguments.of("let in $( )", "echo $(let \"x = ${{ params.v }}\"; echo done)"),
+                Arguments.of("let in backquotes", "echo `let \"x = ${{ params.v }}\"`"),
+                Arguments.of("command declare -i", "command declare -i x=\"${{ params.v }}\""),
+                Arguments.of("a command substitution in [[ -eq ]]", "[[ $(echo ${{ params.v }}) -eq 1 ]] || true"));
     }
 
     /** The value of {@code v}: the command in the subscript creates {@code marker}. */
@@ -149,6 +155,34 @@ class ArithmeticTemplateTest {
         String out = run(task.command(), task.env());
 
         assertThat(out).isEqualTo("matches\nnot-a-number\nstill-not\ngrep-ran\n" + value + " 0\nrejected-by-case\n");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void everydayScriptsWithTemplatesStayAcceptedAndKeepTheValueLiteral() throws Exception {
+        Path marker = dir.resolve("marker");
+        String value = malicious(marker);
+        JsonNode request = JobNormalizer.applyParams(yaml("""
+                x=${{ params.v }}; export Y=${{ params.v }}; echo "$x" "$Y"
+                for f in ${{ params.v }} b; do echo "item $f"; done
+                if [ -n "${{ params.v }}" ]; then echo non-empty; fi
+                arr=(${{ params.v }} "${{ params.v }}"); echo "${#arr[@]} ${arr[1]}"
+                f() { local l=${{ params.v }}; printf '%s\n' "$l"; }; f
+                [[ ${{ params.v }} =~ ^[0-9]+$ ]] || echo not-digits
+                (cd / && echo "sub ${{ params.v }}")
+                echo $((1 + 2)) ${{ params.v }}
+                cat <<EOF
+                doc ${{ params.v }} $((2 * 2))
+                EOF
+                """, "str"), Map.of("v", value));
+        assertThat(validator.validate(request, PROVIDERS)).isEmpty();
+        TaskSpec task = new JobNormalizer().normalize(request, NOW, () -> "job-1").task("a");
+
+        String out = run(task.command(), task.env());
+
+        String v = value;
+        assertThat(out).isEqualTo(v + " " + v + "\nitem " + v + "\nitem b\nnon-empty\n2 " + v + "\n" + v + "\nnot-digits\n"
+                + "sub " + v + "\n3 " + v + "\ndoc " + v + " 4\n");
         assertThat(marker).doesNotExist();
     }
 

@@ -119,6 +119,19 @@ class InputSourcesTest {
                 .isInstanceOf(StagingException.class).hasMessageContaining("does not exist");
     }
 
+    @Test
+    void aLinkThatAppearsBetweenCheckAndOpenIsNotFollowed() throws Exception {
+        Path root = root();
+        Path secret = secret();
+        // the real path checked was root/data/secret.txt; by the time it is opened, data is a link
+        Files.createSymbolicLink(root.resolve("data"), secret.getParent());
+        assertThatThrownBy(() -> FileSources.openBeneath(root.toRealPath(), Path.of("data/secret.txt")))
+                .isInstanceOf(java.nio.file.FileSystemException.class);
+        Files.createSymbolicLink(root.resolve("file.txt"), secret);
+        assertThatThrownBy(() -> FileSources.openBeneath(root.toRealPath(), Path.of("file.txt")))
+                .isInstanceOf(java.nio.file.FileSystemException.class);
+    }
+
     // ---- http(s): -----------------------------------------------------------------------------
 
     /** A server on {@code address} answering {@code path} with {@code status}, a Location and a body. */
@@ -164,12 +177,76 @@ class InputSourcesTest {
     }
 
     @Test
+    void aLoopbackServerIsFetchedWhenAllowListedByAddressOrCidr() throws Exception {
+        HttpServer server = server("127.0.0.1", "/data.csv", 200, null, "a,b");
+        assertThat(read(new InputSources(List.of(), List.of("127.0.0.1")), url(server, "/data.csv"))).isEqualTo("a,b");
+        assertThat(read(new InputSources(List.of(), List.of("10.0.0.0/8", "127.0.0.0/8")), url(server, "/data.csv")))
+                .isEqualTo("a,b");
+    }
+
+    @Test
+    void aRedirectFromAnAllowedHostToALoopbackOneIsRefused() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        HttpServer internal = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        internal.createContext("/", exchange -> {
+            hits.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        internal.start();
+        servers.add(internal);
+        String target = url(internal, "/secret");
+        HttpServer allowed = server("127.0.0.1", "/go", 302, target, "");
+        String source = url(allowed, "/go");
+
+        assertThatThrownBy(() -> read(new InputSources(List.of(), List.of("127.0.0.1")), source))
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("'" + source + "'")
+                .hasMessageContaining("redirected to '" + target + "'")
+                .hasMessageContaining("127.0.0.2, a loopback address");
+        assertThat(hits).hasValue(0);
+    }
+
+    @Test
+    void redirectsWithinAllowedHostsAreFollowedAndBounded() throws Exception {
+        HttpServer server = server("127.0.0.1", "/data.csv", 200, null, "final");
+        server.createContext("/hop", exchange -> {
+            exchange.getResponseHeaders().add("Location", "/data.csv");
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
+        server.createContext("/loop", exchange -> {
+            exchange.getResponseHeaders().add("Location", "/loop");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.createContext("/file", exchange -> {
+            exchange.getResponseHeaders().add("Location", "file:///etc/passwd");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        InputSources sources = new InputSources(List.of(), List.of("127.0.0.1"));
+
+        assertThat(read(sources, url(server, "/hop"))).isEqualTo("final");
+        assertThatThrownBy(() -> read(sources, url(server, "/loop")))
+                .isInstanceOf(StagingException.class).hasMessageContaining("redirected more than 5 times");
+        assertThatThrownBy(() -> read(sources, url(server, "/file")))
+                .isInstanceOf(StagingException.class).hasMessageContaining("only http and https redirects are followed");
+    }
+
+    @Test
+    void aMalformedAllowListEntryIsAnErrorAtStartUp() {
+        assertThatThrownBy(() -> new InputSources(List.of(), List.of("10.0.0.0/99")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conveyor.staging.allowed-http-hosts");
+    }
+
+    @Test
     void addressesOfInternalNetworksAreRefusedBeforeAnyConnection() {
         InputSources sources = new InputSources(List.of());
         for (String source : List.of("http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://10.1.2.3/",
                 "http://172.16.0.1/", "http://192.168.1.1/", "http://[fd00:ec2::254]/", "http://0.0.0.0:1/", "http://[::]:1/",
                 "http://224.0.0.1/", "http://[::1]:1/", "http://[::ffff:127.0.0.1]:1/", "https://localhost:1/",
-                "http://100.100.100.200/")) {
+                "http://100.100.100.200/", "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:7f00:1::]/", "http://[::127.0.0.1]/")) {
             assertThatThrownBy(() -> read(sources, source)).as(source)
                     .isInstanceOf(StagingException.class)
                     .hasMessageContaining("'" + source + "'")

@@ -98,7 +98,7 @@ final class ArithmeticContexts {
             for (int j = k + 1; j < words.size(); j++) {
                 String word = words.get(j);
                 if (name.equals("[[") && COMPARISONS.contains(word)) {
-                    String where = "next to " + word + " in [[ ]], whose operands bash evaluates as arithmetic";
+                    String where = "next to " + word + " in [[ ]]";
                     mark(command.words().get(j - 1), where, templates, found);
                     if (j + 1 < words.size()) {
                         mark(command.words().get(j + 1), where, templates, found);

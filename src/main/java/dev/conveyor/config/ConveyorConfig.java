@@ -1,5 +1,6 @@
 package dev.conveyor.config;
 
+import dev.conveyor.submission.OptionVariables;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -100,6 +101,10 @@ public interface ConveyorConfig {
         boolean s3PathStyle();
     }
 
+    Credentials credentials();
+
+    Staging staging();
+
     interface Kafka {
         /** An existing cluster; when absent, run/serve start an embedded broker. */
         Optional<String> bootstrapServers();
@@ -176,13 +181,6 @@ public interface ConveyorConfig {
 
     Engine engine();
 
-    Credentials credentials();
-
-    interface Credentials {
-        /** Names a request's {@code runsOn.with} may refer to as {@code ${NAME}} (resolved from the service's environment). */
-        Optional<Set<String>> allowedVariables();
-    }
-
     /** How the engine paces jobs on every backend. */
     interface Engine {
         /** Wait before a failed task's first retry; doubled for each further retry. */
@@ -246,6 +244,25 @@ public interface ConveyorConfig {
         /** Largest result record; what does not fit stays in the stored result document, named by the record. */
         @WithDefault("1048576")
         int maxRecordBytes();
+    }
+
+    interface Credentials {
+        /**
+         * Names a request's provider options ({@code runsOn.with}) may refer to as {@code ${NAME}};
+         * any other name is REJECTED at submission. Default: the variables the ddeutil-workflow and
+         * Covalent docs use for Azure Batch and AWS Batch ({@link OptionVariables#DEFAULT_ALLOWED}).
+         */
+        @WithDefault(OptionVariables.DEFAULT_ALLOWED)
+        Set<String> allowedVariables();
+    }
+
+    interface Staging {
+        /**
+         * Host names or CIDRs ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}) that
+         * {@code http(s):} input sources may reach although they are loopback, link-local, private,
+         * unspecified or multicast addresses (none by default).
+         */
+        Optional<List<String>> allowedHttpHosts();
     }
 
     interface Submission {

@@ -101,7 +101,7 @@ public class Wiring {
     }
 
     static Set<String> allowedVariables(ConveyorConfig config) {
-        return config.credentials().allowedVariables().orElse(Set.of());
+        return config.credentials().allowedVariables();
     }
 
     private static RetrySettings retrySettings(ConveyorConfig.Backend b) {
@@ -134,7 +134,7 @@ public class Wiring {
         enabled.retainAll(backends.types());
         return new SubmissionService(new RequestReader(),
                 new RequestValidator(new JsonSchemas(), config.submission().maxTasks(),
-                        config.submission().maxMatrixCells()),
+                        config.submission().maxMatrixCells(), config.credentials().allowedVariables()),
                 new JobNormalizer(), store, enabled);
     }
 
@@ -142,7 +142,7 @@ public class Wiring {
     @ApplicationScoped
     StagingService staging(ConveyorConfig config, ObjectStore store, Clock clock) {
         List<Path> roots = config.storage().allowedFileRoots().orElse(List.of()).stream().map(Path::of).toList();
-        return new StagingService(store, new InputSources(roots), clock);
+        return new StagingService(store, new InputSources(roots, config.staging().allowedHttpHosts().orElse(List.of())), clock);
     }
 
     @Produces

@@ -133,7 +133,8 @@ public final class JobNormalizer {
             }
         }
         if (!templates.isEmpty()) {
-            command = ShellTemplates.rewrite(command, templates, t -> variables.get(t.expression())).text();
+            // validated: every template in an arithmetic context is a whole number
+            command = ShellTemplates.rewrite(command, templates, t -> variables.get(t.expression()), t -> true).text();
         }
         List<InputSpec> inputs = new ArrayList<>();
         for (JsonNode input : task.path("inputs")) {

@@ -105,6 +105,7 @@ public final class SubmissionService {
         if (translation != null) {
             problems = translation.merge(problems);
         }
+        problems = UnsafeValues.printable(problems);
         if (!problems.isEmpty()) {
             return new Rejected(jobId, problems);
         }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.Properties;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,8 +33,6 @@ import java.util.stream.Stream;
  */
 public final class S3Emulator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(S3Emulator.class);
-    /** S3's bucket naming rules (the subset that matters for a folder name). */
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final S3EmulatorOptions options;
     private final String accessKeyId;
@@ -52,13 +49,10 @@ public final class S3Emulator implements AutoCloseable {
         this.dataDir = ownsDataDir ? Files.createTempDirectory("s3-emulator")
                 : Files.createDirectories(options.dataDir()).toAbsolutePath();
         for (String bucket : options.buckets()) {
-            if (!BUCKET.matcher(bucket).matches()) {
-                throw new IllegalArgumentException("not a valid S3 bucket name: " + bucket);
-            }
             Files.createDirectories(dataDir.resolve(bucket));
         }
         Properties store = new Properties();
-        store.setProperty("jclouds.filesystem.basedir", dataDir.toString());
+        store.setProperty("jclouds.filesystem.basedir", dataDir.toString()); // S3Proxy kept the jclouds-era name
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         this.proxy = S3Proxy.builder()
                 .blobStore(BlobStores.create("filesystem", store))
@@ -68,7 +62,7 @@ public final class S3Emulator implements AutoCloseable {
         try {
             proxy.start();
         } catch (Exception e) {
-            proxy.stop();
+            close(); // e.g. the port is taken: leave no thread and no temporary folder behind
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package dev.conveyor.emulator.s3;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How to start an {@link S3Emulator}. Every setting has a default ({@link #defaults()}): 127.0.0.1 on a
@@ -19,11 +20,18 @@ import java.util.Objects;
  */
 public record S3EmulatorOptions(String host, int port, String region, String accessKeyId, String secretAccessKey,
                                 Path dataDir, List<String> buckets) {
+    /** S3's bucket naming rules (the part that matters for a folder name). */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     public S3EmulatorOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(region, "region");
         buckets = List.copyOf(buckets);
+        for (String bucket : buckets) {
+            if (!BUCKET.matcher(bucket).matches()) {
+                throw new IllegalArgumentException("not a valid S3 bucket name: " + bucket);
+            }
+        }
         if ((accessKeyId == null) != (secretAccessKey == null)) {
             throw new IllegalArgumentException("give both the access key id and the secret access key, or neither");
         }

@@ -8,12 +8,13 @@ import java.io.InputStream;
 /**
  * Gives exactly {@code length} bytes of a stream and fails with {@link EOFException} when the stream
  * ends before: a body sent with a Content-Length must never come up short (the server would wait
- * for the rest). Remembers the failure, because the SDK wraps what the body throws.
+ * for the rest). Remembers how the stream failed (ended early, or threw), because the SDK wraps what
+ * a body throws as if S3 had failed.
  */
 final class ExactLengthStream extends FilterInputStream {
     private final long length;
     private long left;
-    private EOFException shortBy;
+    private IOException failure;
 
     ExactLengthStream(InputStream in, long length) {
         super(in);
@@ -21,9 +22,9 @@ final class ExactLengthStream extends FilterInputStream {
         this.left = length;
     }
 
-    /** The failure when the stream ended early, else null. */
-    EOFException shortBy() {
-        return shortBy;
+    /** How the stream failed (an {@link EOFException} when it ended early), else null. */
+    IOException failure() {
+        return failure;
     }
 
     @Override
@@ -31,7 +32,7 @@ final class ExactLengthStream extends FilterInputStream {
         if (left == 0) {
             return -1;
         }
-        int b = super.read();
+        int b = source(() -> super.read());
         if (b < 0) {
             throw ended();
         }
@@ -44,12 +45,25 @@ final class ExactLengthStream extends FilterInputStream {
         if (left == 0) {
             return -1;
         }
-        int n = super.read(buf, off, (int) Math.min(len, left));
+        int n = source(() -> super.read(buf, off, (int) Math.min(len, left)));
         if (n < 0) {
             throw ended();
         }
         left -= n;
         return n;
+    }
+
+    private interface Read {
+        int read() throws IOException;
+    }
+
+    private int source(Read read) throws IOException {
+        try {
+            return read.read();
+        } catch (IOException e) {
+            failure = e;
+            throw e;
+        }
     }
 
     @Override
@@ -68,7 +82,8 @@ final class ExactLengthStream extends FilterInputStream {
     }
 
     private EOFException ended() {
-        shortBy = new EOFException("the stream ended " + left + " bytes before the announced length " + length);
-        return shortBy;
+        EOFException e = new EOFException("the stream ended " + left + " bytes before the announced length " + length);
+        failure = e;
+        return e;
     }
 }

@@ -43,6 +43,10 @@ final class S3Errors {
         if (e instanceof AwsServiceException s) {
             return service(operation, s);
         }
+        if (noCredentials(e)) {
+            return new IOException("S3 " + operation + " on bucket '" + bucket + "': no AWS credentials found (the profile has"
+                    + " no keys, and the default chain found none): " + safeMessage(e), e);
+        }
         if (isTransient(e)) {
             return new StoreUnavailableException("S3 " + operation + " on bucket '" + bucket
                     + "' could not reach the service: " + rootCause(e), null, e);
@@ -73,8 +77,17 @@ final class S3Errors {
         return new IOException(what + " failed: HTTP " + status + " " + code, e);
     }
 
+    /** The default chain found nothing: a configuration problem, even when the instance-role lookup failed on I/O. */
+    private static boolean noCredentials(SdkException e) {
+        return e instanceof SdkClientException && e.getMessage() != null
+                && e.getMessage().startsWith("Unable to load credentials");
+    }
+
     /** Throttling, 5xx, timeouts and I/O failures: worth trying again later. */
     static boolean isTransient(SdkException e) {
+        if (noCredentials(e)) {
+            return false;
+        }
         if (e instanceof AwsServiceException s) {
             return s.statusCode() == 429 || s.statusCode() >= 500 || TRANSIENT_CODES.contains(code(s));
         }

@@ -7,15 +7,12 @@ import dev.conveyor.storage.PrefixGrant;
 import dev.conveyor.storage.SignedUrl;
 import dev.conveyor.storage.StoreUnavailableException;
 import dev.conveyor.storage.StoredObject;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
-import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -23,21 +20,16 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.awscore.presigner.PresignedRequest;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,8 +40,6 @@ import java.util.function.UnaryOperator;
  * so {@link #prefixGrant} is empty.
  */
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
-    /** SigV4's longest presigned-URL validity. */
-    public static final Duration MAX_URL_VALIDITY = Duration.ofDays(7);
     /** S3's largest single PutObject; longer known-length streams go in parts. */
     static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
     /** Keys per DeleteObjects call: S3's limit. */
@@ -57,8 +47,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     /** Attempts of a conditional create when S3 answers 409 ConditionalRequestConflict (a racing write in flight). */
     private static final int CONDITIONAL_CONFLICT_ATTEMPTS = 5;
 
+    private final AwsCredentialsProvider credentials;
     private final S3Client client;
     private final S3Presigner presigner;
+    private final S3SignedUrls urls;
     private final S3StoreOptions options;
     private final S3Errors errors;
     private final S3Multipart multipart;
@@ -69,9 +61,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     /** With a last say on the client (tests add request interceptors). */
     S3ObjectStore(AwsAccount account, S3StoreOptions options, UnaryOperator<S3ClientBuilder> customise) {
-        AwsCredentialsProvider credentials = S3Clients.credentials(account);
+        this.credentials = S3Clients.credentials(account);
         this.client = customise.apply(S3Clients.builder(account, options, credentials)).build();
         this.presigner = S3Clients.presigner(account, credentials);
+        this.urls = new S3SignedUrls(presigner, options.bucket());
         this.options = options;
         this.errors = new S3Errors(options.bucket());
         this.multipart = new S3Multipart(client, options.bucket(), options.partSize(), errors);
@@ -92,23 +85,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     /** Creates the bucket when it does not exist yet (conveyor.storage.s3.create-bucket). */
     public void createBucketIfMissing() throws IOException {
-        try {
-            client.headBucket(b -> b.bucket(bucket()));
-            return;
-        } catch (NoSuchBucketException missing) {
-            // create it below
-        } catch (SdkException e) {
-            throw errors.map("HeadBucket", e);
-        }
-        Region region = client.serviceClientConfiguration().region();
-        try {
-            client.createBucket(b -> b.bucket(bucket()).createBucketConfiguration(Region.US_EAST_1.equals(region)
-                    ? null : CreateBucketConfiguration.builder().locationConstraint(region.id()).build()));
-        } catch (BucketAlreadyOwnedByYouException raced) {
-            // another instance made it first
-        } catch (SdkException e) {
-            throw errors.map("CreateBucket", e);
-        }
+        S3Buckets.createIfMissing(client, bucket(), errors);
     }
 
     @Override
@@ -126,9 +103,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         try {
             client.putObject(b -> b.bucket(bucket()).key(k).contentLength(length), RequestBody.fromInputStream(exact, length));
         } catch (SdkException | IllegalStateException e) {
-            EOFException shortBy = exact.shortBy();
-            if (shortBy != null) {
-                throw shortBy;
+            if (exact.failure() != null) {
+                throw exact.failure(); // the caller's stream failed, not S3
             }
             if (e instanceof SdkException sdk) {
                 throw errors.map("PutObject", sdk);
@@ -139,6 +115,10 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         }
     }
 
+    /**
+     * {@inheritDoc} If a response is lost and the SDK retries, the retry can answer "exists" for the
+     * object this very call created; callers that must tell compare the stored bytes with theirs.
+     */
     @Override
     public boolean putIfAbsent(String key, byte[] data) throws IOException {
         String k = s3Key(key);
@@ -280,7 +260,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     @Override
     public URI uri(String key) {
         try {
-            return new URI("s3", bucket(), "/" + s3Key(key), null);
+            return new URI("s3", bucket(), "/" + s3Key(key), null, null);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("cannot make an s3: URI for bucket '" + bucket() + "'", e);
         }
@@ -288,40 +268,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public SignedUrl readUrl(String key, Instant expiry) {
-        String k = s3Key(key);
-        Duration validity = validity(expiry);
-        return signed(presigner.presignGetObject(p -> p.signatureDuration(validity)
-                .getObjectRequest(g -> g.bucket(bucket()).key(k))));
+        return urls.get(s3Key(key), expiry);
     }
 
     @Override
     public SignedUrl writeUrl(String key, Instant expiry) {
-        String k = s3Key(key);
-        Duration validity = validity(expiry);
-        return signed(presigner.presignPutObject(p -> p.signatureDuration(validity)
-                .putObjectRequest(g -> g.bucket(bucket()).key(k))));
-    }
-
-    /** Until {@code expiry}, clamped to SigV4's 7 days; a URL is never valid forever, nor already expired. */
-    static Duration validity(Instant expiry) {
-        if (expiry == null) {
-            throw new IllegalArgumentException("a signed URL needs an expiry");
-        }
-        Duration d = Duration.between(Instant.now(), expiry);
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("a signed URL must expire in the future, not at " + expiry);
-        }
-        return d.compareTo(MAX_URL_VALIDITY) > 0 ? MAX_URL_VALIDITY : Duration.ofSeconds(d.toSeconds());
-    }
-
-    private static SignedUrl signed(PresignedRequest p) {
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        p.signedHeaders().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("host") && !values.isEmpty()) {
-                headers.put(name, values.get(0));
-            }
-        });
-        return new SignedUrl(URI.create(p.url().toString()), headers, p.expiration());
+        return urls.put(s3Key(key), expiry);
     }
 
     /** S3 cannot scope one presigned URL to a prefix: callers sign each key. */
@@ -346,5 +298,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public void close() {
         presigner.close();
         client.close();
+        if (credentials instanceof AutoCloseable c) { // the default chain refreshes role credentials in the background
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
     }
 }

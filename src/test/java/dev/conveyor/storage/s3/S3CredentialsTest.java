@@ -67,6 +67,23 @@ class S3CredentialsTest {
                 .as("an access key id without its secret is not a key pair").isInstanceOf(DefaultCredentialsProvider.class);
     }
 
+    /**
+     * No keys and (here) nothing for the default chain to find: a plain IOException naming the bucket,
+     * not a transient failure to retry forever. (Where the chain does find credentials, S3Proxy
+     * refuses them with 403: the same kind of error.)
+     */
+    @Test
+    void withoutKeysAndWithoutCredentialsTheStoreReportsAConfigurationError() {
+        S3ProxyFixture.emulator();
+        AwsAccount noKeys = new AwsAccount("us-east-1", null, null, null, null, null, S3ProxyFixture.account().s3Endpoint(), true);
+        try (S3ObjectStore store = new S3ObjectStore(noKeys, S3StoreOptions.of("contract").withMaxAttempts(1))) {
+            assertThatThrownBy(store::check).isInstanceOfSatisfying(IOException.class, e -> {
+                assertThat(e).isNotInstanceOf(StoreUnavailableException.class);
+                assertThat(e.getMessage()).contains("'contract'");
+            });
+        }
+    }
+
     @Test
     void regionEndpointAndPathStyleComeFromTheAccount() throws IOException {
         List<URI> sent = new CopyOnWriteArrayList<>();

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Streamed puts of unknown length against S3Proxy: parts really used, one part in memory, aborted on failure. */
-class S3MultipartTest {
+/** Puts against S3Proxy: unknown length in parts of the part size (aborted on failure), known length as one PutObject. */
+class S3UploadTest {
     private static final int MIB = 1024 * 1024;
 
     /** Counts the S3 operations the client sends, and the size of each part. */
@@ -149,5 +149,29 @@ class S3MultipartTest {
         assertThat(plain.listMultipartUploads(b -> b.bucket("multipart").prefix(prefix)).uploads())
                 .as("no upload left in progress").isEmpty();
         assertThat(plain.listObjectsV2(b -> b.bucket("multipart").prefix(prefix)).contents()).isEmpty();
+    }
+
+    @Test
+    void aKnownLengthPutIsOnePutObjectAndAFailingStreamReportsItsOwnFailure() throws IOException {
+        byte[] data = random(3 * MIB);
+        store.put(prefix + "known.bin", new ByteArrayInputStream(data), data.length);
+        assertThat(counter.count("PutObject")).isEqualTo(1);
+        assertThat(counter.count("CreateMultipartUpload")).isZero();
+
+        IOException broken = new IOException("source unreadable");
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw broken;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                throw broken;
+            }
+        };
+        assertThatThrownBy(() -> store.put(prefix + "failing.bin", failing, 1000))
+                .as("the caller's stream failed, not S3: no StoreUnavailableException").isSameAs(broken);
+        assertThat(store.read(prefix + "failing.bin", 10)).isEmpty();
     }
 }

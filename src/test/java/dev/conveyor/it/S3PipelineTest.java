@@ -1,6 +1,5 @@
 package dev.conveyor.it;
 
-import dev.conveyor.emulator.s3.S3Emulator;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
 import dev.conveyor.model.result.JobResult;
@@ -39,17 +38,7 @@ class S3PipelineTest {
     public static class S3Store implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            S3Emulator s3 = S3ProxyFixture.emulator();
-            return Map.of(
-                    "conveyor.storage.type", "s3",
-                    "conveyor.storage.s3.bucket", BUCKET,
-                    "conveyor.storage.s3.create-bucket", "true",
-                    "conveyor.storage.s3.profile", "s3test",
-                    "conveyor.profiles.s3test.aws.region", s3.region(),
-                    "conveyor.profiles.s3test.aws.access-key-id", s3.accessKeyId(),
-                    "conveyor.profiles.s3test.aws.secret-access-key", s3.secretAccessKey(),
-                    "conveyor.profiles.s3test.aws.s3-endpoint", s3.endpoint(),
-                    "conveyor.profiles.s3test.aws.s3-path-style", "true");
+            return S3ProxyFixture.emulator().storageProperties(BUCKET, "s3test");
         }
 
         @Override

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -108,6 +109,24 @@ public final class S3Emulator implements AutoCloseable {
     /** The folder holding one sub-folder per bucket. */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * The configuration that points Conveyor's {@code s3} store at this server: {@code bucket} (created
+     * at start-up when missing) reached through the profile {@code profile} (for {@code --emulate}).
+     */
+    public Map<String, String> storageProperties(String bucket, String profile) {
+        String p = "conveyor.profiles." + profile + ".aws.";
+        return Map.of(
+                "conveyor.storage.type", "s3",
+                "conveyor.storage.s3.bucket", bucket,
+                "conveyor.storage.s3.create-bucket", "true",
+                "conveyor.storage.s3.profile", profile,
+                p + "region", region(),
+                p + "access-key-id", accessKeyId,
+                p + "secret-access-key", secretAccessKey,
+                p + "s3-endpoint", endpoint(),
+                p + "s3-path-style", "true");
     }
 
     /** Stops listening, and deletes the data folder if the emulator made it. */

@@ -38,9 +38,19 @@ final class S3Multipart {
 
     /** Reads {@code in} to its end and stores it at {@code key} (the full S3 key). */
     void upload(String key, InputStream in) throws IOException {
-        byte[] part = new byte[partSize];
-        int n = in.readNBytes(part, 0, partSize);
-        if (n < partSize) {
+        inParts(key, in, partSize);
+    }
+
+    /** Stores a stream known to be {@code length} bytes: parts large enough that it fits in S3's 10,000. */
+    void upload(String key, InputStream in, long length) throws IOException {
+        long needed = (length + MAX_PARTS - 1) / MAX_PARTS;
+        inParts(key, in, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(partSize, needed)));
+    }
+
+    private void inParts(String key, InputStream in, int size) throws IOException {
+        byte[] part = new byte[size];
+        int n = in.readNBytes(part, 0, size);
+        if (n < size) {
             putWhole(key, part, n);
             return;
         }
@@ -50,10 +60,10 @@ final class S3Multipart {
             while (n > 0) {
                 if (done.size() == MAX_PARTS) {
                     throw new IOException("the stream is longer than S3 allows for " + MAX_PARTS + " parts of "
-                            + partSize + " bytes: raise conveyor.storage.s3.part-size-mib");
+                            + size + " bytes: raise conveyor.storage.s3.part-size-mib");
                 }
                 done.add(uploadPart(key, uploadId, done.size() + 1, part, n));
-                n = in.readNBytes(part, 0, partSize);
+                n = in.readNBytes(part, 0, size);
             }
             complete(key, uploadId, done);
         } catch (IOException | RuntimeException e) {

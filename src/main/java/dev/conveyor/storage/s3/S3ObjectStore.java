@@ -97,7 +97,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         }
         ExactLengthStream exact = new ExactLengthStream(data, length);
         if (length > MAX_SINGLE_PUT) {
-            multipart.upload(k, exact);
+            multipart.upload(k, exact, length);
             return;
         }
         try {

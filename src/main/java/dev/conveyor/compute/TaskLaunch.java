@@ -35,6 +35,11 @@ public record TaskLaunch(
         resources = resources == null ? Resources.DEFAULT : resources;
     }
 
+    /** This launch as cell {@code index} of the array {@code group}. */
+    public TaskLaunch inArray(String group, int index) {
+        return new TaskLaunch(taskId, attempt, submissionId, command, env, image, resources, timeoutSeconds, group, index, files);
+    }
+
     /**
      * {@code id} made to fit a backend's id rules: characters outside {@code [A-Za-z0-9_-]} become
      * '-', and an id longer than {@code max} keeps its head and ends in a hash of the whole, so

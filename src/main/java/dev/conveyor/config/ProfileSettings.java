@@ -10,11 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Turns the {@code conveyor.profiles.*} configuration into the plain credential records backends take. */
-final class ProfileSettings {
+public final class ProfileSettings {
     private ProfileSettings() {
     }
 
-    static Profiles of(Map<String, ConveyorConfig.ProfileConfig> config) {
+    public static Profiles of(Map<String, ConveyorConfig.ProfileConfig> config) {
         Map<String, Profile> profiles = new LinkedHashMap<>();
         config.forEach((name, p) -> profiles.put(name, new Profile(name,
                 p.azure().map(ProfileSettings::azure).orElse(null),

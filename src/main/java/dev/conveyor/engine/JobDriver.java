@@ -220,15 +220,15 @@ public final class JobDriver {
         return out;
     }
 
-    /** Submits in batches; a terminal refusal fails the task with the backend's reason. */
+    /**
+     * Submits in batches; a terminal refusal fails the task with the backend's reason. On a backend
+     * with array jobs, the cells of one matrix group released together go as one array (in one call).
+     */
     private boolean submit(List<Step.Launch> ls, Instant now) throws IOException {
         if (ls.isEmpty()) {
             return false;
         }
-        List<TaskLaunch> built = build(ls, now);
-        int batch = Math.max(1, backend.capabilities().maxBatch());
-        for (int i = 0; i < built.size(); i += batch) {
-            List<TaskLaunch> chunk = built.subList(i, Math.min(built.size(), i + batch));
+        for (List<TaskLaunch> chunk : chunks(build(ls, now))) {
             try {
                 List<TaskHandle> handles = policy.call("submit", () -> backend.submit(context, chunk));
                 for (int j = 0; j < chunk.size(); j++) {
@@ -246,6 +246,47 @@ public final class JobDriver {
             }
         }
         return true;
+    }
+
+    /** Array groups (each within the backend's array size) first, one per call; the rest in batches. */
+    private List<List<TaskLaunch>> chunks(List<TaskLaunch> built) {
+        var caps = backend.capabilities();
+        List<List<TaskLaunch>> out = new ArrayList<>();
+        List<TaskLaunch> single = new ArrayList<>();
+        if (caps.arrayJobs()) {
+            Map<String, List<TaskLaunch>> byGroup = new LinkedHashMap<>();
+            for (TaskLaunch l : built) {
+                var group = scheduler.graph().group(l.taskId());
+                if (group == null) {
+                    single.add(l);
+                } else {
+                    byGroup.computeIfAbsent(group.id(), k -> new ArrayList<>()).add(l);
+                }
+            }
+            for (Map.Entry<String, List<TaskLaunch>> g : byGroup.entrySet()) {
+                List<TaskLaunch> cells = g.getValue();
+                if (cells.size() < 2) {
+                    single.addAll(cells);
+                    continue;
+                }
+                for (int i = 0; i < cells.size(); i += caps.maxArraySize()) {
+                    List<TaskLaunch> part = cells.subList(i, Math.min(cells.size(), i + caps.maxArraySize()));
+                    String array = g.getKey() + "-" + part.get(0).submissionId().hashCode();
+                    List<TaskLaunch> marked = new ArrayList<>(part.size());
+                    for (int k = 0; k < part.size(); k++) {
+                        marked.add(part.get(k).inArray(array, k));
+                    }
+                    out.add(marked);
+                }
+            }
+        } else {
+            single.addAll(built);
+        }
+        int batch = Math.max(1, caps.maxBatch());
+        for (int i = 0; i < single.size(); i += batch) {
+            out.add(single.subList(i, Math.min(single.size(), i + batch)));
+        }
+        return out;
     }
 
     private void activate(String taskId, TaskHandle h) {

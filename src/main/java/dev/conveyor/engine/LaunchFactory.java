@@ -73,7 +73,7 @@ final class LaunchFactory {
             String prefix = JobKeys.attempt(job.id(), dep, last.attempt()) + "outputs/";
             if (caps.nativeFiles()) {
                 PrefixGrant grant = store.prefixGrant(prefix, PrefixGrant.Access.READ, expiry).orElse(null);
-                if (grant != null) {
+                if (grant != null && isHttp(grant.containerUrl())) {
                     inputPrefixes.add(new TaskFiles.InputPrefix(WORK, prefix, grant));
                     continue;
                 }
@@ -88,7 +88,8 @@ final class LaunchFactory {
         String returnPrefix = JobKeys.attempt(job.id(), taskId, attempt);
         PrefixGrant returnGrant = caps.nativeFiles()
                 ? store.prefixGrant(returnPrefix, PrefixGrant.Access.WRITE, expiry).orElse(null) : null;
-        boolean nativeFiles = caps.nativeFiles() && returnGrant != null;
+        // Native transfer needs a grant the backend's nodes can use: an http(s) container URL (not a local folder).
+        boolean nativeFiles = caps.nativeFiles() && returnGrant != null && isHttp(returnGrant.containerUrl());
         WrapperPlan plan = new WrapperPlan(job.id(), taskId, attempt, task.command(),
                 TaskEnvironment.of(job, task, upstream), Json.write(upstream),
                 nativeFiles ? List.of() : fetches, task.outputs(), nativeFiles ? null : returns(returnPrefix, expiry));
@@ -99,6 +100,10 @@ final class LaunchFactory {
         String command = nativeFiles ? Bootstrap.placed() : Bootstrap.command(script);
         return new TaskLaunch(taskId, attempt, submissionId, command, Map.of(), task.image(), resources,
                 task.timeoutSeconds(), null, 0, files);
+    }
+
+    private static boolean isHttp(java.net.URI uri) {
+        return "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
     }
 
     private WrapperPlan.Returns returns(String prefix, Instant expiry) {

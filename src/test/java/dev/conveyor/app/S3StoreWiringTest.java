@@ -1,4 +1,6 @@
-package dev.conveyor.config;
+package dev.conveyor.app;
+
+import dev.conveyor.config.ConveyorConfig;
 
 import dev.conveyor.credentials.Profiles;
 import dev.conveyor.emulator.s3.S3Emulator;

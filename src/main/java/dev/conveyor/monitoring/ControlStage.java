@@ -1,11 +1,11 @@
-package dev.conveyor.control;
+package dev.conveyor.monitoring;
 
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.model.events.ControlMessage;
 import dev.conveyor.model.events.JobStatusEvent;
-import dev.conveyor.monitoring.MonitoringStage;
+import dev.conveyor.control.CancelRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,7 @@
-package dev.conveyor.config;
+package dev.conveyor.app;
+
+import dev.conveyor.config.ConveyorConfig;
+import dev.conveyor.config.ProfileSettings;
 
 import dev.conveyor.collection.CollectionService;
 import dev.conveyor.collection.ResultBounds;

@@ -1,0 +1,388 @@
+package dev.conveyor.storage.azure;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.ConsistentReadControl;
+import com.azure.storage.blob.options.BlobContainerCreateOptions;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import dev.conveyor.storage.ListPage;
+import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.PrefixGrant;
+import dev.conveyor.storage.SignedUrl;
+import org.jboss.logging.Logger;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code azure-blob} object store: one storage account, a main container and one container per
+ * job ({@link BlobLayout}, which says why). Reads and writes stream ({@link BlockUpload}); signed
+ * URLs are blob SAS, prefix grants container SAS of the job's container ({@link BlobSas}); errors
+ * are typed ({@link BlobErrors}); transient failures are retried in the call as the service asks,
+ * within limits ({@link BlobRetry}).
+ *
+ * <p>Containers are created on first write (a write that finds its container missing creates it
+ * and tries once more), so a job's container exists from its first object to its clean-up.
+ */
+public final class AzureBlobObjectStore implements ObjectStore {
+    private static final Logger LOG = Logger.getLogger(AzureBlobObjectStore.class);
+
+    private final AzureBlobSettings settings;
+    private final BlobLayout layout;
+    private final BlobServiceClient service;
+    private final BlobSas sas;
+    private final BlobErrors errors;
+    private final BlobListing listing;
+    private final BlobCredentials credentials;
+    /** Containers this store made or found, so signing a write URL costs no call after the first. */
+    private final Set<String> knownContainers = ConcurrentHashMap.newKeySet();
+
+    public AzureBlobObjectStore(AzureBlobSettings settings) {
+        this(settings, new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC());
+    }
+
+    /** With another HTTP client (a proxy, a test trust store) or clock. */
+    AzureBlobObjectStore(AzureBlobSettings settings, HttpClient http, Clock clock) {
+        this.settings = settings;
+        this.layout = new BlobLayout(settings.containerPrefix());
+        String endpoint = settings.account().blobEndpointOrDefault();
+        this.credentials = BlobCredentials.of(settings.account(), http);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(endpoint).httpClient(http)
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, settings.requestTimeout(), null, null, null))
+                .addPolicy(new BlobRetry(settings.maxTries(), settings.maxRetryDelay()));
+        this.service = credentials.usesSharedKey() ? builder.credential(credentials.sharedKey()).buildClient()
+                : builder.credential(credentials.token()).buildClient();
+        String account = settings.account().storageAccountName();
+        this.errors = new BlobErrors(account);
+        this.sas = new BlobSas(credentials.usesSharedKey() ? null : service::getUserDelegationKey, clock,
+                settings.maxUrlValidity(), endpoint.startsWith("https:"), account);
+        this.listing = new BlobListing(service, layout, settings.requestTimeout());
+    }
+
+    @Override
+    public String type() {
+        return "azure-blob";
+    }
+
+    /** How SAS are signed: with the account key, or with user delegation keys (Entra ID). */
+    boolean signsWithUserDelegation() {
+        return sas.usesUserDelegation();
+    }
+
+    BlobCredentials credentials() {
+        return credentials;
+    }
+
+    /** The container a key's blob lives in (for tests and operators: see {@link BlobLayout}). */
+    String containerOf(String key) {
+        return layout.locate(ObjectStore.checkKey(key)).container();
+    }
+
+    @Override
+    public void put(String key, InputStream data, long length) throws IOException {
+        BlobLayout.Location at = layout.locate(ObjectStore.checkKey(key));
+        var blob = blob(at).getBlockBlobClient();
+        String what = "put " + key;
+        BlockUpload.upload(data, length, settings.blockSize(), new BlockUpload.Target() {
+            @Override
+            public void putWhole(byte[] bytes, int n) throws IOException {
+                write(at, what, () -> blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(slice(bytes, n)), null, Context.NONE));
+            }
+
+            @Override
+            public void stageBlock(String blockId, byte[] bytes, int n) throws IOException {
+                write(at, what, () -> blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(blockId, slice(bytes, n)), null, Context.NONE));
+            }
+
+            @Override
+            public void commit(List<String> blockIds) throws IOException {
+                write(at, what, () -> blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds), null, Context.NONE));
+            }
+        });
+    }
+
+    private static BinaryData slice(byte[] bytes, int n) {
+        return BinaryData.fromByteBuffer(ByteBuffer.wrap(bytes, 0, n));
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) throws IOException {
+        BlobLayout.Location at = layout.locate(ObjectStore.checkKey(key));
+        var blob = blob(at).getBlockBlobClient();
+        try {
+            inContainer(at, () -> blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data))
+                    .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, Context.NONE));
+            return true;
+        } catch (RuntimeException e) {
+            int status = BlobErrors.status(e);
+            if (status == 409 || status == 412) {
+                return false; // BlobAlreadyExists / ConditionNotMet: the object already there stays
+            }
+            throw errors.map(e, "create " + key);
+        }
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+        BlobClient blob = blob(layout.locate(ObjectStore.checkKey(key)));
+        try {
+            InputStream in = blob.openInputStream(new BlobInputStreamOptions().setConsistentReadControl(ConsistentReadControl.ETAG));
+            return new BlobReadStream(in, errors, "read " + key);
+        } catch (RuntimeException e) {
+            throw notFoundOr(e, key, "read " + key);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> read(String key, int maxBytes) throws IOException {
+        BlobClient blob = blob(layout.locate(ObjectStore.checkKey(key)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            blob.downloadStreamWithResponse(out, new BlobRange(0, (long) maxBytes + 1), null, null, false, null, Context.NONE);
+        } catch (RuntimeException e) {
+            int status = BlobErrors.status(e);
+            if (status == 404) {
+                return Optional.empty();
+            }
+            if (status == 416) {
+                return Optional.of(new byte[0]); // a range starting at 0 is only unsatisfiable for an empty blob
+            }
+            throw errors.map(e, "read " + key);
+        }
+        if (out.size() > maxBytes) {
+            throw new IOException("object " + key + " is larger than " + maxBytes + " bytes");
+        }
+        return Optional.of(out.toByteArray());
+    }
+
+    @Override
+    public byte[] tail(String key, int maxBytes) throws IOException {
+        BlobClient blob = blob(layout.locate(ObjectStore.checkKey(key)));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                BlobProperties p = blob.getPropertiesWithResponse(null, null, Context.NONE).getValue();
+                long size = p.getBlobSize();
+                long from = Math.max(0, size - maxBytes);
+                if (size == 0 || maxBytes <= 0) {
+                    return new byte[0];
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream((int) (size - from));
+                blob.downloadStreamWithResponse(out, new BlobRange(from, size - from), null,
+                        new BlobRequestConditions().setIfMatch(p.getETag()), false, null, Context.NONE);
+                return out.toByteArray();
+            } catch (RuntimeException e) {
+                if (BlobErrors.status(e) == 412 && attempt < 3) {
+                    continue; // replaced between the two calls: read the new one
+                }
+                throw notFoundOr(e, key, "read the tail of " + key);
+            }
+        }
+    }
+
+    @Override
+    public ListPage list(String prefix, String continuation, int maxResults) throws IOException {
+        try {
+            return listing.page(prefix, continuation, maxResults);
+        } catch (RuntimeException e) {
+            throw errors.map(e, "list " + prefix);
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        BlobClient blob = blob(layout.locate(ObjectStore.checkKey(key)));
+        try {
+            blob.deleteIfExistsWithResponse(null, null, null, Context.NONE);
+        } catch (RuntimeException e) {
+            if (BlobErrors.status(e) != 404) {
+                throw errors.map(e, "delete " + key);
+            }
+        }
+    }
+
+    @Override
+    public void deletePrefix(String prefix) throws IOException {
+        BlobLayout.Scope scope = BlobLayout.scopeOf(prefix);
+        try {
+            Optional<String> job = BlobLayout.jobOf(prefix);
+            if (job.isPresent() && prefix.equals(BlobLayout.jobPrefix(job.get()))) {
+                deleteJobContainer(job.get());
+                return;
+            }
+            if (scope == BlobLayout.Scope.SOME_JOBS || scope == BlobLayout.Scope.MAIN_AND_JOBS) {
+                for (String id : listing.jobIds(prefix)) {
+                    deleteJobContainer(id);
+                }
+            }
+            if (scope != BlobLayout.Scope.SOME_JOBS) {
+                String container = job.map(layout::jobContainer).orElse(layout.mainContainer());
+                for (String name : listing.names(container, prefix)) {
+                    delete(name);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw errors.map(e, "delete " + prefix);
+        }
+    }
+
+    private void deleteJobContainer(String jobId) {
+        String container = layout.jobContainer(jobId);
+        knownContainers.remove(container);
+        service.deleteBlobContainerIfExists(container);
+        LOG.debugf("deleted container %s of job %s", container, jobId);
+    }
+
+    @Override
+    public URI uri(String key) {
+        return URI.create(blobUrl(layout.locate(ObjectStore.checkKey(key))));
+    }
+
+    @Override
+    public SignedUrl readUrl(String key, Instant expiry) {
+        BlobClient blob = blob(layout.locate(ObjectStore.checkKey(key)));
+        OffsetDateTime until = sas.expiry(expiry);
+        String token = signing(() -> sas.forBlob(blob, new BlobSasPermission().setReadPermission(true), until), key);
+        return new SignedUrl(URI.create(blobUrl(layout.locate(key)) + "?" + token), Map.of(), until.toInstant());
+    }
+
+    @Override
+    public SignedUrl writeUrl(String key, Instant expiry) {
+        BlobLayout.Location at = layout.locate(ObjectStore.checkKey(key));
+        BlobClient blob = blob(at);
+        OffsetDateTime until = sas.expiry(expiry);
+        String token = signing(() -> {
+            ensureContainer(at);
+            return sas.forBlob(blob, new BlobSasPermission().setCreatePermission(true).setWritePermission(true), until);
+        }, key);
+        return new SignedUrl(URI.create(blobUrl(at) + "?" + token), Map.of("x-ms-blob-type", "BlockBlob"), until.toInstant());
+    }
+
+    @Override
+    public Optional<PrefixGrant> prefixGrant(String prefix, PrefixGrant.Access access, Instant expiry) {
+        Optional<String> job = BlobLayout.jobOf(ObjectStore.checkKey(prefix));
+        if (job.isEmpty()) {
+            return Optional.empty(); // one grant may not reach past one job, and only a job has a container of its own
+        }
+        BlobLayout.Location at = new BlobLayout.Location(layout.jobContainer(job.get()), job.get(), prefix);
+        BlobContainerClient container = service.getBlobContainerClient(at.container());
+        OffsetDateTime until = sas.expiry(expiry);
+        BlobContainerSasPermission permission = access == PrefixGrant.Access.READ
+                ? new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)
+                : new BlobContainerSasPermission().setCreatePermission(true).setWritePermission(true);
+        String token = signing(() -> {
+            if (access == PrefixGrant.Access.WRITE) {
+                ensureContainer(at);
+            }
+            return sas.forContainer(container, permission, until);
+        }, prefix);
+        return Optional.of(new PrefixGrant(URI.create(container.getBlobContainerUrl() + "?" + token), prefix, access,
+                until.toInstant()));
+    }
+
+    @Override
+    public void check() throws IOException {
+        try {
+            service.getBlobContainerClient(layout.mainContainer()).existsWithResponse(null, Context.NONE);
+        } catch (RuntimeException e) {
+            throw errors.map(e, "check the main container " + layout.mainContainer());
+        }
+    }
+
+    private BlobClient blob(BlobLayout.Location at) {
+        return service.getBlobContainerClient(at.container()).getBlobClient(at.blobName());
+    }
+
+    /**
+     * The blob's URL with its name's '/' kept as path separators (the SDK's own URL encodes them as
+     * %2F, which Azure reads the same): a key reads as itself in every URL this store hands out.
+     */
+    private String blobUrl(BlobLayout.Location at) {
+        StringBuilder url = new StringBuilder(service.getBlobContainerClient(at.container()).getBlobContainerUrl());
+        for (String segment : at.blobName().split("/", -1)) {
+            url.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return url.toString();
+    }
+
+    private IOException notFoundOr(RuntimeException e, String key, String what) {
+        return BlobErrors.status(e) == 404 ? new NoSuchFileException(key) : errors.map(e, what);
+    }
+
+    private String signing(java.util.function.Supplier<String> sign, String key) {
+        try {
+            return sign.get();
+        } catch (RuntimeException e) {
+            throw new UncheckedIOException(errors.map(e, "sign a URL for " + key));
+        }
+    }
+
+    /** Runs a write; when its container is missing, creates the container and runs the write once more. */
+    private void inContainer(BlobLayout.Location at, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            if (!BlobErrors.isContainerMissing(e)) {
+                throw e;
+            }
+            knownContainers.remove(at.container());
+            ensureContainer(at);
+            call.run();
+        }
+    }
+
+    private void write(BlobLayout.Location at, String what, Runnable call) throws IOException {
+        try {
+            inContainer(at, call);
+        } catch (RuntimeException e) {
+            throw errors.map(e, what);
+        }
+    }
+
+    private void ensureContainer(BlobLayout.Location at) {
+        if (knownContainers.contains(at.container())) {
+            return;
+        }
+        BlobContainerCreateOptions options = new BlobContainerCreateOptions();
+        if (at.jobId() != null) {
+            options.setMetadata(Map.of(BlobLayout.JOB_ID_METADATA, URLEncoder.encode(at.jobId(), StandardCharsets.UTF_8)));
+        }
+        boolean created = service.getBlobContainerClient(at.container())
+                .createIfNotExistsWithResponse(options, null, Context.NONE).getValue();
+        if (created) {
+            LOG.debugf("created container %s%s", at.container(), at.jobId() == null ? "" : " for job " + at.jobId());
+        }
+        knownContainers.add(at.container());
+    }
+}

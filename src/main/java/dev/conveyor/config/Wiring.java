@@ -49,13 +49,13 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
-    ObjectStore objectStore(ConveyorConfig config) {
-        if (!"file".equals(config.storage().type())) {
-            throw new IllegalArgumentException("conveyor.storage.type=" + config.storage().type()
-                    + " is not supported by this version (supported: file)");
-        }
-        Path root = config.storage().fileRoot().map(Path::of).orElse(Path.of(config.dataDir(), "store"));
-        return new FileObjectStore(root);
+    ObjectStore objectStore(ConveyorConfig config, dev.conveyor.credentials.Profiles profiles) {
+        return switch (config.storage().type()) {
+            case "file" -> new FileObjectStore(config.storage().fileRoot().map(Path::of).orElse(Path.of(config.dataDir(), "store")));
+            case "azure-blob" -> AzureBlobWiring.store(config.storage().azure(), profiles);
+            default -> throw new IllegalArgumentException("conveyor.storage.type=" + config.storage().type()
+                    + " is not supported by this version (supported: file, azure-blob)");
+        };
     }
 
     @Produces

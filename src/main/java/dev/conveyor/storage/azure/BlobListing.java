@@ -33,6 +33,7 @@ import java.util.Map;
  * in it, and where the main container's keys after {@code jobs/} begin.
  */
 final class BlobListing {
+    private static final String MAIN = "main";
     private static final String MAIN_BEFORE = "main-before";
     private static final String MAIN_AFTER = "main-after";
     private static final String JOB = "job:";
@@ -104,7 +105,7 @@ final class BlobListing {
     private List<String> sources(String prefix, BlobLayout.Scope scope) throws IOException {
         List<String> sources = new ArrayList<>();
         switch (scope) {
-            case MAIN_ONLY -> sources.add(MAIN_BEFORE);
+            case MAIN_ONLY -> sources.add(MAIN);
             case ONE_JOB -> sources.add(JOB + BlobLayout.jobOf(prefix).orElseThrow());
             case SOME_JOBS -> jobIds(prefix).forEach(id -> sources.add(JOB + id));
             case MAIN_AND_JOBS -> {
@@ -130,7 +131,7 @@ final class BlobListing {
     }
 
     private static String order(String source) {
-        if (source.equals(MAIN_BEFORE)) {
+        if (source.equals(MAIN) || source.equals(MAIN_BEFORE)) {
             return "";
         }
         return source.equals(MAIN_AFTER) ? "\uffff" : BlobLayout.jobPrefix(source.substring(JOB.length()));
@@ -169,7 +170,7 @@ final class BlobListing {
                     .listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(n), marker, timeout)
                     .streamByPage(marker).findFirst().orElse(null);
         } catch (RuntimeException e) {
-            if (BlobErrors.isContainerMissing(e)) {
+            if (BlobErrors.isContainerMissing(e) || "ContainerBeingDeleted".equals(BlobErrors.code(e))) {
                 return null; // not created yet, or deleted meanwhile: nothing there
             }
             throw e;

@@ -42,6 +42,9 @@ public record AzureBlobSettings(
         if (maxTries < 1) {
             throw new IllegalArgumentException("conveyor.storage.azure.max-tries must be at least 1, was " + maxTries);
         }
+        if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("conveyor.storage.azure.request-timeout must be at least 1s, was " + requestTimeout);
+        }
         if (maxUrlValidity.isNegative() || maxUrlValidity.isZero()) {
             throw new IllegalArgumentException("conveyor.storage.azure.max-url-validity must be positive");
         }

@@ -60,7 +60,8 @@ final class BlobErrors {
         HttpResponseException response = responseIn(e);
         if (response instanceof ClientAuthenticationException && !(response instanceof BlobStorageException)) {
             return new IOException("cannot get an Entra ID token for storage account '" + account + "' to " + what
-                    + " (check tenant-id, client-id and client-secret, or the host's managed identity)");
+                    + " (check tenant-id, client-id and client-secret, or the host's managed identity): "
+                    + firstLine(response.getMessage()));
         }
         int status = response == null ? -1 : status(response);
         if (status > 0) {
@@ -73,6 +74,15 @@ final class BlobErrors {
                     null, network);
         }
         return new IOException("Azure Blob account '" + account + "' failed to " + what + ": " + e.getClass().getName());
+    }
+
+    /** Entra ID's own reason (AADSTS code and text: no secret), one line, bounded, any SAS signature cut. */
+    static String firstLine(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        String line = message.lines().findFirst().orElse("").replaceAll("(?i)sig=[^&\\s]*", "sig=…");
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
     /** The service's answer somewhere in the cause chain (the SDK's streams wrap it in an IOException). */

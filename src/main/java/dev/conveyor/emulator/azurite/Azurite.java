@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * hands out user delegation keys. Stopped (with its children) on {@link #close()}.
  */
 public final class Azurite implements AutoCloseable {
-    public static final String VERSION = "3.35.0";
+    public static final String VERSION = "3.37.0";
     public static final String ACCOUNT = "devstoreaccount1";
     /** Azurite's fixed development key: public, documented by Microsoft, valid only against emulators. */
     public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";

@@ -75,10 +75,15 @@ public final class AzureBlobObjectStore implements ObjectStore {
 
     /** With another HTTP client (a proxy, a test trust store) or clock. */
     AzureBlobObjectStore(AzureBlobSettings settings, HttpClient http, Clock clock) {
+        this(settings, http, clock, BlobCredentials.of(settings.account(), http));
+    }
+
+    /** With a credential of the caller's (tests: a token an emulator accepts). */
+    AzureBlobObjectStore(AzureBlobSettings settings, HttpClient http, Clock clock, BlobCredentials credentials) {
         this.settings = settings;
         this.layout = new BlobLayout(settings.containerPrefix());
         String endpoint = settings.account().blobEndpointOrDefault();
-        this.credentials = BlobCredentials.of(settings.account(), http);
+        this.credentials = credentials;
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(endpoint).httpClient(http)
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, settings.requestTimeout(), null, null, null))
                 .addPolicy(new BlobRetry(settings.maxTries(), settings.maxRetryDelay()));

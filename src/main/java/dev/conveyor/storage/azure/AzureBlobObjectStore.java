@@ -5,46 +5,34 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
-import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.ConsistentReadControl;
-import com.azure.storage.blob.options.BlobContainerCreateOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
-import com.azure.storage.blob.sas.BlobContainerSasPermission;
-import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.conveyor.storage.ListPage;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.PrefixGrant;
 import dev.conveyor.storage.SignedUrl;
-import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code azure-blob} object store: one storage account, a main container and one container per
@@ -57,8 +45,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * and tries once more), so a job's container exists from its first object to its clean-up.
  */
 public final class AzureBlobObjectStore implements ObjectStore {
-    private static final Logger LOG = Logger.getLogger(AzureBlobObjectStore.class);
-
     private final AzureBlobSettings settings;
     private final BlobLayout layout;
     private final BlobServiceClient service;
@@ -66,8 +52,8 @@ public final class AzureBlobObjectStore implements ObjectStore {
     private final BlobErrors errors;
     private final BlobListing listing;
     private final BlobCredentials credentials;
-    /** Containers this store made or found, so signing a write URL costs no call after the first. */
-    private final Set<String> knownContainers = ConcurrentHashMap.newKeySet();
+    private final BlobContainers containers;
+    private final BlobGrants grants;
 
     public AzureBlobObjectStore(AzureBlobSettings settings) {
         this(settings, new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC());
@@ -82,8 +68,9 @@ public final class AzureBlobObjectStore implements ObjectStore {
     AzureBlobObjectStore(AzureBlobSettings settings, HttpClient http, Clock clock, BlobCredentials credentials) {
         this.settings = settings;
         this.layout = new BlobLayout(settings.containerPrefix());
-        String endpoint = settings.account().blobEndpointOrDefault();
         this.credentials = credentials;
+        String endpoint = settings.account().blobEndpointOrDefault();
+        // One try per call in the Storage SDK's policy (its per-try timeout); the retries are BlobRetry's.
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder().endpoint(endpoint).httpClient(http)
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, settings.requestTimeout(), null, null, null))
                 .addPolicy(new BlobRetry(settings.maxTries(), settings.maxRetryDelay()));
@@ -94,6 +81,8 @@ public final class AzureBlobObjectStore implements ObjectStore {
         this.sas = new BlobSas(credentials.usesSharedKey() ? null : service::getUserDelegationKey, clock,
                 settings.maxUrlValidity(), endpoint.startsWith("https:"), account);
         this.listing = new BlobListing(service, layout, settings.requestTimeout());
+        this.containers = new BlobContainers(service);
+        this.grants = new BlobGrants(containers, sas, errors);
     }
 
     @Override
@@ -147,7 +136,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
         BlobLayout.Location at = layout.locate(ObjectStore.checkKey(key));
         var blob = blob(at).getBlockBlobClient();
         try {
-            inContainer(at, () -> blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data))
+            containers.write(at, () -> blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data))
                     .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, Context.NONE));
             return true;
         } catch (RuntimeException e) {
@@ -243,12 +232,12 @@ public final class AzureBlobObjectStore implements ObjectStore {
         try {
             Optional<String> job = BlobLayout.jobOf(prefix);
             if (job.isPresent() && prefix.equals(BlobLayout.jobPrefix(job.get()))) {
-                deleteJobContainer(job.get());
+                containers.delete(layout.jobContainer(job.get()));
                 return;
             }
             if (scope == BlobLayout.Scope.SOME_JOBS || scope == BlobLayout.Scope.MAIN_AND_JOBS) {
                 for (String id : listing.jobIds(prefix)) {
-                    deleteJobContainer(id);
+                    containers.delete(layout.jobContainer(id));
                 }
             }
             if (scope != BlobLayout.Scope.SOME_JOBS) {
@@ -262,58 +251,28 @@ public final class AzureBlobObjectStore implements ObjectStore {
         }
     }
 
-    private void deleteJobContainer(String jobId) {
-        String container = layout.jobContainer(jobId);
-        knownContainers.remove(container);
-        service.deleteBlobContainerIfExists(container);
-        LOG.debugf("deleted container %s of job %s", container, jobId);
-    }
-
     @Override
     public URI uri(String key) {
-        return URI.create(blobUrl(layout.locate(ObjectStore.checkKey(key))));
+        return URI.create(grants.url(layout.locate(ObjectStore.checkKey(key))));
     }
 
     @Override
     public SignedUrl readUrl(String key, Instant expiry) {
-        BlobClient blob = blob(layout.locate(ObjectStore.checkKey(key)));
-        OffsetDateTime until = sas.expiry(expiry);
-        String token = signing(() -> sas.forBlob(blob, new BlobSasPermission().setReadPermission(true), until), key);
-        return new SignedUrl(URI.create(blobUrl(layout.locate(key)) + "?" + token), Map.of(), until.toInstant());
+        return grants.read(layout.locate(ObjectStore.checkKey(key)), expiry);
     }
 
     @Override
     public SignedUrl writeUrl(String key, Instant expiry) {
-        BlobLayout.Location at = layout.locate(ObjectStore.checkKey(key));
-        BlobClient blob = blob(at);
-        OffsetDateTime until = sas.expiry(expiry);
-        String token = signing(() -> {
-            ensureContainer(at);
-            return sas.forBlob(blob, new BlobSasPermission().setCreatePermission(true).setWritePermission(true), until);
-        }, key);
-        return new SignedUrl(URI.create(blobUrl(at) + "?" + token), Map.of("x-ms-blob-type", "BlockBlob"), until.toInstant());
+        return grants.write(layout.locate(ObjectStore.checkKey(key)), expiry);
     }
 
     @Override
     public Optional<PrefixGrant> prefixGrant(String prefix, PrefixGrant.Access access, Instant expiry) {
         Optional<String> job = BlobLayout.jobOf(ObjectStore.checkKey(prefix));
         if (job.isEmpty()) {
-            return Optional.empty(); // one grant may not reach past one job, and only a job has a container of its own
+            return Optional.empty(); // a grant may not reach past one job, and only a job has a container of its own
         }
-        BlobLayout.Location at = new BlobLayout.Location(layout.jobContainer(job.get()), job.get(), prefix);
-        BlobContainerClient container = service.getBlobContainerClient(at.container());
-        OffsetDateTime until = sas.expiry(expiry);
-        BlobContainerSasPermission permission = access == PrefixGrant.Access.READ
-                ? new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)
-                : new BlobContainerSasPermission().setCreatePermission(true).setWritePermission(true);
-        String token = signing(() -> {
-            if (access == PrefixGrant.Access.WRITE) {
-                ensureContainer(at);
-            }
-            return sas.forContainer(container, permission, until);
-        }, prefix);
-        return Optional.of(new PrefixGrant(URI.create(container.getBlobContainerUrl() + "?" + token), prefix, access,
-                until.toInstant()));
+        return Optional.of(grants.prefix(new BlobLayout.Location(layout.jobContainer(job.get()), job.get(), prefix), access, expiry));
     }
 
     @Override
@@ -326,68 +285,18 @@ public final class AzureBlobObjectStore implements ObjectStore {
     }
 
     private BlobClient blob(BlobLayout.Location at) {
-        return service.getBlobContainerClient(at.container()).getBlobClient(at.blobName());
-    }
-
-    /**
-     * The blob's URL with its name's '/' kept as path separators (the SDK's own URL encodes them as
-     * %2F, which Azure reads the same): a key reads as itself in every URL this store hands out.
-     */
-    private String blobUrl(BlobLayout.Location at) {
-        StringBuilder url = new StringBuilder(service.getBlobContainerClient(at.container()).getBlobContainerUrl());
-        for (String segment : at.blobName().split("/", -1)) {
-            url.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return url.toString();
+        return containers.blob(at);
     }
 
     private IOException notFoundOr(RuntimeException e, String key, String what) {
         return BlobErrors.status(e) == 404 ? new NoSuchFileException(key) : errors.map(e, what);
     }
 
-    private String signing(java.util.function.Supplier<String> sign, String key) {
-        try {
-            return sign.get();
-        } catch (RuntimeException e) {
-            throw new UncheckedIOException(errors.map(e, "sign a URL for " + key));
-        }
-    }
-
-    /** Runs a write; when its container is missing, creates the container and runs the write once more. */
-    private void inContainer(BlobLayout.Location at, Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            if (!BlobErrors.isContainerMissing(e)) {
-                throw e;
-            }
-            knownContainers.remove(at.container());
-            ensureContainer(at);
-            call.run();
-        }
-    }
-
     private void write(BlobLayout.Location at, String what, Runnable call) throws IOException {
         try {
-            inContainer(at, call);
+            containers.write(at, call);
         } catch (RuntimeException e) {
             throw errors.map(e, what);
         }
-    }
-
-    private void ensureContainer(BlobLayout.Location at) {
-        if (knownContainers.contains(at.container())) {
-            return;
-        }
-        BlobContainerCreateOptions options = new BlobContainerCreateOptions();
-        if (at.jobId() != null) {
-            options.setMetadata(Map.of(BlobLayout.JOB_ID_METADATA, URLEncoder.encode(at.jobId(), StandardCharsets.UTF_8)));
-        }
-        boolean created = service.getBlobContainerClient(at.container())
-                .createIfNotExistsWithResponse(options, null, Context.NONE).getValue();
-        if (created) {
-            LOG.debugf("created container %s%s", at.container(), at.jobId() == null ? "" : " for job " + at.jobId());
-        }
-        knownContainers.add(at.container());
     }
 }

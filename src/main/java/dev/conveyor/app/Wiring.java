@@ -73,8 +73,9 @@ public class Wiring {
             case "file" -> new FileObjectStore(config.storage().fileRoot().map(Path::of)
                     .orElse(Path.of(config.dataDir(), "store")));
             case "s3" -> s3Store(config.storage().s3(), profiles);
+            case "azure-blob" -> AzureBlobWiring.store(config.storage().azure(), profiles);
             default -> throw new IllegalArgumentException("conveyor.storage.type=" + config.storage().type()
-                    + " is not supported by this version (supported: file, s3)");
+                    + " is not supported (supported: file, s3, azure-blob)");
         };
     }
 

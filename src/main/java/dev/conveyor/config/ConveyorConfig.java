@@ -1,6 +1,7 @@
 package dev.conveyor.config;
 
 import dev.conveyor.submission.OptionVariables;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -155,9 +156,12 @@ public interface ConveyorConfig {
     }
 
     interface Storage {
-        /** Object store type: {@code file} or {@code s3}. */
+        /** Object store type: {@code file}, {@code s3} or {@code azure-blob}. */
         @WithDefault("file")
         String type();
+
+        /** The {@code azure-blob} store ({@code conveyor.storage.azure.*}). */
+        AzureBlob azure();
 
         /** Root folder of the {@code file} store; default {@code <data-dir>/store}. */
         Optional<String> fileRoot();
@@ -187,6 +191,37 @@ public interface ConveyorConfig {
         /** Part size of streamed (unknown-length) uploads in MiB; at least 5. */
         @WithDefault("8")
         int partSizeMib();
+    }
+
+    /** The Azure Blob store; the account and its credential come from a profile's {@code azure} group. */
+    interface AzureBlob {
+        /** The profile whose Azure storage account holds the store. */
+        @WithDefault("default")
+        String profile();
+
+        /** Name of the main container; each job's container is {@code <prefix>-j-<job>-<hash>}. */
+        @WithDefault("conveyor")
+        String containerPrefix();
+
+        /** Block size of streamed uploads: the memory one upload holds. */
+        @WithDefault("8M")
+        MemorySize blockSize();
+
+        /** Longest validity of a signed URL or prefix grant (user-delegation SAS: at most 7 days). */
+        @WithDefault("7d")
+        Duration maxUrlValidity();
+
+        /** Time limit of one HTTP attempt. */
+        @WithDefault("60s")
+        Duration requestTimeout();
+
+        /** Attempts per call on connection failures, 408, 429 and 5xx (1 = no retry in the store). */
+        @WithDefault("3")
+        int maxTries();
+
+        /** Longest wait between attempts; a longer Retry-After is left to the caller. */
+        @WithDefault("10s")
+        Duration maxRetryDelay();
     }
 
     interface Local {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class S3StoreWiringTest {
 
     private static ConveyorConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDiscoveredConverters()
                 .withMapping(ConveyorConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter()) // "2s", as Quarkus reads durations
                 .withSources(new PropertiesConfigSource(properties, "test", 500))

@@ -11,7 +11,8 @@ import com.microsoft.azure.batch.protocol.models.OutputFileUploadOptions;
 import com.microsoft.azure.batch.protocol.models.ResourceFile;
 import com.microsoft.azure.batch.protocol.models.TaskAddParameter;
 import com.microsoft.azure.batch.protocol.models.TaskExecutionResult;
-import org.junit.jupiter.api.AfterAll;
+import dev.conveyor.emulator.azurite.AzuriteContainers;
+import dev.conveyor.emulator.azurite.SharedAzurite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +29,7 @@ import static dev.conveyor.emulator.azure.AzureBatchTestSupport.poolAndJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AzureResourceAndOutputFilesTest {
-    static AzuriteBlobStorage azurite;
-    static Path azuriteData;
+    static AzuriteContainers azurite;
 
     @TempDir
     Path workDir;
@@ -37,14 +37,8 @@ class AzureResourceAndOutputFilesTest {
     BatchClient batch;
 
     @BeforeAll
-    static void startAzurite() throws Exception {
-        azuriteData = Files.createTempDirectory("azurite");
-        azurite = AzuriteBlobStorage.start(azuriteData);
-    }
-
-    @AfterAll
-    static void stopAzurite() {
-        if (azurite != null) azurite.close();
+    static void startAzurite() {
+        azurite = new AzuriteContainers(SharedAzurite.get());
     }
 
     @BeforeEach

@@ -135,7 +135,11 @@ final class AppConfiguration {
         return Pattern.compile(regex.toString());
     }
 
-    /** The configuration key an environment variable sets, if it sets one. */
+    /**
+     * The configuration key an environment variable sets, if it sets one. For a map entry the name is
+     * approximate: an environment name does not say where the map key ends ({@code _} stands for
+     * {@code .}, {@code -} and {@code _} alike).
+     */
     Optional<String> propertyForEnv(String env) {
         for (String name : names) {
             if (envName(name).equals(env)) {

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,9 +241,19 @@ class KubernetesManifestsTest {
                 assertThat(Integer.parseInt(meta.path("lagThreshold").asText())).isPositive();
             });
             int partitions = topicResource(overlay, stage.topic()).path("spec").path("partitions").asInt();
+            assertThat(partitions).isEqualTo(partitions(overlay));
             assertThat(scaled.path("maxReplicaCount").asInt()).isEqualTo(partitions);
             assertThat(scaled.path("minReplicaCount").asInt()).isBetween(1, partitions);
         }
+    }
+
+    /** conveyor.topics.partitions as the stages see it: their env when they set it, else the app's default. */
+    private static int partitions(RenderedOverlay overlay) {
+        List<String> set = typed(overlay, Deployment.class).stream()
+                .map(d -> env(d.getSpec().getTemplate().getSpec().getContainers().get(0)).get("CONVEYOR_TOPICS_PARTITIONS"))
+                .distinct().toList();
+        assertThat(set).as("%s: every stage sees the same partition count", overlay).hasSize(1);
+        return set.get(0) == null ? topics.partitions() : Integer.parseInt(set.get(0));
     }
 
     private static JsonNode topicResource(RenderedOverlay overlay, String topic) {
@@ -269,7 +278,7 @@ class KubernetesManifestsTest {
             String id = overlay + " " + RenderedOverlay.name(topic);
             assertThat(topic.path("metadata").path("labels").path("strimzi.io/cluster").asText()).as(id)
                     .isEqualTo(RenderedOverlay.name(kafka));
-            assertThat(spec.path("partitions").asInt()).as(id).isEqualTo(topics.partitions());
+            assertThat(spec.path("partitions").asInt()).as(id).isEqualTo(partitions(overlay));
             assertThat(spec.path("replicas").asInt()).as(id).isBetween(1, brokers);
             assertThat(spec.path("config").path("min.insync.replicas").asInt()).as(id)
                     .isBetween(1, spec.path("replicas").asInt());
@@ -346,9 +355,5 @@ class KubernetesManifestsTest {
         assertThat(Kustomize.containers(prod.one("Deployment", "conveyor-dispatch")).get(0).path("image").asText())
                 .isEqualTo("conveyor:" + Pom.projectVersion().replace("-SNAPSHOT", ""));
         assertThat(prod.ofKind("ScaledObject")).allSatisfy(s -> assertThat(s.path("spec").path("minReplicaCount").asInt()).isEqualTo(2));
-    }
-
-    static Path k8s() {
-        return RenderedOverlay.K8S;
     }
 }

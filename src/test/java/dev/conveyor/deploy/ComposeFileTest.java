@@ -193,7 +193,29 @@ class ComposeFileTest {
         JsonNode job = YamlFiles.document(Path.of("docker", "smoke-job.yaml"));
         SchemaAssert.assertValid("job-request", YamlFiles.JSON.writeValueAsString(job));
 
-        stageServices().forEach((name, service) -> assertThat(env(service).get("CONVEYOR_SUBMISSION_PROVIDERS").split(","))
+        stageServices().forEach((name, service) -> assertThat(env(service)
+                .getOrDefault("CONVEYOR_SUBMISSION_PROVIDERS", app.value("conveyor.submission.providers")).split(","))
                 .as(name).contains(job.path("runsOn").path("type").asText()));
+    }
+
+    @Test
+    void theDispatchWithMonitoringOverrideRunsEveryStageInExactlyOneStartedContainer() {
+        ObjectNode override = YamlFiles.document(Path.of("docker", "dispatch-with-monitoring.yml"));
+        List<String> started = new ArrayList<>();
+        stageServices().forEach((name, service) -> {
+            JsonNode changes = override.path("services").path(name);
+            if (changes.has("profiles")) {
+                return; // compose starts a service with profiles only when one of them is asked for
+            }
+            Map<String, String> env = env(service);
+            changes.path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+            env.keySet().forEach(key -> assertThat(app.propertyForEnv(key)).as("%s sets %s", name, key).isPresent());
+            started.addAll(List.of(env.get("CONVEYOR_STAGES").split(",")));
+        });
+        override.path("services").fieldNames().forEachRemaining(name -> assertThat(services.has(name)).as(name).isTrue());
+
+        assertThat(started).containsExactlyInAnyOrderElementsOf(stages.names());
+        assertThat(override.path("services").path("conveyor-dispatch").path("environment").path("CONVEYOR_STAGES").asText())
+                .isEqualTo("dispatch,monitoring");
     }
 }

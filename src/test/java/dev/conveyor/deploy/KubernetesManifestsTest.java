@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -341,6 +342,16 @@ class KubernetesManifestsTest {
             });
         });
         assertThat(monitor.path("podTargetLabels").toString()).contains("app.kubernetes.io/component");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theSmokeJobsProviderIsAcceptedByTheSubmissionStage(String name) {
+        String provider = YamlFiles.document(Path.of("docker", "smoke-job.yaml")).path("runsOn").path("type").asText();
+        Container container = deployment(rendered.get(name), "submission").getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(env(container).getOrDefault("CONVEYOR_SUBMISSION_PROVIDERS", app.value("conveyor.submission.providers"))
+                .split(",")).contains(provider);
     }
 
     @Test

@@ -60,6 +60,17 @@ final class StageSelection {
         if (!stages.contains("monitoring")) {
             System.setProperty("mp.messaging.incoming." + Channels.CONTROL + ".enabled", "false");
         }
+        // Only a process that runs collection opens the transactional results producer: any other
+        // would fence the one that does.
+        if (!stages.contains("collection")) {
+            System.setProperty("mp.messaging.outgoing." + Channels.RESULTS + ".enabled", "false");
+        }
+        if (System.getProperty("conveyor.instance-id") == null && System.getenv("CONVEYOR_INSTANCE_ID") == null) {
+            String dataDir = System.getProperty("conveyor.data-dir",
+                    System.getenv().getOrDefault("CONVEYOR_DATA_DIR", ".conveyor"));
+            System.setProperty("conveyor.instance-id",
+                    dev.conveyor.kafka.InstanceIdentity.claim(java.nio.file.Path.of(dataDir)));
+        }
         System.setProperty("conveyor.stages", String.join(",", stages));
         return stages;
     }

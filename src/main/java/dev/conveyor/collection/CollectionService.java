@@ -1,47 +1,71 @@
 package dev.conveyor.collection;
 
-import dev.conveyor.compute.ComputeProviders;
-import dev.conveyor.dispatch.ComputeJobs;
+import dev.conveyor.engine.JobDrivers;
+import dev.conveyor.engine.RunState;
+import dev.conveyor.engine.RunStore;
+import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.Json;
 import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.result.JobResult;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.JobSpecs;
+import dev.conveyor.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Decides what one completion record publishes: the job's result, or nothing when the job already
- * has a result from another record. Cleans up the provider's side of the job.
+ * Decides what one completion record publishes: the job's result (bounded in size, the whole of it
+ * stored), or nothing when the job already has a result from another record. Releases what the job
+ * held on its backend.
  */
 public final class CollectionService {
     private static final Logger LOG = Logger.getLogger(CollectionService.class);
 
     private final ResultBuilder builder;
     private final ResultLedger ledger;
-    private final ComputeProviders providers;
+    private final ResultBounds bounds;
+    private final ObjectStore store;
+    private final JobSpecs specs;
+    private final RunStore runs;
+    private final JobDrivers drivers;
 
-    public CollectionService(ResultBuilder builder, ResultLedger ledger, ComputeProviders providers) {
+    public CollectionService(ResultBuilder builder, ResultLedger ledger, ResultBounds bounds, ObjectStore store,
+                             JobDrivers drivers) {
         this.builder = builder;
         this.ledger = ledger;
-        this.providers = providers;
+        this.bounds = bounds;
+        this.store = store;
+        this.specs = new JobSpecs(store);
+        this.runs = new RunStore(store);
+        this.drivers = drivers;
     }
 
     /** @param source identity of the completion record ("topic/partition/offset") */
     public Optional<JobResult> collect(JobCompleted done, String source) throws IOException {
-        Optional<String> recorded = ledger.sourceOf(done.jobId());
+        String key = ResultLedger.keyFor(done);
+        Optional<String> recorded = ledger.sourceOf(key);
         if (recorded.isPresent() && !recorded.get().equals(source)) {
             LOG.infof("job %s already has a result (from %s); %s is a duplicate", done.jobId(), recorded.get(), source);
             return Optional.empty();
         }
-        JobResult result = builder.build(done);
-        if (done.job() != null) {
+        JobSpec spec = done.specKey() == null ? null : specs.load(done.specKey(), done.specHash());
+        RunState run = spec == null ? null : runs.latest(done.jobId()).orElse(null);
+        JobResult full = builder.build(done, done.ran() ? spec : null, done.ran() ? run : null);
+        JobResult result = full;
+        if (!bounds.fits(full)) {
+            store.put(JobKeys.fullResult(done.jobId()), Json.bytes(full));
+            result = bounds.fit(full, store.uri(JobKeys.fullResult(done.jobId())).toString());
+        }
+        if (spec != null && run != null) {
             try {
-                providers.get(done.job().runsOn().type()).cleanup(ComputeJobs.of(done.job()));
+                drivers.release(spec, run.environment);
             } catch (RuntimeException e) {
                 LOG.warnf("clean-up of job %s failed (the result is published anyway): %s", done.jobId(), e.getMessage());
             }
         }
-        ledger.record(source, result);
+        ledger.record(key, source, result);
         return Optional.of(result);
     }
 }

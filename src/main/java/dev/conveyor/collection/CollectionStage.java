@@ -7,26 +7,33 @@ import dev.conveyor.messaging.Envelopes;
 import dev.conveyor.messaging.EventTypes;
 import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
+import dev.conveyor.model.JobState;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.result.JobResult;
+import dev.conveyor.retry.CallPolicy;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * completed → results, exactly once. The result, the final status event and the consumed offset
- * are committed in one Kafka transaction; the {@link ResultLedger} turns duplicate completions
- * from upstream into no-ops. An unreadable completion goes to the DLQ in the same transaction.
+ * are committed in one Kafka transaction; the {@link ResultLedger} turns duplicate completions from
+ * upstream into no-ops. Building the result never gives up on a store that is away for a while: it
+ * is retried (the partition waits; nothing commits past it); a completion whose result cannot be
+ * built at all gets a FAILED result saying why, and goes to the DLQ too. An aborted transaction
+ * rewinds the consumer, so the record comes again.
  */
 @ApplicationScoped
 public class CollectionStage {
@@ -36,6 +43,9 @@ public class CollectionStage {
     CollectionService collection;
     @Inject
     ConveyorConfig config;
+    @Inject
+    @Named("collection")
+    CallPolicy policy;
     @Inject
     @Channel(Channels.RESULTS)
     KafkaTransactions<String> results;
@@ -57,7 +67,8 @@ public class CollectionStage {
                 .replaceWithVoid();
     }
 
-    private List<Message<String>> plan(Message<String> message, String source) {
+    /** What to publish for one completion record. Never throws. */
+    List<Message<String>> plan(Message<String> message, String source) {
         List<Message<String>> out = new ArrayList<>();
         JobCompleted done;
         try {
@@ -68,16 +79,24 @@ public class CollectionStage {
             return out;
         }
         try {
-            for (JobResult result : collection.collect(done, source).stream().toList()) {
-                out.add(Envelopes.message(result.jobId(), "collection", EventTypes.RESULT, result));
-                out.add(Envelopes.message(result.jobId(), "collection", EventTypes.STATUS,
-                        JobStatusEvent.job(result.jobId(), "collection", result.status().name(),
-                                result.reason() == null ? "result published" : result.reason()),
-                        config.topics().status()));
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("collecting job " + done.jobId() + " failed", e);
+            policy.call("collect", () -> collection.collect(done, source)).ifPresent(r -> add(out, r));
+        } catch (Throwable e) {
+            Throwable cause = e instanceof CallPolicy.CallFailedException && e.getCause() != null ? e.getCause() : e;
+            LOG.errorf(cause, "the result of job %s cannot be built; publishing a FAILED result", done.jobId());
+            add(out, new JobResult(done.jobId(), done.name(), done.state() == JobState.REJECTED ? JobState.REJECTED : JobState.FAILED,
+                    "the result could not be built: " + cause.getMessage() + " (the job ended " + done.state() + ")",
+                    done.problems().isEmpty() ? null : done.problems(), null, null, null, done.submittedAt(),
+                    done.startedAt(), done.finishedAt(), null, List.of(), done.request(), null, null));
+            out.add(DeadLetters.of(message, config.topics().dlq(), cause));
         }
         return out;
+    }
+
+    private void add(List<Message<String>> out, JobResult result) {
+        out.add(Envelopes.message(result.jobId(), "collection", EventTypes.RESULT, result));
+        out.add(Envelopes.message(result.jobId(), "collection", EventTypes.STATUS,
+                new JobStatusEvent(result.jobId(), "collection", result.status().name(), null, null,
+                        result.reason() == null ? "result published" : result.reason(), null, Instant.now()),
+                config.topics().status()));
     }
 }

@@ -1,8 +1,10 @@
 package dev.conveyor.collection;
 
-import dev.conveyor.compute.AttemptRecord;
-import dev.conveyor.compute.TaskStatus;
+import dev.conveyor.engine.Attempt;
+import dev.conveyor.engine.RunState;
+import dev.conveyor.engine.TaskRun;
 import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.TaskSpec;
 import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
@@ -13,6 +15,7 @@ import dev.conveyor.storage.StoredObject;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the result from the completion event and what the tasks left in the object store: the
- * tail of each log inline, the full logs and every output file by URI.
+ * Builds a job's result from its completion, its spec and the engine's final run state: every
+ * task's attempts, and for attempts the task wrapper reported, the tail of each log inline, the
+ * full logs and every output file by URI, and its values. Attempts that never reported (nothing
+ * ran, or a backend that runs no wrapper) cost no reads.
  */
 public final class ResultBuilder {
     private final ObjectStore store;
@@ -32,63 +37,70 @@ public final class ResultBuilder {
         this.tailBytes = tailBytes;
     }
 
-    public JobResult build(JobCompleted done) throws IOException {
-        JobSpec job = done.job();
+    /** @param spec the job's spec, or null (rejected); @param run its final run state, or null (never ran) */
+    public JobResult build(JobCompleted done, JobSpec spec, RunState run) throws IOException {
         List<TaskResult> tasks = new ArrayList<>();
-        for (TaskStatus t : done.tasks()) {
-            tasks.add(task(done.jobId(), t));
+        if (spec != null && run != null) {
+            for (TaskSpec t : spec.tasks()) {
+                TaskRun r = run.tasks.get(t.id());
+                if (r != null) {
+                    tasks.add(task(done.jobId(), t.id(), r));
+                }
+            }
         }
         return new JobResult(done.jobId(), done.name(), done.state(), done.reason(),
                 done.problems().isEmpty() ? null : done.problems(),
-                job == null ? null : job.runsOn().type(),
-                job == null ? Map.of() : job.params(),
-                job == null ? Map.of() : job.labels(),
+                spec == null ? null : spec.runsOn().type(),
+                spec == null ? Map.of() : spec.params(),
+                spec == null ? Map.of() : spec.labels(),
                 done.submittedAt(), done.startedAt(), done.finishedAt(),
-                millis(done.startedAt(), done.finishedAt()), tasks);
+                millis(done.startedAt(), done.finishedAt()), tasks, done.request(), null, null);
     }
 
-    private TaskResult task(String jobId, TaskStatus t) throws IOException {
+    private TaskResult task(String jobId, String taskId, TaskRun t) throws IOException {
         List<TaskResult.Attempt> attempts = new ArrayList<>();
-        for (AttemptRecord a : t.attempts()) {
-            attempts.add(new TaskResult.Attempt(a.attempt(), a.state(), a.exitCode(), a.reason(),
-                    a.startedAt(), a.finishedAt(), logs(a)));
+        for (Attempt a : t.attempts) {
+            attempts.add(new TaskResult.Attempt(a.attempt(), a.state(), a.exitCode(), a.reason(), a.startedAt(),
+                    a.endedAt(), logs(jobId, taskId, a), a.handle(), a.logRef()));
         }
-        AttemptRecord last = t.lastAttempt();
-        Instant started = t.attempts().isEmpty() ? null : t.attempts().get(0).startedAt();
-        Instant finished = last == null ? null : last.finishedAt();
-        return new TaskResult(t.taskId(), t.state(), t.exitCode(), t.reason(), attempts.size(), attempts,
-                started, finished, millis(started, finished),
-                last == null ? null : tail(last.stdoutKey()),
-                last == null ? null : tail(last.stderrKey()),
-                last == null ? null : logs(last),
-                outputs(jobId, t), StoredDocuments.taskValues(store, jobId, t.taskId()));
+        Attempt last = t.lastAttempt();
+        boolean reported = last != null && last.reported();
+        String prefix = last == null ? null : JobKeys.attempt(jobId, taskId, last.attempt());
+        List<TaskResult.OutputFile> outputs = reported ? outputs(prefix + "outputs/") : List.of();
+        Instant started = t.attempts.isEmpty() ? null : t.attempts.get(0).startedAt();
+        Instant finished = last == null ? null : last.endedAt();
+        return new TaskResult(taskId, t.state, t.exitCode, t.reason, attempts.size(), attempts, started, finished,
+                millis(started, finished),
+                reported ? tail(prefix + "stdout.txt") : null,
+                reported ? tail(prefix + "stderr.txt") : null,
+                last == null ? null : logs(jobId, taskId, last),
+                outputs, reported ? outputs.size() : null,
+                reported ? StoredDocuments.values(store, prefix + "values.env") : Map.of());
     }
 
-    private List<TaskResult.OutputFile> outputs(String jobId, TaskStatus t) throws IOException {
-        String prefix = JobKeys.outputs(jobId, t.taskId());
+    private List<TaskResult.OutputFile> outputs(String prefix) throws IOException {
         List<TaskResult.OutputFile> files = new ArrayList<>();
-        for (StoredObject o : store.list(prefix)) {
+        for (StoredObject o : store.listAll(prefix)) {
             files.add(new TaskResult.OutputFile(o.key().substring(prefix.length()), store.uri(o.key()).toString(), o.size()));
         }
         return files;
     }
 
-    private TaskResult.Logs logs(AttemptRecord a) {
-        if (a.stdoutKey() == null && a.stderrKey() == null) {
+    private TaskResult.Logs logs(String jobId, String taskId, Attempt a) {
+        if (!a.reported()) {
             return null;
         }
-        return new TaskResult.Logs(uri(a.stdoutKey()), uri(a.stderrKey()));
-    }
-
-    private String uri(String key) {
-        return key == null ? null : store.uri(key).toString();
+        String prefix = JobKeys.attempt(jobId, taskId, a.attempt());
+        return new TaskResult.Logs(store.uri(prefix + "stdout.txt").toString(), store.uri(prefix + "stderr.txt").toString());
     }
 
     private String tail(String key) throws IOException {
-        if (key == null || !store.exists(key)) {
+        byte[] bytes;
+        try {
+            bytes = store.tail(key, tailBytes);
+        } catch (NoSuchFileException e) {
             return null;
         }
-        byte[] bytes = store.tail(key, tailBytes);
         String text = new String(bytes, StandardCharsets.UTF_8);
         // A cut in the middle of a multi-byte character shows as U+FFFD at the start: drop it.
         return text.startsWith("\uFFFD") ? text.substring(1) : text;

@@ -1,6 +1,8 @@
 package dev.conveyor.collection;
 
+import dev.conveyor.model.JobState;
 import dev.conveyor.model.Json;
+import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
@@ -10,13 +12,15 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Remembers, per job, which completion record produced its result. Together with the
- * transactional publish this gives exactly one result per job:
+ * Remembers which completion record produced an answer. Together with the transactional publish
+ * this gives exactly one result per job:
  * <ul>
  * <li>the same completion record seen again (its transaction never committed) publishes again;</li>
  * <li>another completion record for a job that already has a result (an at-least-once duplicate
  *     from upstream) publishes nothing.</li>
  * </ul>
+ * An accepted job's entry is {@code jobs/<id>/result.json}; a REJECTED answer has an entry per
+ * request record ({@link JobKeys#rejected}), so it never stands in the way of the id's real job.
  */
 public final class ResultLedger {
     private final ObjectStore store;
@@ -28,15 +32,20 @@ public final class ResultLedger {
     public record Entry(String source, JobResult result) {
     }
 
-    public Optional<String> sourceOf(String jobId) throws IOException {
-        return StoredDocuments.json(store, JobKeys.result(jobId)).map(n -> n.path("source").asText(null));
+    public static String keyFor(JobCompleted done) {
+        return done.state() == JobState.REJECTED && done.request() != null
+                ? JobKeys.rejected(done.jobId(), done.request()) : JobKeys.result(done.jobId());
+    }
+
+    public Optional<String> sourceOf(String key) throws IOException {
+        return StoredDocuments.json(store, key).map(n -> n.path("source").asText(null));
     }
 
     public boolean hasResult(String jobId) throws IOException {
-        return store.exists(JobKeys.result(jobId));
+        return store.read(JobKeys.result(jobId), ObjectStore.MAX_DOCUMENT_BYTES).isPresent();
     }
 
-    public void record(String source, JobResult result) throws IOException {
-        store.put(JobKeys.result(result.jobId()), Json.bytes(new Entry(source, result)));
+    public void record(String key, String source, JobResult result) throws IOException {
+        store.put(key, Json.bytes(new Entry(source, result)));
     }
 }

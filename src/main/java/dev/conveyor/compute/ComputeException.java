@@ -1,19 +1,29 @@
 package dev.conveyor.compute;
 
-/** A provider failure; {@link #transientFailure()} says whether retrying the same call may succeed. */
-public class ComputeException extends RuntimeException {
-    private final boolean transientFailure;
+import java.time.Duration;
+import java.util.Optional;
 
-    public ComputeException(String message, boolean transientFailure, Throwable cause) {
+/**
+ * A backend call failed: {@link TransientComputeException} (the same call may succeed later) or
+ * {@link TerminalComputeException} (it will not: bad options, missing permissions, unknown pool).
+ * Messages carry the backend's own words but never a credential.
+ */
+public abstract sealed class ComputeException extends RuntimeException
+        permits TransientComputeException, TerminalComputeException {
+
+    protected ComputeException(String message, Throwable cause) {
         super(message, cause);
-        this.transientFailure = transientFailure;
     }
 
-    public ComputeException(String message, boolean transientFailure) {
-        this(message, transientFailure, null);
+    public abstract boolean isTransient();
+
+    /** When the service said when to come back (HTTP Retry-After). */
+    public Optional<Duration> retryAfter() {
+        return Optional.empty();
     }
 
-    public boolean transientFailure() {
-        return transientFailure;
+    /** The backend's error code (e.g. {@code PoolNotFound}, {@code ClientException}), or null. */
+    public String code() {
+        return null;
     }
 }

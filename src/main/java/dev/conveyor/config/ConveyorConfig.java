@@ -1,10 +1,12 @@
 package dev.conveyor.config;
 
+import dev.conveyor.submission.OptionVariables;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,6 +39,71 @@ public interface ConveyorConfig {
     Results results();
 
     Submission submission();
+
+    /**
+     * Named credential profiles ({@code conveyor.profiles.<name>.*}); a request names one with
+     * {@code runsOn.profile}, else gets {@code default}. Values come from env or secret files.
+     */
+    Map<String, ProfileConfig> profiles();
+
+    interface ProfileConfig {
+        Optional<AzureConfig> azure();
+
+        Optional<AwsConfig> aws();
+
+        /** Provider options applied when a request does not set them (e.g. {@code pool_id}, {@code job_queue_arn}). */
+        Map<String, String> defaults();
+    }
+
+    interface AzureConfig {
+        Optional<String> batchAccountName();
+
+        Optional<String> batchAccountUrl();
+
+        Optional<String> batchAccountKey();
+
+        Optional<String> storageAccountName();
+
+        Optional<String> storageAccountKey();
+
+        /** Blob service endpoint; default {@code https://<storage-account-name>.blob.core.windows.net}. */
+        Optional<String> blobEndpoint();
+
+        Optional<String> tenantId();
+
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        /** Use the host's managed identity (user-assigned when client-id is set). */
+        @WithDefault("false")
+        boolean managedIdentity();
+    }
+
+    interface AwsConfig {
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Static keys; when absent, the AWS SDK's default provider chain (env, web identity, instance role). */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+
+        Optional<String> sessionToken();
+
+        Optional<String> batchEndpoint();
+
+        Optional<String> logsEndpoint();
+
+        Optional<String> s3Endpoint();
+
+        @WithDefault("false")
+        boolean s3PathStyle();
+    }
+
+    Credentials credentials();
+
+    Staging staging();
 
     interface Kafka {
         /** An existing cluster; when absent, run/serve start an embedded broker. */
@@ -107,6 +174,15 @@ public interface ConveyorConfig {
         @WithDefault("2s")
         Duration killGrace();
 
+        /** {@code auto} (a PID namespace where the machine allows), {@code pid-namespace} or {@code process-group}. */
+        @WithDefault("auto")
+        String isolation();
+    }
+
+    Engine engine();
+
+    /** How the engine paces jobs on every backend. */
+    interface Engine {
         /** Wait before a failed task's first retry; doubled for each further retry. */
         @WithDefault("1s")
         Duration retryBackoff();
@@ -114,18 +190,79 @@ public interface ConveyorConfig {
         /** Longest wait between two attempts. */
         @WithDefault("60s")
         Duration retryBackoffMax();
+
+        /** Attempts lost to infrastructure (preemption, spot interruption, a vanished process) retried without charging the task. */
+        @WithDefault("3")
+        int infrastructureRetries();
+
+        /** How long past an attempt's time limit the engine waits for the backend to stop it. */
+        @WithDefault("30s")
+        Duration timeoutGrace();
+
+        /** Signed URLs given to tasks stay valid this long after the job's deadline. */
+        @WithDefault("1h")
+        Duration urlMargin();
+    }
+
+    /** Retry, backoff and pacing of backend calls, per backend type ({@code conveyor.backends.<type>.*}). */
+    @io.smallrye.config.WithDefaults
+    Map<String, Backend> backends();
+
+    interface Backend {
+        @WithDefault("10")
+        int maxRetries();
+
+        @WithDefault("250ms")
+        Duration retryDelay();
+
+        @WithDefault("90s")
+        Duration retryMaxDelay();
+
+        @WithDefault("0.25")
+        double jitter();
+
+        /** Calls per second to the backend's API, 0 = unlimited. */
+        @WithDefault("0")
+        int ratePerSecond();
     }
 
     interface Monitoring {
-        /** How often running jobs are polled. */
-        @WithDefault("500ms")
+        /** The shortest interval between two polls of a backend (while things change). */
+        @WithDefault("200ms")
         Duration pollInterval();
+
+        /** The longest interval between two polls of a backend (while nothing changes). */
+        @WithDefault("5s")
+        Duration pollIntervalMax();
     }
 
     interface Results {
         /** Bytes of stdout/stderr kept inline in the result (the full log is linked by URI). */
         @WithDefault("4096")
         int tailBytes();
+
+        /** Largest result record; what does not fit stays in the stored result document, named by the record. */
+        @WithDefault("1048576")
+        int maxRecordBytes();
+    }
+
+    interface Credentials {
+        /**
+         * Names a request's provider options ({@code runsOn.with}) may refer to as {@code ${NAME}};
+         * any other name is REJECTED at submission. Default: the variables the ddeutil-workflow and
+         * Covalent docs use for Azure Batch and AWS Batch ({@link OptionVariables#DEFAULT_ALLOWED}).
+         */
+        @WithDefault(OptionVariables.DEFAULT_ALLOWED)
+        Set<String> allowedVariables();
+    }
+
+    interface Staging {
+        /**
+         * Host names or CIDRs ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}) that
+         * {@code http(s):} input sources may reach although they are loopback, link-local, private,
+         * unspecified or multicast addresses (none by default).
+         */
+        Optional<List<String>> allowedHttpHosts();
     }
 
     interface Submission {

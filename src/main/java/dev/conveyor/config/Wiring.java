@@ -1,17 +1,23 @@
 package dev.conveyor.config;
 
 import dev.conveyor.collection.CollectionService;
+import dev.conveyor.collection.ResultBounds;
 import dev.conveyor.collection.ResultBuilder;
 import dev.conveyor.collection.ResultLedger;
-import dev.conveyor.compute.ComputeProvider;
-import dev.conveyor.control.CancelRegistry;
-import dev.conveyor.compute.ComputeProviders;
-import dev.conveyor.compute.local.LocalComputeProvider;
+import dev.conveyor.compute.ComputeBackend;
+import dev.conveyor.compute.ComputeBackends;
+import dev.conveyor.compute.local.LocalComputeBackend;
 import dev.conveyor.compute.local.LocalOptions;
-import dev.conveyor.compute.noop.NoopComputeProvider;
+import dev.conveyor.compute.noop.NoopComputeBackend;
+import dev.conveyor.control.CancelRegistry;
+import dev.conveyor.credentials.Profiles;
 import dev.conveyor.dispatch.DispatchService;
-import dev.conveyor.dispatch.OptionResolver;
+import dev.conveyor.engine.EngineSettings;
+import dev.conveyor.engine.JobDrivers;
+import dev.conveyor.engine.ProviderOptions;
 import dev.conveyor.monitoring.MonitoringService;
+import dev.conveyor.retry.CallPolicy;
+import dev.conveyor.retry.RetrySettings;
 import dev.conveyor.staging.InputSources;
 import dev.conveyor.staging.StagingService;
 import dev.conveyor.storage.ObjectStore;
@@ -24,12 +30,16 @@ import dev.conveyor.submission.SubmissionService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Builds the plain services from configuration: the only place that knows how they fit together. */
 @ApplicationScoped
@@ -39,6 +49,12 @@ public class Wiring {
     @ApplicationScoped
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Produces
+    @ApplicationScoped
+    Profiles profiles(ConveyorConfig config) {
+        return ProfileSettings.of(config.profiles());
     }
 
     @Produces
@@ -54,28 +70,71 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
-    ComputeProviders computeProviders(ConveyorConfig config, ObjectStore store) {
-        List<ComputeProvider> providers = new ArrayList<>();
-        providers.add(new NoopComputeProvider());
+    ComputeBackends computeBackends(ConveyorConfig config, Clock clock) {
+        List<ComputeBackend> backends = new ArrayList<>();
+        backends.add(new NoopComputeBackend(clock));
         int slots = config.local().slots().orElse(Runtime.getRuntime().availableProcessors());
-        providers.add(new LocalComputeProvider(new LocalOptions(Path.of(config.dataDir(), "local"), slots,
-                config.local().killGrace(), Duration.ofMillis(150),
-                config.local().retryBackoff(), config.local().retryBackoffMax()), store));
-        return new ComputeProviders(providers);
+        backends.add(new LocalComputeBackend(new LocalOptions(Path.of(config.dataDir(), "local"), slots,
+                config.local().killGrace(), LocalOptions.DEFAULT_TICK,
+                LocalOptions.Isolation.valueOf(config.local().isolation().toUpperCase(Locale.ROOT).replace('-', '_')))));
+        return new ComputeBackends(backends);
     }
 
-    void closeProviders(@Disposes ComputeProviders providers) {
-        providers.close();
+    void closeBackends(@Disposes ComputeBackends backends) {
+        backends.close();
+    }
+
+    @Produces
+    @jakarta.inject.Singleton // a record cannot be proxied
+    EngineSettings engineSettings(ConveyorConfig config) {
+        ConveyorConfig.Engine e = config.engine();
+        return new EngineSettings(e.retryBackoff(), e.retryBackoffMax(), EngineSettings.DEFAULT.retryJitter(),
+                e.infrastructureRetries(), e.timeoutGrace(), e.urlMargin(), EngineSettings.DEFAULT.urlMaxValidity());
     }
 
     @Produces
     @ApplicationScoped
-    SubmissionService submission(ConveyorConfig config, ObjectStore store, ComputeProviders providers) {
-        java.util.Set<String> enabled = new java.util.TreeSet<>(config.submission().providers());
-        enabled.retainAll(providers.types());
+    JobDrivers jobDrivers(ConveyorConfig config, ComputeBackends backends, ObjectStore store, Profiles profiles,
+                          EngineSettings settings, Clock clock) {
+        ProviderOptions options = new ProviderOptions(profiles, allowedVariables(config), System::getenv);
+        return new JobDrivers(backends, store, options, settings, type -> retrySettings(config.backends().get(type)), clock);
+    }
+
+    static Set<String> allowedVariables(ConveyorConfig config) {
+        return config.credentials().allowedVariables();
+    }
+
+    private static RetrySettings retrySettings(ConveyorConfig.Backend b) {
+        return new RetrySettings(b.maxRetries(), b.retryDelay(), b.retryMaxDelay(), b.jitter(), Duration.ofMinutes(10),
+                b.ratePerSecond());
+    }
+
+    /** Stage work on the object store: transient trouble retried for a while, then the job fails with the reason. */
+    @Produces
+    @ApplicationScoped
+    @Named("stages")
+    CallPolicy stagePolicy() {
+        return new CallPolicy("stages", new RetrySettings(20, Duration.ofMillis(250), Duration.ofSeconds(30), 0.25,
+                Duration.ofMinutes(5), 0));
+    }
+
+    /** Building a result: a store that is away is waited for (long), so no result is ever lost to a 503. */
+    @Produces
+    @ApplicationScoped
+    @Named("collection")
+    CallPolicy collectionPolicy() {
+        return new CallPolicy("collection", new RetrySettings(Integer.MAX_VALUE - 1, Duration.ofMillis(250),
+                Duration.ofSeconds(30), 0.25, Duration.ofDays(1), 0));
+    }
+
+    @Produces
+    @ApplicationScoped
+    SubmissionService submission(ConveyorConfig config, ObjectStore store, ComputeBackends backends) {
+        Set<String> enabled = new TreeSet<>(config.submission().providers());
+        enabled.retainAll(backends.types());
         return new SubmissionService(new RequestReader(),
                 new RequestValidator(new JsonSchemas(), config.submission().maxTasks(),
-                        config.submission().maxMatrixCells()),
+                        config.submission().maxMatrixCells(), config.credentials().allowedVariables()),
                 new JobNormalizer(), store, enabled);
     }
 
@@ -83,19 +142,19 @@ public class Wiring {
     @ApplicationScoped
     StagingService staging(ConveyorConfig config, ObjectStore store, Clock clock) {
         List<Path> roots = config.storage().allowedFileRoots().orElse(List.of()).stream().map(Path::of).toList();
-        return new StagingService(store, new InputSources(roots), clock);
+        return new StagingService(store, new InputSources(roots, config.staging().allowedHttpHosts().orElse(List.of())), clock);
     }
 
     @Produces
     @ApplicationScoped
-    DispatchService dispatch(ComputeProviders providers, Clock clock) {
-        return new DispatchService(providers, new OptionResolver(System::getenv), clock);
+    DispatchService dispatch(JobDrivers drivers, ObjectStore store, Clock clock) {
+        return new DispatchService(drivers, store, clock);
     }
 
     @Produces
     @ApplicationScoped
-    MonitoringService monitoring(ComputeProviders providers, Clock clock) {
-        return new MonitoringService(providers, clock);
+    MonitoringService monitoring(JobDrivers drivers, ObjectStore store, Clock clock) {
+        return new MonitoringService(drivers, store, clock);
     }
 
     @Produces
@@ -112,7 +171,8 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
-    CollectionService collection(ConveyorConfig config, ObjectStore store, ResultLedger ledger, ComputeProviders providers) {
-        return new CollectionService(new ResultBuilder(store, config.results().tailBytes()), ledger, providers);
+    CollectionService collection(ConveyorConfig config, ObjectStore store, ResultLedger ledger, JobDrivers drivers) {
+        return new CollectionService(new ResultBuilder(store, config.results().tailBytes()), ledger,
+                new ResultBounds(config.results().maxRecordBytes()), store, drivers);
     }
 }

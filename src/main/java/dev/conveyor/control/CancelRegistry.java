@@ -23,9 +23,7 @@ public final class CancelRegistry {
 
     public void request(String jobId, String reason) {
         try {
-            if (!store.exists(JobKeys.cancel(jobId))) {
-                store.put(JobKeys.cancel(jobId), Json.bytes(Map.of("reason", reason)));
-            }
+            store.putIfAbsent(JobKeys.cancel(jobId), Json.bytes(Map.of("reason", reason)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the cancel of job " + jobId, e);
         }

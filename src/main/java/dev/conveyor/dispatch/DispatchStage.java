@@ -5,27 +5,31 @@ import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.StageHandler;
+import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.events.JobStaged;
 import dev.conveyor.model.events.JobStatusEvent;
+import dev.conveyor.retry.CallPolicy;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
- * staged → dispatched: the job and its tasks are created on the provider. Transient provider
- * errors are retried with backoff; a terminal one fails the job with the provider's reason.
+ * staged → dispatched: the environment exists, the run state is saved, the first tasks are
+ * submitted. Transient failures are retried under the backend's (and the stage's) policy; a
+ * terminal one fails the job with the backend's reason.
  */
 @ApplicationScoped
 public class DispatchStage {
     private static final Logger LOG = Logger.getLogger(DispatchStage.class);
+    private static final String STAGE = "dispatch";
 
     @Inject
     DispatchService dispatch;
@@ -33,29 +37,51 @@ public class DispatchStage {
     EventPublisher publish;
     @Inject
     CancelRegistry cancels;
+    @Inject
+    @Named("stages")
+    CallPolicy policy;
 
     @Incoming(Channels.STAGED_IN)
     public Uni<Void> onStaged(Message<String> message) {
-        return StageHandler.handle(message, JobStaged.class, event -> {
-            var job = event.job();
-            var cancelled = cancels.reason(job.id());
+        return StageHandler.handle(message, JobStaged.class, event -> StageHandler.blocking(() -> work(event))
+                .chain(uni -> uni));
+    }
+
+    private Uni<Void> work(JobStaged event) {
+        JobSpec job;
+        try {
+            job = policy.call("spec", () -> dispatch.spec(event));
+        } catch (RuntimeException e) {
+            return failed(event, null, JobState.FAILED, "dispatch failed: cannot read the job's spec: " + message(e));
+        }
+        try {
+            var cancelled = policy.call("cancel-check", () -> cancels.reason(job.id()));
             if (cancelled.isPresent()) {
-                return publish.completed("dispatch", JobCompleted.failedBeforeRun(job, JobState.CANCELLED,
-                        "cancelled before it ran: " + cancelled.get(), Instant.now()));
+                return failed(event, job, JobState.CANCELLED, "cancelled before it ran: " + cancelled.get());
             }
-            return StageHandler.blocking(() -> dispatch.dispatch(job))
-                    .onFailure(e -> e instanceof ComputeException c && c.transientFailure())
-                    .retry().withBackOff(Duration.ofMillis(250), Duration.ofSeconds(30)).withJitter(0.25).atMost(10)
-                    .chain(dispatched -> publish.dispatched(dispatched)
-                            .chain(() -> publish.status(JobStatusEvent.job(job.id(), "dispatch", "DISPATCHED",
-                                    job.tasks().size() + " tasks submitted to " + dispatched.provider()))))
-                    .onFailure(e -> e instanceof ComputeException || e instanceof IllegalArgumentException)
-                    .recoverWithUni(e -> {
-                        LOG.warnf("job %s could not be dispatched: %s", job.id(), e.getMessage());
-                        return publish.completed("dispatch", JobCompleted.failedBeforeRun(job, JobState.FAILED,
-                                        "dispatch failed: " + e.getMessage(), Instant.now()))
-                                .chain(() -> publish.status(JobStatusEvent.job(job.id(), "dispatch", "FAILED", e.getMessage())));
-                    });
-        });
+            var dispatched = policy.call("dispatch", () -> dispatch.dispatch(event, job, null));
+            if (dispatched.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return publish.dispatched(dispatched.get())
+                    .chain(() -> publish.status(JobStatusEvent.job(job.id(), STAGE, "DISPATCHED",
+                            job.tasks().size() + " tasks on " + dispatched.get().backend())));
+        } catch (RuntimeException e) {
+            LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
+            return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));
+        }
+    }
+
+    private static String message(Throwable e) {
+        Throwable t = e instanceof CallPolicy.CallFailedException && e.getCause() != null ? e.getCause() : e;
+        return t instanceof ComputeException || t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    private Uni<Void> failed(JobStaged event, JobSpec job, JobState state, String reason) {
+        Instant now = Instant.now();
+        return publish.completed(STAGE, JobCompleted.beforeRun(event.jobId(), job == null ? event.jobId() : job.name(),
+                        event.specKey(), event.specHash(), event.request(), job == null ? null : job.submittedAt(),
+                        state, reason, now))
+                .chain(() -> publish.status(JobStatusEvent.job(event.jobId(), STAGE, state.name(), reason)));
     }
 }

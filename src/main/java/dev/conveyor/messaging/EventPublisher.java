@@ -48,15 +48,15 @@ public class EventPublisher {
     MutinyEmitter<String> status;
 
     public Uni<Void> submitted(JobSubmitted event) {
-        return submitted.sendMessage(Envelopes.message(event.job().id(), "submission", EventTypes.SUBMITTED, event));
+        return submitted.sendMessage(Envelopes.message(event.jobId(), "submission", EventTypes.SUBMITTED, event));
     }
 
     public Uni<Void> staged(JobStaged event) {
-        return staged.sendMessage(Envelopes.message(event.job().id(), "staging", EventTypes.STAGED, event));
+        return staged.sendMessage(Envelopes.message(event.jobId(), "staging", EventTypes.STAGED, event));
     }
 
     public Uni<Void> dispatched(JobDispatched event) {
-        return dispatched.sendMessage(Envelopes.message(event.job().id(), "dispatch", EventTypes.DISPATCHED, event));
+        return dispatched.sendMessage(Envelopes.message(event.jobId(), "dispatch", EventTypes.DISPATCHED, event));
     }
 
     public Uni<Void> completed(String stage, JobCompleted event) {

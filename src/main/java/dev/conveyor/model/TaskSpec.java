@@ -26,8 +26,9 @@ import java.util.Map;
  * @param always          run even when a task it needs failed, was skipped or was cancelled (it
  *                        still waits for them to end); false = skip it then
  * @param outputRefs      upstream output values the command reads: before the task starts, the
- *                        provider sets each {@code env} variable to the value {@code key} that task
+ *                        engine sets each {@code env} variable to the value {@code key} that task
  *                        {@code task} emitted (empty string if it emitted none)
+ * @param resources       vCPUs, memory and GPUs one attempt needs (zero = the backend's default)
  */
 public record TaskSpec(
         String id,
@@ -42,12 +43,21 @@ public record TaskSpec(
         Map<String, JsonNode> matrix,
         String group,
         boolean always,
-        List<OutputRef> outputRefs) {
+        List<OutputRef> outputRefs,
+        TaskResources resources) {
 
     public TaskSpec {
         matrix = matrix == null ? Map.of() : matrix;
         group = group == null ? id : group;
         outputRefs = outputRefs == null ? List.of() : outputRefs;
+        resources = resources == null ? TaskResources.NONE : resources;
+    }
+
+    public TaskSpec(String id, String command, Map<String, String> env, List<InputSpec> inputs,
+                    List<OutputSpec> outputs, List<String> needs, int retries, long timeoutSeconds, String image,
+                    Map<String, JsonNode> matrix, String group, boolean always, List<OutputRef> outputRefs) {
+        this(id, command, env, inputs, outputs, needs, retries, timeoutSeconds, image, matrix, group, always, outputRefs,
+                TaskResources.NONE);
     }
 
     /** A plain task: no matrix, its own group, skipped when an upstream task does not succeed. */

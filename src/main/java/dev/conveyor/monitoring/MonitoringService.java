@@ -1,39 +1,217 @@
 package dev.conveyor.monitoring;
 
-import dev.conveyor.compute.ComputeJob;
-import dev.conveyor.compute.ComputeProvider;
-import dev.conveyor.compute.ComputeProviders;
+import dev.conveyor.compute.ComputeBackend;
+import dev.conveyor.compute.ComputeException;
+import dev.conveyor.compute.TaskHandle;
+import dev.conveyor.compute.TaskObservation;
+import dev.conveyor.engine.Attempt;
+import dev.conveyor.engine.JobDriver;
+import dev.conveyor.engine.JobDrivers;
+import dev.conveyor.engine.Phase;
+import dev.conveyor.engine.RunState;
+import dev.conveyor.engine.Step;
+import dev.conveyor.engine.TaskRun;
+import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
-import dev.conveyor.monitoring.JobTracker.Step;
+import dev.conveyor.model.TaskState;
+import dev.conveyor.model.events.JobCompleted;
+import dev.conveyor.model.events.JobDispatched;
+import dev.conveyor.model.events.JobStatusEvent;
+import dev.conveyor.model.events.JobStatusEvent.TaskCounts;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.JobSpecs;
+import dev.conveyor.storage.ObjectStore;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** One poll of one job: ask its provider, enforce the job-level timeout, report what changed. */
+/**
+ * Watches running jobs, backend by backend: one describe call over every watched handle of a
+ * backend per cycle (the backend batches it as its service allows), then each job's driver takes
+ * in what changed — releasing, retrying, skipping, stopping — and what it decided becomes status
+ * events and, at the end, the job's completion. Plain: the stage runs the cycles and publishes.
+ */
 public final class MonitoringService {
-    private final ComputeProviders providers;
-    private final Clock clock;
+    private static final Logger LOG = Logger.getLogger(MonitoringService.class);
+    private static final String STAGE = "monitoring";
 
-    public MonitoringService(ComputeProviders providers, Clock clock) {
-        this.providers = providers;
+    private final JobDrivers drivers;
+    private final ObjectStore store;
+    private final JobSpecs specs;
+    private final Clock clock;
+    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+
+    public MonitoringService(JobDrivers drivers, ObjectStore store, Clock clock) {
+        this.drivers = drivers;
+        this.store = store;
+        this.specs = new JobSpecs(store);
         this.clock = clock;
     }
 
-    /** @param cancelReason set when the job was asked to stop, else null */
-    public Step poll(JobTracker tracker, String cancelReason) {
-        ComputeProvider provider = providers.get(tracker.job().runsOn().type());
-        ComputeJob job = tracker.computeJob();
+    /** What one job's turn in a cycle produced. */
+    public record Outcome(String jobId, Object token, List<JobStatusEvent> events, Optional<JobCompleted> completed) {
+    }
+
+    public enum Started { WATCHING, ALREADY_WATCHED, ALREADY_DONE }
+
+    /**
+     * Starts watching a dispatched job (resuming it from its saved run state).
+     *
+     * @param token what the stage acknowledges once the job's completion is published
+     */
+    public Started watch(JobDispatched event, Object token, String cancelReason) throws IOException {
+        if (store.read(JobKeys.result(event.jobId()), ObjectStore.MAX_DOCUMENT_BYTES).isPresent()) {
+            return Started.ALREADY_DONE;
+        }
+        if (watches.containsKey(event.jobId())) {
+            return Started.ALREADY_WATCHED;
+        }
+        JobSpec spec = specs.load(event.specKey(), event.specHash());
+        JobDriver driver = drivers.driver(spec);
+        if (!driver.open()) {
+            LOG.warnf("job %s had no saved run state; it starts now", event.jobId());
+        }
+        Watch w = new Watch(driver, event, token);
+        w.cancelReason = cancelReason;
+        return watches.putIfAbsent(event.jobId(), w) == null ? Started.WATCHING : Started.ALREADY_WATCHED;
+    }
+
+    /** Stops the job at its next turn if this instance watches it; returns whether it does. */
+    public boolean cancel(String jobId, String reason) {
+        Watch w = watches.get(jobId);
+        if (w == null) {
+            return false;
+        }
+        w.cancelReason = reason;
+        return true;
+    }
+
+    /** Forgets jobs (their partition went to another instance): no more decisions for them here. */
+    public void drop(Collection<String> jobIds) {
+        jobIds.forEach(watches::remove);
+    }
+
+    /** Forgets one finished job, once its completion is on the broker. */
+    public void done(String jobId) {
+        watches.remove(jobId);
+    }
+
+    public Collection<String> backendsWatched() {
+        return watches.values().stream().map(Watch::backend).distinct().toList();
+    }
+
+    public int watching() {
+        return watches.size();
+    }
+
+    public Map<String, Object> tokens() {
+        Map<String, Object> out = new HashMap<>();
+        watches.forEach((id, w) -> out.put(id, w.token));
+        return out;
+    }
+
+    /** One cycle over every watched job of {@code backend}. Returns what each job produced. */
+    public List<Outcome> cycle(String backend) {
+        List<Watch> mine = watches.values().stream().filter(w -> w.backend().equals(backend)).toList();
+        if (mine.isEmpty()) {
+            return List.of();
+        }
+        ComputeBackend b = drivers.backends().get(backend);
+        List<TaskHandle> handles = new ArrayList<>();
+        mine.forEach(w -> handles.addAll(w.driver.activeHandles()));
+        Map<TaskHandle, TaskObservation> described = Map.of();
+        if (!handles.isEmpty()) {
+            try {
+                described = drivers.policy(backend).call("describe", () -> b.describe(handles));
+            } catch (ComputeException e) {
+                LOG.warnf("describing %d attempt(s) on %s failed, will retry: %s", handles.size(), backend, e.getMessage());
+                return List.of();
+            }
+        }
+        Map<String, Map<TaskHandle, TaskObservation>> byJob = new HashMap<>();
+        described.forEach((h, o) -> byJob.computeIfAbsent(h.jobId(), k -> new HashMap<>()).put(h, o));
+        List<Outcome> out = new ArrayList<>();
+        for (Watch w : mine) {
+            if (!w.busy.compareAndSet(false, true)) {
+                continue;
+            }
+            try {
+                out.add(turn(w, byJob.getOrDefault(w.jobId(), Map.of())));
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf(e, "job %s: this turn failed, the next one retries", w.jobId());
+            } finally {
+                w.busy.set(false);
+            }
+        }
+        return out;
+    }
+
+    private Outcome turn(Watch w, Map<TaskHandle, TaskObservation> observed) throws IOException {
+        JobDriver.Advance a = w.driver.advance(observed, w.cancelReason);
+        RunState s = w.driver.state();
         Instant now = clock.instant();
-        JobTracker.Stop stop = null;
-        Instant deadline = tracker.deadline();
-        if (cancelReason != null) {
-            stop = new JobTracker.Stop(JobState.CANCELLED, "cancelled: " + cancelReason);
-        } else if (deadline != null && now.isAfter(deadline)) {
-            stop = new JobTracker.Stop(JobState.TIMED_OUT, "job timed out after " + tracker.job().timeoutSeconds() + "s");
+        TaskCounts counts = counts(s);
+        List<JobStatusEvent> events = new ArrayList<>();
+        if (!w.announced) {
+            w.announced = true;
+            events.add(new JobStatusEvent(s.jobId, STAGE, "RUNNING", null, null,
+                    "watching " + s.tasks.size() + " tasks on " + s.backend, counts, now));
         }
-        if (stop != null) {
-            provider.cancel(job, stop.reason());
+        for (Step.TaskEvent e : a.events()) {
+            String state = e.retrying() ? "RETRYING" : e.state().name();
+            String message = e.retrying() ? "attempt " + e.attempt() + " " + e.state() + (e.reason() == null ? "" : ": " + e.reason())
+                    : e.reason();
+            events.add(new JobStatusEvent(s.jobId, STAGE, state, e.taskId(), e.attempt() == 0 ? null : e.attempt(),
+                    message, counts, now));
         }
-        return tracker.update(provider.poll(job), now, stop);
+        Optional<JobCompleted> completed = Optional.empty();
+        if (s.ended()) {
+            completed = Optional.of(completion(w, s));
+        }
+        return new Outcome(s.jobId, w.token, events, completed);
+    }
+
+    private static JobCompleted completion(Watch w, RunState s) {
+        Instant started = s.tasks.values().stream().flatMap(t -> t.attempts.stream()).map(Attempt::startedAt)
+                .filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+        JobSpec spec = w.driver.spec();
+        return new JobCompleted(s.jobId, spec.name(), s.finalState, s.finalReason, List.of(), w.event.specKey(),
+                w.event.specHash(), w.event.request(), true, spec.submittedAt(), started, s.endedAt);
+    }
+
+    static TaskCounts counts(RunState s) {
+        int pending = 0, running = 0, succeeded = 0, failed = 0, skipped = 0;
+        for (TaskRun t : s.tasks.values()) {
+            if (t.phase != Phase.DONE) {
+                if (t.state == TaskState.RUNNING) {
+                    running++;
+                } else {
+                    pending++;
+                }
+                continue;
+            }
+            switch (t.state) {
+                case SUCCEEDED -> succeeded++;
+                case SKIPPED -> skipped++;
+                default -> failed++;
+            }
+        }
+        return new TaskCounts(s.tasks.size(), pending, running, succeeded, failed, skipped);
+    }
+
+    /** A job that cannot be watched at all (its spec or run state unreadable): it fails with the reason. */
+    public static JobCompleted failed(JobDispatched event, String reason, Instant at) {
+        return JobCompleted.beforeRun(event.jobId(), event.jobId(), event.specKey(), event.specHash(), event.request(),
+                null, JobState.FAILED, reason, at);
     }
 }

@@ -1,14 +1,13 @@
 package dev.conveyor.monitoring;
 
-import dev.conveyor.collection.ResultLedger;
-import dev.conveyor.compute.ComputeException;
+import dev.conveyor.compute.ComputeBackend;
 import dev.conveyor.config.ConveyorConfig;
 import dev.conveyor.control.CancelRegistry;
+import dev.conveyor.engine.JobDrivers;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
-import dev.conveyor.model.JobState;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.events.JobDispatched;
@@ -16,7 +15,7 @@ import dev.conveyor.model.events.JobStatusEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -24,49 +23,108 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
- * dispatched → completed. A dispatched record is held, unacknowledged, for as long as its job
- * runs; it is acknowledged only after the completion is on the broker. If this process dies, the
- * record's offset was never committed, so the next owner of the partition gets it again and picks
- * the job up where the provider has it (the provider keeps the truth; monitoring keeps nothing).
+ * dispatched → completed. A dispatched record is held, unacknowledged, for as long as its job runs;
+ * it is acknowledged only after the completion is on the broker. If this process dies, the record's
+ * offset was never committed, so the next owner of the partition gets it again and resumes the job
+ * from the engine's saved run state. Each backend is polled on its own cycle, adaptively: at the
+ * floor interval while things change, backing off to the ceiling while nothing does, and at once
+ * when a job arrives, a cancel comes in or the backend signals a change.
  */
 @ApplicationScoped
 public class MonitoringStage {
     private static final Logger LOG = Logger.getLogger(MonitoringStage.class);
+    private static final String STAGE = "monitoring";
 
     @Inject
     MonitoringService monitoring;
     @Inject
     EventPublisher publish;
     @Inject
-    ResultLedger ledger;
-    @Inject
     ConveyorConfig config;
     @Inject
     CancelRegistry cancels;
+    @Inject
+    JobDrivers drivers;
 
-    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService ticker;
+    private final ScheduledExecutorService cycles = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "conveyor-monitoring");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Poller> pollers = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
-    private static final class Watch {
-        final JobTracker tracker;
-        final Message<String> message;
-        final AtomicBoolean busy = new AtomicBoolean();
-        volatile String cancelReason;
+    /** The cycle of one backend and its current interval. */
+    private final class Poller {
+        final String backend;
+        Duration interval;
+        ScheduledFuture<?> next;
+        boolean running;
 
-        Watch(JobTracker tracker, Message<String> message) {
-            this.tracker = tracker;
-            this.message = message;
+        Poller(String backend) {
+            this.backend = backend;
+            this.interval = config.monitoring().pollInterval();
         }
+
+        synchronized void wakeNow() {
+            if (running || stopping) {
+                return;
+            }
+            if (next != null) {
+                next.cancel(false);
+            }
+            schedule(Duration.ZERO);
+        }
+
+        synchronized void schedule(Duration in) {
+            try {
+                next = cycles.schedule(this::run, in.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+
+        private void run() {
+            synchronized (this) {
+                running = true;
+            }
+            boolean changed = false;
+            try {
+                changed = cycle(backend);
+            } catch (Throwable t) {
+                LOG.error("monitoring cycle for " + backend + " failed", t);
+            }
+            synchronized (this) {
+                running = false;
+                Duration floor = config.monitoring().pollInterval();
+                Duration ceiling = config.monitoring().pollIntervalMax();
+                interval = changed ? floor : min(interval.multipliedBy(2), ceiling);
+                if (monitoring.backendsWatched().contains(backend)) {
+                    schedule(interval);
+                } else {
+                    next = null;
+                }
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Incoming(Channels.DISPATCHED_IN)
@@ -82,94 +140,82 @@ public class MonitoringStage {
 
     /** Starts watching the job; the record stays unacknowledged until the job completes. */
     private void watch(JobDispatched event, Message<String> message) {
-        String jobId = event.job().id();
-        boolean collected;
+        MonitoringService.Started started;
         try {
-            collected = ledger.hasResult(jobId);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the result ledger: " + e.getMessage(), e);
+            started = monitoring.watch(event, message, cancels.reason(event.jobId()).orElse(null));
+        } catch (Exception e) {
+            LOG.errorf("job %s cannot be watched: %s", event.jobId(), e.getMessage());
+            complete(MonitoringService.failed(event, "monitoring failed: " + e.getMessage(), Instant.now()), message);
+            return;
         }
-        Watch watch = new Watch(new JobTracker(event), message);
-        if (collected || watches.putIfAbsent(jobId, watch) != null) {
+        if (started != MonitoringService.Started.WATCHING) {
             message.ack(); // already collected, or a duplicate of a job being watched
             return;
         }
-        cancels.reason(jobId).ifPresent(reason -> watch.cancelReason = reason); // cancelled on its way here
-        ensureTicking();
+        String backend = drivers.backends().get(event.backend()).type();
+        pollers.computeIfAbsent(backend, b -> {
+            ComputeBackend cb = drivers.backends().get(b);
+            Poller p = new Poller(b);
+            cb.onChange(p::wakeNow);
+            return p;
+        }).wakeNow();
     }
 
-    private synchronized void ensureTicking() {
-        if (ticker == null) {
-            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "conveyor-monitoring");
-                t.setDaemon(true);
-                return t;
-            });
-            long every = config.monitoring().pollInterval().toMillis();
-            ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void tick() {
-        for (Watch w : watches.values()) {
-            if (w.busy.compareAndSet(false, true)) {
-                Infrastructure.getDefaultWorkerPool().execute(() -> pollOnce(w));
-            }
-        }
-    }
-
-    private void pollOnce(Watch w) {
-        String jobId = w.tracker.job().id();
-        try {
-            JobTracker.Step step = monitoring.poll(w.tracker, w.cancelReason);
-            Multi.createFrom().iterable(step.events()).onItem().transformToUniAndConcatenate(publish::status)
+    /** One cycle; returns whether anything changed. */
+    private boolean cycle(String backend) {
+        List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend);
+        boolean changed = false;
+        for (MonitoringService.Outcome o : outcomes) {
+            changed |= !o.events().isEmpty() || o.completed().isPresent();
+            Multi.createFrom().iterable(o.events()).onItem().transformToUniAndConcatenate(publish::status)
                     .collect().last().await().indefinitely();
-            if (step.completed().isPresent()) {
-                complete(w, step.completed().get());
-                return;
-            }
-        } catch (ComputeException e) {
-            if (e.transientFailure()) {
-                LOG.warnf("polling job %s failed, will retry: %s", jobId, e.getMessage());
-            } else {
-                LOG.errorf("job %s cannot be monitored: %s", jobId, e.getMessage());
-                complete(w, JobCompleted.failedBeforeRun(w.tracker.job(), JobState.FAILED,
-                        "monitoring failed: " + e.getMessage(), Instant.now()));
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "polling job %s failed, will retry", jobId);
+            o.completed().ifPresent(done -> {
+                if (complete(done, (Message<?>) o.token())) {
+                    monitoring.done(o.jobId());
+                }
+            });
         }
-        w.busy.set(false);
+        return changed;
     }
 
-    private void complete(Watch w, JobCompleted done) {
+    private boolean complete(JobCompleted done, Message<?> message) {
         try {
-            publish.completed("monitoring", done)
-                    .chain(() -> publish.status(JobStatusEvent.job(done.jobId(), "monitoring", "ENDED",
+            publish.completed(STAGE, done)
+                    .chain(() -> publish.status(JobStatusEvent.job(done.jobId(), STAGE, "ENDED",
                             "all tasks ended: " + done.state())))
                     .await().indefinitely();
-            w.message.ack();
-            watches.remove(done.jobId());
+            message.ack();
+            return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
-            w.busy.set(false);
+            return false;
         }
     }
 
-    /** Stops the job at its next poll if this instance watches it; returns whether it does. */
+    /** Stops the job at its next turn if this instance watches it; returns whether it does. */
     public boolean cancel(String jobId, String reason) {
-        Watch w = watches.get(jobId);
-        if (w == null) {
-            return false;
+        boolean here = monitoring.cancel(jobId, reason);
+        if (here) {
+            pollers.values().forEach(Poller::wakeNow);
         }
-        w.cancelReason = reason;
-        return true;
+        return here;
+    }
+
+    /** The partitions went to another instance: stop deciding for their jobs here. */
+    void revoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        Set<String> lost = monitoring.tokens().entrySet().stream()
+                .filter(e -> e.getValue() instanceof Message<?> m && m.getMetadata(IncomingKafkaRecordMetadata.class)
+                        .map(md -> partitions.contains(new org.apache.kafka.common.TopicPartition(md.getTopic(), md.getPartition())))
+                        .orElse(false))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        if (!lost.isEmpty()) {
+            LOG.infof("partitions %s revoked: %d job(s) handed over", partitions, lost.size());
+            monitoring.drop(lost);
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
+        stopping = true;
+        cycles.shutdownNow();
     }
 }

@@ -2,51 +2,73 @@ package dev.conveyor.staging;
 
 import dev.conveyor.model.InputSpec;
 import dev.conveyor.model.JobSpec;
-import dev.conveyor.model.Json;
 import dev.conveyor.model.TaskSpec;
 import dev.conveyor.model.events.JobStaged;
+import dev.conveyor.model.events.JobSubmitted;
 import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.StoreUnavailableException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
- * Puts everything a job needs into the object store under {@code jobs/<id>/}: the normalised spec
- * and each task's inputs (inline content or downloaded sources), streamed. Re-running it for the
- * same job overwrites the same keys, so a re-delivered event is harmless.
+ * Puts each task's inputs (inline content or downloaded sources) into the object store under
+ * {@code jobs/<id>/tasks/<task>/inputs/}, streamed. Re-running it for the same job overwrites the
+ * same keys, so a re-delivered event is harmless; a job that already has its result is left alone.
  */
 public final class StagingService {
     private final ObjectStore store;
+    private final JobSpecs specs;
     private final InputSources sources;
     private final Clock clock;
 
     public StagingService(ObjectStore store, InputSources sources, Clock clock) {
         this.store = store;
+        this.specs = new JobSpecs(store);
         this.sources = sources;
         this.clock = clock;
     }
 
-    public JobStaged stage(JobSpec job) throws StagingException {
-        try {
-            store.put(JobKeys.spec(job.id()), Json.bytes(job));
-            for (TaskSpec task : job.tasks()) {
-                for (InputSpec input : task.inputs()) {
-                    String key = JobKeys.inputs(job.id(), task.id()) + input.path();
-                    if (input.content() != null) {
-                        store.put(key, input.content().getBytes(StandardCharsets.UTF_8));
-                    } else {
-                        try (InputStream in = sources.open(input.source())) {
-                            store.put(key, in);
-                        }
+    public JobSpec spec(JobSubmitted event) throws IOException {
+        return specs.load(event.specKey(), event.specHash());
+    }
+
+    /** Whether the job already has its result (a late re-delivery): then nothing is done. */
+    public boolean finished(String jobId) throws IOException {
+        return store.read(JobKeys.result(jobId), ObjectStore.MAX_DOCUMENT_BYTES).isPresent();
+    }
+
+    /**
+     * @return the staged event, or empty for a finished job
+     * @throws StoreUnavailableException when the store is unavailable (retried by the stage)
+     * @throws StagingException when an input cannot be staged (the job fails with this reason)
+     */
+    public Optional<JobStaged> stage(JobSubmitted event, JobSpec job) throws IOException, StagingException {
+        if (finished(job.id())) {
+            return Optional.empty();
+        }
+        for (TaskSpec task : job.tasks()) {
+            for (InputSpec input : task.inputs()) {
+                String key = JobKeys.inputs(job.id(), task.id()) + input.path();
+                if (input.content() != null) {
+                    store.put(key, input.content().getBytes(StandardCharsets.UTF_8));
+                } else {
+                    try (InputStream in = sources.open(input.source())) {
+                        store.put(key, in, -1);
+                    } catch (StoreUnavailableException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        throw new StagingException("staging '" + input.path() + "' of task '" + task.id()
+                                + "' failed: " + e.getMessage(), e);
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new StagingException("staging to the " + store.type() + " object store failed: " + e.getMessage(), e);
         }
-        return new JobStaged(job, clock.instant());
+        return Optional.of(new JobStaged(job.id(), event.specKey(), event.specHash(), event.request(), clock.instant()));
     }
 }

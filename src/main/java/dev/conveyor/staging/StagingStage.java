@@ -4,48 +4,73 @@ import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.StageHandler;
+import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.events.JobCompleted;
-import dev.conveyor.model.events.JobStaged;
 import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.events.JobSubmitted;
+import dev.conveyor.retry.CallPolicy;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.time.Instant;
 
-/** submitted → staged: inputs into the object store. A job whose inputs cannot be staged fails here. */
+/**
+ * submitted → staged: inputs into the object store. A job whose inputs cannot be staged fails here;
+ * an unavailable store is retried under the stage policy and, if it stays away, fails the job
+ * with the reason — never losing it.
+ */
 @ApplicationScoped
 public class StagingStage {
+    private static final String STAGE = "staging";
+
     @Inject
     StagingService staging;
     @Inject
     EventPublisher publish;
     @Inject
     CancelRegistry cancels;
+    @Inject
+    @Named("stages")
+    CallPolicy policy;
 
     @Incoming(Channels.SUBMITTED_IN)
     public Uni<Void> onSubmitted(Message<String> message) {
-        return StageHandler.handle(message, JobSubmitted.class, event -> {
-            var job = event.job();
-            var cancelled = cancels.reason(job.id());
+        return StageHandler.handle(message, JobSubmitted.class, event -> StageHandler.blocking(() -> work(event))
+                .chain(uni -> uni));
+    }
+
+    private Uni<Void> work(JobSubmitted event) {
+        Instant now = Instant.now();
+        try {
+            var cancelled = policy.call("cancel-check", () -> cancels.reason(event.jobId()));
             if (cancelled.isPresent()) {
-                return publish.completed("staging", JobCompleted.failedBeforeRun(job, JobState.CANCELLED,
-                        "cancelled before it ran: " + cancelled.get(), Instant.now()));
+                return failed(event, JobState.CANCELLED, "cancelled before it ran: " + cancelled.get(), now);
             }
-            try {
-                JobStaged staged = staging.stage(job);
-                return publish.staged(staged)
-                        .chain(() -> publish.status(JobStatusEvent.job(job.id(), "staging", "STAGED",
-                                "inputs staged for " + job.tasks().size() + " tasks")));
-            } catch (StagingException e) {
-                return publish.completed("staging", JobCompleted.failedBeforeRun(job, JobState.FAILED,
-                                "staging failed: " + e.getMessage(), Instant.now()))
-                        .chain(() -> publish.status(JobStatusEvent.job(job.id(), "staging", "FAILED", e.getMessage())));
+            JobSpec job = policy.call("spec", () -> staging.spec(event));
+            var staged = policy.call("stage", () -> staging.stage(event, job));
+            if (staged.isEmpty()) {
+                return Uni.createFrom().voidItem(); // finished long ago: a late re-delivery
             }
-        });
+            return publish.staged(staged.get())
+                    .chain(() -> publish.status(JobStatusEvent.job(job.id(), STAGE, "STAGED",
+                            "inputs staged for " + job.tasks().size() + " tasks")));
+        } catch (CallPolicy.CallFailedException e) {
+            String reason = e.getCause() instanceof StagingException s ? s.getMessage()
+                    : "the object store failed: " + e.getCause().getMessage();
+            return failed(event, JobState.FAILED, "staging failed: " + reason, now);
+        } catch (RuntimeException e) {
+            return failed(event, JobState.FAILED, "staging failed: " + e.getMessage(), now);
+        }
+    }
+
+    private Uni<Void> failed(JobSubmitted event, JobState state, String reason, Instant now) {
+        return publish.completed(STAGE, JobCompleted.beforeRun(event.jobId(), event.name(), event.specKey(),
+                        event.specHash(), event.request(), event.submittedAt(), state, reason, now))
+                .chain(() -> publish.status(JobStatusEvent.job(event.jobId(), STAGE, state.name(), reason)));
     }
 }

@@ -23,8 +23,23 @@ public final class JobKeys {
         return jobPrefix(jobId) + "cancel.json";
     }
 
+    /** The result ledger of an accepted job: which completion record produced its result, and the (bounded) result. */
     public static String result(String jobId) {
         return jobPrefix(jobId) + "result.json";
+    }
+
+    /** The whole result, when the published record had to be shortened. */
+    public static String fullResult(String jobId) {
+        return jobPrefix(jobId) + "result-full.json";
+    }
+
+    /**
+     * The ledger of a REJECTED answer to one request record: rejected requests never claim the
+     * job id, so each gets its own entry.
+     */
+    public static String rejected(String jobId, String request) {
+        return jobPrefix(jobId) + "rejected/" + java.util.UUID.nameUUIDFromBytes(
+                request.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".json";
     }
 
     public static String inputs(String jobId, String taskId) {
@@ -42,5 +57,23 @@ public final class JobKeys {
 
     public static String logs(String jobId, String taskId) {
         return jobPrefix(jobId) + "tasks/" + taskId + "/logs/";
+    }
+
+    /**
+     * Everything one attempt leaves: {@code task.sh} (its wrapper), {@code stdout.txt},
+     * {@code stderr.txt}, {@code values.env}, {@code outputs/…} and, written last by the wrapper,
+     * {@code exitcode}.
+     */
+    public static String attempt(String jobId, String taskId, int attempt) {
+        return jobPrefix(jobId) + "tasks/" + taskId + "/attempt-" + attempt + "/";
+    }
+
+    /** The engine's run state of a job, one object per saved version. */
+    public static String runStates(String jobId) {
+        return jobPrefix(jobId) + "run/";
+    }
+
+    public static String runState(String jobId, long version) {
+        return runStates(jobId) + String.format("%012d", version) + ".json";
     }
 }

@@ -1,57 +1,121 @@
 package dev.conveyor.storage;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The storage SPI: {@code file}, {@code azure-blob}, {@code s3}. Keys are '/'-separated, relative,
- * never containing {@code ..}. Puts and gets stream; nothing is held whole in memory.
+ * never containing {@code .} or {@code ..} segments ({@link #checkKey}). Puts and gets stream; nothing
+ * is held whole in memory except what {@link #read} is asked for. Every implementation passes the
+ * same contract suite ({@code ObjectStoreContract} in the tests).
+ *
+ * <p>Failures are {@link IOException}s; a {@link StoreUnavailableException} says the store could not
+ * be reached or refused for a while (throttling, 5xx) and the same call may succeed later.
  */
 public interface ObjectStore {
 
+    /** Objects larger than this are never read whole by {@link #read}. */
+    int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
     String type();
 
-    /** Store {@code data} under {@code key}, replacing what was there. The stream is read to its end, not closed. */
-    void put(String key, InputStream data) throws IOException;
+    /**
+     * Store the bytes of {@code data} under {@code key}, replacing what was there. With a known
+     * {@code length} (≥ 0) exactly that many bytes are read (fewer is an error); with {@code length}
+     * {@code < 0} the stream is read to its end and uploaded in parts (block upload / multipart), so
+     * its size need not be known or fit in memory. The stream is not closed.
+     */
+    void put(String key, InputStream data, long length) throws IOException;
+
+    default void put(String key, byte[] data) throws IOException {
+        put(key, new ByteArrayInputStream(data), data.length);
+    }
 
     default void put(String key, Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            put(key, in);
+            put(key, in, Files.size(file));
         }
     }
 
-    default void put(String key, byte[] data) throws IOException {
-        put(key, new java.io.ByteArrayInputStream(data));
-    }
+    /**
+     * Create the object only if no object has this key (an atomic, conditional create:
+     * {@code If-None-Match: *}). Returns true when it was created, false when an object was already
+     * there (which is left untouched). Of concurrent callers for one key, exactly one gets true.
+     */
+    boolean putIfAbsent(String key, byte[] data) throws IOException;
 
     /** Open the object; the caller closes the stream. Throws {@link java.nio.file.NoSuchFileException} when absent. */
     InputStream get(String key) throws IOException;
 
-    /** The last {@code maxBytes} bytes of the object (the whole object when smaller). */
+    /**
+     * A small document in one round trip: the object's bytes (at most {@code maxBytes}; a larger
+     * object is an {@link IOException}), or empty when there is none. Replaces exists-then-get.
+     */
+    Optional<byte[]> read(String key, int maxBytes) throws IOException;
+
+    /** The last {@code maxBytes} bytes of the object (all of it when smaller). {@link java.nio.file.NoSuchFileException} when absent. */
     byte[] tail(String key, int maxBytes) throws IOException;
 
-    boolean exists(String key) throws IOException;
+    /**
+     * One page of the objects whose key starts with {@code prefix}, in key order.
+     *
+     * @param continuation the previous page's {@link ListPage#continuation()}, or null for the first page
+     * @param maxResults   at most this many objects (the store may return fewer; 1..1000)
+     */
+    ListPage list(String prefix, String continuation, int maxResults) throws IOException;
 
-    /** Every object whose key starts with {@code prefix}, sorted by key. */
-    List<StoredObject> list(String prefix) throws IOException;
+    /** Every object under {@code prefix}, in key order, read page by page. */
+    default List<StoredObject> listAll(String prefix) throws IOException {
+        List<StoredObject> all = new ArrayList<>();
+        String next = null;
+        do {
+            ListPage page = list(prefix, next, 1000);
+            all.addAll(page.objects());
+            next = page.continuation();
+        } while (next != null);
+        return all;
+    }
 
-    /** Delete every object whose key starts with {@code prefix}. */
+    /** Delete the object if it exists. */
+    void delete(String key) throws IOException;
+
+    /** Delete every object whose key starts with {@code prefix} (in batches where the store has them). */
     void deletePrefix(String prefix) throws IOException;
 
-    /** A stable URI naming the object, for results and logs. */
+    /** A stable URI naming the object, for results and logs: it grants nothing by itself. */
     URI uri(String key);
 
-    /** A URI that grants read access for {@code ttl} (a SAS or presigned URL; for {@code file}, the plain URI). */
-    URI presignRead(String key, Duration ttl);
+    /**
+     * A URL that lets whoever holds it GET exactly this object (with HTTP {@code Range} requests
+     * honoured) until {@code expiry} (a SAS / presigned URL; clamped to the store's longest validity).
+     */
+    SignedUrl readUrl(String key, Instant expiry);
+
+    /** A URL that lets whoever holds it PUT exactly this object (create or replace), and nothing else, until {@code expiry}. */
+    SignedUrl writeUrl(String key, Instant expiry);
+
+    /**
+     * Access to every object under {@code prefix} — for backends that move whole folders natively
+     * (Azure Batch resource files from a container prefix, output files to one) — or empty when this
+     * store cannot scope one grant that tightly. A grant never reaches beyond the job the prefix
+     * belongs to ({@code jobs/<id>/}).
+     */
+    Optional<PrefixGrant> prefixGrant(String prefix, PrefixGrant.Access access, Instant expiry);
+
+    /** One cheap call that proves the store answers with these credentials (health checks). */
+    void check() throws IOException;
 
     static String checkKey(String key) {
-        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\")
-                || List.of(key.split("/")).stream().anyMatch(s -> s.equals("..") || s.equals("."))) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.indexOf('\0') >= 0
+                || List.of(key.split("/", -1)).stream().anyMatch(s -> s.equals("..") || s.equals("."))) {
             throw new IllegalArgumentException("invalid object key: " + key);
         }
         return key;

@@ -5,34 +5,34 @@ import dev.conveyor.model.Json;
 import dev.conveyor.model.TaskValues;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
-/** Small documents Conveyor keeps next to a job (markers, ledgers, task values), read when present. */
+/** Small documents Conveyor keeps next to a job (markers, ledgers, task values), read in one call when present. */
 public final class StoredDocuments {
     private StoredDocuments() {
     }
 
     /** The JSON document at {@code key}, or empty when there is none. */
     public static Optional<JsonNode> json(ObjectStore store, String key) throws IOException {
-        if (!store.exists(key)) {
-            return Optional.empty();
-        }
-        try (InputStream in = store.get(key)) {
-            return Optional.of(Json.MAPPER.readTree(in));
-        }
+        Optional<byte[]> bytes = store.read(key, ObjectStore.MAX_DOCUMENT_BYTES);
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(Json.MAPPER.readTree(bytes.get()));
     }
 
-    /** The key/value outputs a task left ({@link TaskValues}), empty when it left none. */
-    public static Map<String, String> taskValues(ObjectStore store, String jobId, String taskId) throws IOException {
-        String key = JobKeys.values(jobId, taskId);
-        if (!store.exists(key)) {
+    /** The JSON document at {@code key} as {@code type}, or empty when there is none. */
+    public static <T> Optional<T> json(ObjectStore store, String key, Class<T> type) throws IOException {
+        Optional<byte[]> bytes = store.read(key, ObjectStore.MAX_DOCUMENT_BYTES);
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(Json.MAPPER.readValue(bytes.get(), type));
+    }
+
+    /** The key/value outputs stored at {@code key} ({@link TaskValues}), empty when there are none. */
+    public static Map<String, String> values(ObjectStore store, String key) throws IOException {
+        Optional<byte[]> bytes = store.read(key, ObjectStore.MAX_DOCUMENT_BYTES);
+        if (bytes.isEmpty()) {
             return Map.of();
         }
-        try (InputStream in = store.get(key)) {
-            return TaskValues.parse(new String(in.readNBytes(TaskValues.MAX_BYTES), StandardCharsets.UTF_8));
-        }
+        int n = Math.min(bytes.get().length, TaskValues.MAX_BYTES);
+        return TaskValues.parse(new String(bytes.get(), 0, n, StandardCharsets.UTF_8));
     }
 }

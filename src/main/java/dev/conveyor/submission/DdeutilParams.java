@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -165,6 +167,17 @@ final class DdeutilParams {
             }
         }
         return out;
+    }
+
+    /** The (Conveyor) names of the params translated so far that are declared {@code int}. */
+    Set<String> intParams() {
+        Set<String> ints = new HashSet<>();
+        request.path("params").fields().forEachRemaining(e -> {
+            if (e.getValue().path("type").asText().equals("int")) {
+                ints.add(e.getKey());
+            }
+        });
+        return ints;
     }
 
     String renameParams(String text) {

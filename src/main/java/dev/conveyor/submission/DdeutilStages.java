@@ -214,7 +214,8 @@ final class DdeutilStages {
             variables.computeIfAbsent(t.expression(), e -> "DDEUTIL_T_" + variables.size());
         }
         if (!templates.isEmpty()) {
-            ShellTemplates.Result rewritten = ShellTemplates.rewrite(script, templates, t -> variables.get(t.expression()));
+            ShellTemplates.Result rewritten = ShellTemplates.rewrite(script, templates, t -> variables.get(t.expression()),
+                    ShellTemplates.intParams(params.intParams()));
             if (rewritten.problem() != null) {
                 run.problem(fieldPath, rewritten.problem());
             } else {

@@ -48,7 +48,8 @@ import java.util.TreeSet;
  *       start when all cells of the previous stage have succeeded.</li>
  *   <li>{@code runs-on: {type, with}}: {@code local}, {@code azure_batch} → {@code azure-batch},
  *       {@code aws_batch} → {@code aws-batch}; {@code with} values are kept as strings
- *       ({@code ${AZURE_BATCH_KEY}} is resolved by the service at dispatch, never here). All jobs
+ *       ({@code ${AZURE_BATCH_ACCOUNT_KEY}} is resolved by the service at dispatch, never here, and
+ *       only for allow-listed names: {@link OptionVariables}). All jobs
  *       must use the same one.</li>
  * </ul>
  * Templates: {@code ${{ params.x }}} and {@code ${{ matrix.x }}} work in {@code echo}, {@code sh} and
@@ -103,10 +104,12 @@ public final class DdeutilWorkflowTranslator {
          */
         public List<Problem> merge(List<Problem> validation) {
             Map<String, Problem> byPath = new LinkedHashMap<>();
-            problems.forEach(p -> byPath.putIfAbsent(p.path(), p));
+            for (Problem p : UnsafeValues.printable(problems)) {
+                byPath.putIfAbsent(p.path(), p);
+            }
             for (Problem p : validation) {
-                String path = originalPath(p.path());
-                byPath.putIfAbsent(path, new Problem(path, p.message()));
+                String path = UnsafeValues.printable(originalPath(p.path()));
+                byPath.putIfAbsent(path, new Problem(path, UnsafeValues.printable(p.message())));
             }
             List<Problem> all = new ArrayList<>(byPath.values());
             all.sort(Comparator.comparing(Problem::path, JsonPaths.documentOrder(original)));
@@ -167,6 +170,8 @@ public final class DdeutilWorkflowTranslator {
         DdeutilJobs jobs = new DdeutilJobs(run, new DdeutilStages(run, params), new DdeutilStrategies(run));
         ObjectNode request = run.request();
         run.map(JsonPaths.ROOT, JsonPaths.ROOT);
+        // NULs, unpaired surrogates and huge numbers anywhere in the file, at the file's own paths
+        UnsafeValues.find(document).forEach(p -> run.problem(p.path(), p.message()));
         List<String> wrappers = wrappers(document);
         Body body = body(document);
         if (body.name() != null) {

@@ -10,6 +10,7 @@ import dev.conveyor.model.MatrixGroup;
 import dev.conveyor.model.OutputRef;
 import dev.conveyor.model.OutputSpec;
 import dev.conveyor.model.RunsOn;
+import dev.conveyor.model.TaskResources;
 import dev.conveyor.model.TaskSpec;
 import dev.conveyor.submission.Templates.Template;
 
@@ -132,7 +133,8 @@ public final class JobNormalizer {
             }
         }
         if (!templates.isEmpty()) {
-            command = ShellTemplates.rewrite(command, templates, t -> variables.get(t.expression())).text();
+            // validated: every template in an arithmetic context is a whole number
+            command = ShellTemplates.rewrite(command, templates, t -> variables.get(t.expression()), t -> true).text();
         }
         List<InputSpec> inputs = new ArrayList<>();
         for (JsonNode input : task.path("inputs")) {
@@ -154,6 +156,7 @@ public final class JobNormalizer {
         int retries = task.path("retries").asInt(0);
         long timeout = Durations.toSeconds(task.get("timeout"));
         String image = text(task.get("image"));
+        TaskResources resources = ResourceSizes.of(task.get("resources"));
         boolean always = task.path("always").asBoolean(false);
         List<Map<String, JsonNode>> each = cells != null ? cells : NO_MATRIX;
         for (int c = 0; c < each.size(); c++) {
@@ -174,7 +177,8 @@ public final class JobNormalizer {
                     cell,
                     taskId,
                     always,
-                    refs));
+                    refs,
+                    resources));
         }
     }
 
@@ -227,7 +231,8 @@ public final class JobNormalizer {
         if (runsOn == null || runsOn.isNull()) {
             return new RunsOn(RequestValidator.DEFAULT_PROVIDER, Map.of());
         }
-        return new RunsOn(runsOn.path("type").asText(RequestValidator.DEFAULT_PROVIDER), strings(runsOn.get("with")));
+        return new RunsOn(runsOn.path("type").asText(RequestValidator.DEFAULT_PROVIDER), strings(runsOn.get("with")),
+                text(runsOn.get("profile")));
     }
 
     /** A string map; numbers and booleans become their JSON text ({@code 3}, {@code 1.5}, {@code true}). */

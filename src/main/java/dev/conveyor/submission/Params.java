@@ -33,9 +33,10 @@ final class Params {
     /**
      * @param values resolved values, in request order (an optional param without a value is absent)
      * @param names  every param name, also those without a value
+     * @param ints   the params declared {@code type: int}: a value they have is a 64-bit whole number
      */
-    record Resolved(Map<String, JsonNode> values, Set<String> names) {
-        static final Resolved NONE = new Resolved(Map.of(), Set.of());
+    record Resolved(Map<String, JsonNode> values, Set<String> names, Set<String> ints) {
+        static final Resolved NONE = new Resolved(Map.of(), Set.of(), Set.of());
     }
 
     static boolean isDeclaration(JsonNode entry) {
@@ -52,6 +53,7 @@ final class Params {
         }
         Map<String, JsonNode> values = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
+        Set<String> ints = new LinkedHashSet<>();
         params.fields().forEachRemaining(e -> {
             String name = e.getKey();
             JsonNode entry = e.getValue();
@@ -64,6 +66,9 @@ final class Params {
             JsonNode type = entry.get("type");
             if (!type.isTextual() || !TYPES.contains(type.asText())) {
                 return; // the schema reports it
+            }
+            if (type.asText().equals("int")) {
+                ints.add(name);
             }
             JsonNode value = present(entry.get("value"));
             JsonNode fallback = present(entry.get("default"));
@@ -82,7 +87,8 @@ final class Params {
                         + name + "=… on the command line, or value:), or a default, or set required: false");
             }
         });
-        return new Resolved(Collections.unmodifiableMap(values), Collections.unmodifiableSet(names));
+        return new Resolved(Collections.unmodifiableMap(values), Collections.unmodifiableSet(names),
+                Collections.unmodifiableSet(ints));
     }
 
     private static final Set<String> PROPERTIES = Set.of("type", "default", "value", "required", "description");
@@ -102,6 +108,12 @@ final class Params {
     }
 
     private static boolean check(String type, JsonNode value, String at, String name, BiConsumer<String, String> report) {
+        if (type.equals("int") && value.isIntegralNumber() && !value.canConvertToLong()) {
+            // a task reads it as a 64-bit integer (shell arithmetic, int(...)); larger ones would wrap
+            report.accept(at, "is too large for param '" + name + "' of type int: a whole number from "
+                    + Long.MIN_VALUE + " to " + Long.MAX_VALUE + " is expected");
+            return false;
+        }
         if (matches(type, value)) {
             return true;
         }

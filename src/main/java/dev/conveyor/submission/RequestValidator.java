@@ -26,7 +26,9 @@ import java.util.TreeSet;
  * <p>Semantic rules: task ids are unique; every {@code needs} entry names another task of the job;
  * the {@code needs} graph has no cycle; duration strings are valid; input paths are relative, without
  * {@code ..}, and unique within a task; output patterns stay in the working directory;
- * {@code runsOn.type} (default {@code local}) is enabled on the service; declared params have values
+ * {@code runsOn.type} (default {@code local}) is enabled on the service; a {@code ${NAME}} in
+ * {@code runsOn.with} names an allow-listed variable ({@link OptionVariables}); no string holds a NUL
+ * or an unpaired surrogate and no number is beyond a 64-bit float ({@link UnsafeValues}); declared params have values
  * of their type ({@link Params}); every {@code ${{ }}} template is well formed and names a known
  * param, a key of the task's matrix, or an output of a task the task needs directly or transitively
  * ({@link Templates}), and can be rewritten safely into its command ({@link ShellTemplates}); a
@@ -47,6 +49,7 @@ public final class RequestValidator {
     private final JsonSchemas schemas;
     private final int maxTasks;
     private final int maxMatrixCells;
+    private final OptionVariables optionVariables;
 
     public RequestValidator(JsonSchemas schemas) {
         this(schemas, DEFAULT_MAX_TASKS);
@@ -63,7 +66,19 @@ public final class RequestValidator {
      * @param maxMatrixCells most cells one matrix may have (also the most combinations of its axes)
      */
     public RequestValidator(JsonSchemas schemas, int maxTasks, int maxMatrixCells) {
+        this(schemas, maxTasks, maxMatrixCells, OptionVariables.DEFAULT_ALLOWED_NAMES);
+    }
+
+    /**
+     * @param maxTasks         most tasks a job may have on this service, after matrix expansion (at
+     *                         most {@value #DEFAULT_MAX_TASKS})
+     * @param maxMatrixCells   most cells one matrix may have (also the most combinations of its axes)
+     * @param allowedVariables the names a {@code ${NAME}} in {@code runsOn.with} may refer to
+     *                         ({@value OptionVariables#SETTING}; default {@link OptionVariables#DEFAULT_ALLOWED})
+     */
+    public RequestValidator(JsonSchemas schemas, int maxTasks, int maxMatrixCells, Set<String> allowedVariables) {
         this.schemas = Objects.requireNonNull(schemas);
+        this.optionVariables = new OptionVariables(Objects.requireNonNull(allowedVariables, "allowedVariables"));
         if (maxTasks < 1) {
             throw new IllegalArgumentException("maxTasks must be at least 1, got " + maxTasks);
         }
@@ -82,13 +97,24 @@ public final class RequestValidator {
      */
     public List<Problem> validate(JsonNode request, Set<String> availableProviders) {
         Objects.requireNonNull(availableProviders, "availableProviders");
-        List<Problem> schemaProblems = schemas.validate(SCHEMA, request);
-        Checker checker = new Checker(schemaProblems, availableProviders);
+        // a value no task can receive is reported alone at its path: other rules would only
+        // misdescribe it (the schema calls 1e999999 "less than 1")
+        List<Problem> unsafe = UnsafeValues.find(request);
+        Set<String> unsafePaths = new HashSet<>();
+        unsafe.forEach(p -> unsafePaths.add(p.path()));
+        List<Problem> schemaProblems = new ArrayList<>(UnsafeValues.printable(schemas.validate(SCHEMA, request)));
+        schemaProblems.removeIf(p -> unsafePaths.contains(p.path()));
+        Checker checker = new Checker(schemaProblems, unsafePaths, availableProviders);
         if (request != null && request.isObject()) {
             checker.check(request);
         }
-        Set<Problem> unique = new LinkedHashSet<>(schemaProblems);
-        unique.addAll(checker.problems);
+        Set<Problem> unique = new LinkedHashSet<>(unsafe);
+        unique.addAll(schemaProblems);
+        for (Problem p : UnsafeValues.printable(checker.problems)) {
+            if (!unsafePaths.contains(p.path())) {
+                unique.add(p);
+            }
+        }
         List<Problem> all = new ArrayList<>(unique);
         if (request != null) {
             all.sort(Comparator.comparing(Problem::path, JsonPaths.documentOrder(request)));
@@ -102,8 +128,9 @@ public final class RequestValidator {
         final List<Problem> problems = new ArrayList<>();
         final Set<String> providers;
 
-        Checker(List<Problem> schemaProblems, Set<String> providers) {
+        Checker(List<Problem> schemaProblems, Set<String> unsafePaths, Set<String> providers) {
             schemaProblems.forEach(p -> reportedPaths.add(p.path()));
+            reportedPaths.addAll(unsafePaths);
             this.providers = providers;
         }
 
@@ -163,10 +190,21 @@ public final class RequestValidator {
                 }
                 return;
             }
+            String runsOnPath = JsonPaths.property(JsonPaths.ROOT, "runsOn");
             JsonNode type = runsOn.get("type");
             if (type != null && type.isTextual() && !providers.contains(type.asText())) {
-                report(JsonPaths.property(JsonPaths.property(JsonPaths.ROOT, "runsOn"), "type"),
+                report(JsonPaths.property(runsOnPath, "type"),
                         "provider '" + type.asText() + "' is not enabled on this service (enabled: " + enabled + ")");
+            }
+            JsonNode with = runsOn.get("with");
+            if (with != null && with.isObject()) {
+                String withPath = JsonPaths.property(runsOnPath, "with");
+                with.fields().forEachRemaining(option -> {
+                    String problem = option.getValue().isTextual() ? optionVariables.problemWith(option.getValue().asText()) : null;
+                    if (problem != null) {
+                        report(JsonPaths.property(withPath, option.getKey()), problem);
+                    }
+                });
             }
         }
 

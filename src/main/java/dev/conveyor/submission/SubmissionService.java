@@ -6,6 +6,7 @@ import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.Problem;
 import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.StoredDocuments;
 
@@ -23,15 +24,18 @@ import java.util.Set;
  * document's own paths.
  *
  * <p>The job id is the request's {@code id}, else the record key, else derived from the record's
- * position — so a re-delivered record always gets the same id. An accepted id is remembered in
- * the object store with the record it came from: the same record again is accepted again
- * (idempotent), another record with that id is a duplicate.
+ * position — so a re-delivered record always gets the same id. Only an <em>accepted</em> request
+ * claims its id: {@code jobs/<id>/accepted.json} is created if absent with the record it came from
+ * ({@link Record#requestId()}); the same record again is accepted again (idempotent) unless the job
+ * already has its result, another record with that id is a duplicate (whether valid or not). A
+ * REJECTED request claims nothing, so a bad record cannot occupy the id of a job that later runs.
  */
 public final class SubmissionService {
     private final RequestReader reader;
     private final RequestValidator validator;
     private final JobNormalizer normalizer;
     private final ObjectStore store;
+    private final JobSpecs specs;
     private final Set<String> providers;
     private final DdeutilWorkflowTranslator ddeutil = new DdeutilWorkflowTranslator();
 
@@ -41,13 +45,19 @@ public final class SubmissionService {
         this.validator = validator;
         this.normalizer = normalizer;
         this.store = store;
+        this.specs = new JobSpecs(store);
         this.providers = providers;
     }
 
-    public sealed interface Outcome permits Accepted, Rejected, Duplicate, Unreadable {
+    public sealed interface Outcome permits Accepted, Rejected, Duplicate, AlreadyDone, Unreadable {
     }
 
-    public record Accepted(JobSpec job) implements Outcome {
+    /** @param spec where the normalised spec is stored (the claim check later stages follow) */
+    public record Accepted(JobSpec job, JobSpecs.Ref spec, String request) implements Outcome {
+    }
+
+    /** The record of a job that already has its result, delivered again: nothing to do. */
+    public record AlreadyDone(String jobId) implements Outcome {
     }
 
     public record Rejected(String jobId, List<Problem> problems) implements Outcome {
@@ -62,6 +72,13 @@ public final class SubmissionService {
 
     /** A request record: its bytes, its key, and its position ("topic/partition/offset"). */
     public record Record(byte[] value, String key, String source, Instant timestamp) {
+        /**
+         * The record's identity: its position and its timestamp, so a record at the same offset of
+         * a recreated topic (a fresh broker, the same object store) is a different request.
+         */
+        public String requestId() {
+            return source + "@" + timestamp.toEpochMilli();
+        }
     }
 
     public Outcome submit(Record record) throws IOException {
@@ -79,22 +96,31 @@ public final class SubmissionService {
             request = translation.request();
         }
         String jobId = jobId(request, record);
+        String requestId = record.requestId();
+        Optional<String> acceptedFrom = acceptedFrom(jobId);
+        if (acceptedFrom.isPresent() && !acceptedFrom.get().equals(requestId)) {
+            return new Duplicate(jobId, acceptedFrom.get());
+        }
         List<Problem> problems = validator.validate(request, providers);
         if (translation != null) {
             problems = translation.merge(problems);
         }
+        problems = UnsafeValues.printable(problems);
         if (!problems.isEmpty()) {
             return new Rejected(jobId, problems);
         }
-        Optional<String> acceptedFrom = acceptedFrom(jobId);
-        if (acceptedFrom.isPresent() && !acceptedFrom.get().equals(record.source())) {
-            return new Duplicate(jobId, acceptedFrom.get());
+        if (acceptedFrom.isPresent() && store.read(JobKeys.result(jobId), ObjectStore.MAX_DOCUMENT_BYTES).isPresent()) {
+            return new AlreadyDone(jobId);
         }
         JobSpec job = normalizer.normalize(request, record.timestamp(), () -> jobId);
-        if (acceptedFrom.isEmpty()) {
-            store.put(JobKeys.accepted(jobId), Json.bytes(Map.of("source", record.source())));
+        if (acceptedFrom.isEmpty()
+                && !store.putIfAbsent(JobKeys.accepted(jobId), Json.bytes(Map.of("source", requestId)))) {
+            Optional<String> winner = acceptedFrom(jobId); // another record claimed the id a moment ago
+            if (winner.isPresent() && !winner.get().equals(requestId)) {
+                return new Duplicate(jobId, winner.get());
+            }
         }
-        return new Accepted(job);
+        return new Accepted(job, specs.save(job), requestId);
     }
 
     private String jobId(JsonNode request, Record record) {

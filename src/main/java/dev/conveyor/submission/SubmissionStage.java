@@ -8,7 +8,9 @@ import dev.conveyor.model.Problem;
 import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.events.JobSubmitted;
+import dev.conveyor.retry.CallPolicy;
 import dev.conveyor.submission.SubmissionService.Accepted;
+import dev.conveyor.submission.SubmissionService.AlreadyDone;
 import dev.conveyor.submission.SubmissionService.Duplicate;
 import dev.conveyor.submission.SubmissionService.Outcome;
 import dev.conveyor.submission.SubmissionService.Rejected;
@@ -17,19 +19,19 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * requests → submitted. A bad request becomes a REJECTED completion (so collection publishes its
  * one result); bytes that are not a request are nacked to the DLQ, after a REJECTED completion when
- * an id could be recovered.
+ * an id could be recovered. Object-store trouble is retried under the stage policy; only a request
+ * that still cannot be handled goes to the DLQ, with the reason.
  */
 @ApplicationScoped
 public class SubmissionStage {
@@ -40,6 +42,9 @@ public class SubmissionStage {
     SubmissionService submission;
     @Inject
     EventPublisher publish;
+    @Inject
+    @Named("stages")
+    CallPolicy policy;
 
     @Incoming(Channels.REQUESTS)
     public Uni<Void> onRequest(Message<byte[]> message) {
@@ -47,14 +52,8 @@ public class SubmissionStage {
         Instant timestamp = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(IncomingKafkaRecordMetadata::getTimestamp).orElse(Instant.now());
         var record = new SubmissionService.Record(message.getPayload(), RecordSource.key(message), source, timestamp);
-        return StageHandler.blocking(() -> {
-                    try {
-                        return submission.submit(record);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                })
-                .chain(outcome -> publish(outcome, source))
+        return StageHandler.blocking(() -> policy.call("submit", () -> submission.submit(record)))
+                .chain(outcome -> publish(outcome, record.requestId()))
                 .chain(outcome -> outcome instanceof Unreadable u
                         ? Uni.createFrom().completionStage(message.nack(new UnreadableRequestException(u.reason())))
                         : Uni.createFrom().completionStage(message.ack()))
@@ -64,28 +63,32 @@ public class SubmissionStage {
                 });
     }
 
-    private Uni<Outcome> publish(Outcome outcome, String source) {
+    private Uni<Outcome> publish(Outcome outcome, String request) {
         Uni<Void> sent;
         if (outcome instanceof Accepted a) {
-            sent = publish.submitted(new JobSubmitted(a.job(), source))
-                    .chain(() -> publish.status(JobStatusEvent.job(a.job().id(), STAGE, "ACCEPTED",
-                            a.job().tasks().size() + " tasks on " + a.job().runsOn().type())));
+            var job = a.job();
+            sent = publish.submitted(new JobSubmitted(job.id(), job.name(), a.spec().key(), a.spec().hash(),
+                            job.tasks().size(), job.runsOn().type(), a.request(), job.submittedAt()))
+                    .chain(() -> publish.status(JobStatusEvent.job(job.id(), STAGE, "ACCEPTED",
+                            job.tasks().size() + " tasks on " + job.runsOn().type())));
         } else if (outcome instanceof Rejected r) {
-            sent = rejected(r.jobId(), r.problems());
+            sent = rejected(r.jobId(), r.problems(), request);
         } else if (outcome instanceof Duplicate d) {
             sent = publish.status(JobStatusEvent.job(d.jobId(), STAGE, "DUPLICATE",
                     "a job with this id was already accepted (from " + d.acceptedFrom() + "); this request is ignored"));
+        } else if (outcome instanceof AlreadyDone) {
+            sent = Uni.createFrom().voidItem();
         } else {
             Unreadable u = (Unreadable) outcome;
             sent = u.jobId()
-                    .map(id -> rejected(id, List.of(new Problem("$", "not a job request: " + u.reason()))))
+                    .map(id -> rejected(id, List.of(new Problem("$", "not a job request: " + u.reason())), request))
                     .orElseGet(() -> Uni.createFrom().voidItem());
         }
         return sent.replaceWith(outcome);
     }
 
-    private Uni<Void> rejected(String jobId, List<Problem> problems) {
-        return publish.completed(STAGE, JobCompleted.rejected(jobId, problems, Instant.now()))
+    private Uni<Void> rejected(String jobId, List<Problem> problems, String request) {
+        return publish.completed(STAGE, JobCompleted.rejected(jobId, problems, request, Instant.now()))
                 .chain(() -> publish.status(JobStatusEvent.job(jobId, STAGE, "REJECTED",
                         problems.size() + " problem(s) in the request")));
     }

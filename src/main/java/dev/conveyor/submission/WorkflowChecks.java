@@ -292,7 +292,8 @@ final class WorkflowChecks {
             }
         }
         if (problems.isEmpty() && shell) {
-            ShellTemplates.Result rewritten = ShellTemplates.rewrite(text, templates, t -> "V");
+            ShellTemplates.Result rewritten = ShellTemplates.rewrite(text, templates, t -> "V",
+                    ShellTemplates.intParams(params.ints()));
             if (rewritten.problem() != null) {
                 problems.add(rewritten.problem());
             }

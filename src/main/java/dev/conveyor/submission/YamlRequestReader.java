@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.Construct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -56,7 +60,7 @@ final class YamlRequestReader {
         // only standard tags: no custom classes (SafeConstructor already refuses them)
         options.setTagInspector(tag -> false);
         DumperOptions dumper = new DumperOptions();
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options,
+        Yaml yaml = new Yaml(new DecimalConstructor(options), new Representer(dumper), dumper, options,
                 new CoreSchemaResolver());
         Iterator<Object> documents = yaml.loadAll(text).iterator();
         Object first = documents.hasNext() ? documents.next() : null;
@@ -112,10 +116,8 @@ final class YamlRequestReader {
         } else if (value instanceof BigInteger bi) {
             return f.numberNode(bi);
         } else if (value instanceof Double d) {
-            if (d.isNaN() || d.isInfinite()) {
-                throw new UnreadableRequestException("the YAML contains " + d + ", which JSON cannot represent");
-            }
-            return f.numberNode(BigDecimal.valueOf(d));
+            // non-finite (an explicit !!float .inf): kept, so validation rejects it at its path
+            return d.isNaN() || d.isInfinite() ? f.numberNode(d) : f.numberNode(BigDecimal.valueOf(d));
         } else if (value instanceof Number number) {
             return f.numberNode(new BigDecimal(number.toString()));
         } else if (value instanceof byte[] binary) {
@@ -142,6 +144,28 @@ final class YamlRequestReader {
             return array;
         }
         return f.textNode(String.valueOf(value));
+    }
+
+    /**
+     * Safe construction with floats read as {@link BigDecimal}s, as the JSON reader does: a float
+     * keeps its digits, and one beyond a double ({@code 1e999999}) stays a number that validation
+     * reports at its path instead of becoming Infinity.
+     */
+    private static final class DecimalConstructor extends SafeConstructor {
+        DecimalConstructor(LoaderOptions options) {
+            super(options);
+            Construct doubles = yamlConstructors.get(Tag.FLOAT);
+            yamlConstructors.put(Tag.FLOAT, new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    try {
+                        return new BigDecimal(constructScalar((ScalarNode) node));
+                    } catch (NumberFormatException notDecimal) {
+                        return doubles.construct(node); // .inf, .nan, 1_000.5 …
+                    }
+                }
+            });
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.conveyor.config.ConveyorConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.ConfigMappings;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,15 +40,16 @@ import java.util.stream.Stream;
  */
 final class AppConfiguration {
     static final String PROFILES_PREFIX = "conveyor.profiles.";
-    private static final Pattern PROFILE_ENV = Pattern.compile("CONVEYOR_PROFILES_[A-Z0-9]+(_[A-Z0-9]+)+");
 
     private final Set<String> names;
     private final List<Pattern> wildcardEnvNames;
     private final List<Class<?>> mappings;
     private final SmallRyeConfig config;
+    private final PropertiesConfigSource properties;
 
     private AppConfiguration(Set<String> names, List<Pattern> wildcardEnvNames, List<Class<?>> mappings,
-                             SmallRyeConfig config) {
+                             SmallRyeConfig config, PropertiesConfigSource properties) {
+        this.properties = properties;
         this.names = names;
         this.wildcardEnvNames = wildcardEnvNames;
         this.mappings = mappings;
@@ -94,7 +97,7 @@ final class AppConfiguration {
                 }
             }
         }
-        return new AppConfiguration(names, wildcards, mappings, builder.build());
+        return new AppConfiguration(names, wildcards, mappings, builder.build(), source);
     }
 
     /** The {@code @ConfigMapping} interfaces of the application (its compiled classes, not its tests). */
@@ -149,23 +152,24 @@ final class AppConfiguration {
         if (wildcardEnvNames.stream().anyMatch(p -> p.matcher(env).matches())) {
             return Optional.of(env.toLowerCase(Locale.ROOT).replace('_', '.'));
         }
-        // Credential profiles (conveyor.profiles.<name>.*) are being designed: until a mapping
-        // declares them, any CONVEYOR_PROFILES_<NAME>_<KEY> is taken as one of their map entries.
-        if (!declaresProfiles() && PROFILE_ENV.matcher(env).matches()) {
-            return Optional.of(PROFILES_PREFIX + env.substring("CONVEYOR_PROFILES_".length()).toLowerCase(Locale.ROOT));
-        }
         return Optional.empty();
-    }
-
-    /** Whether some mapping declares {@code conveyor.profiles.*} (then profile variables are checked strictly). */
-    boolean declaresProfiles() {
-        return names.stream().anyMatch(n -> n.startsWith(PROFILES_PREFIX))
-                || wildcardEnvNames.stream().anyMatch(p -> p.pattern().contains("CONVEYOR_PROFILES_"));
     }
 
     /** A value as the application resolves it from its own defaults ({@code ${...}} expanded). */
     String value(String property) {
         return config.getValue(property, String.class);
+    }
+
+    /**
+     * A mapping as the service would read it with {@code env} as its environment (on top of
+     * application.properties), through SmallRye Config's own environment source.
+     */
+    <T> T mappingWithEnv(Class<T> type, Map<String, String> env) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withSources(properties, new EnvConfigSource(env, 300))
+                .withConverter(Duration.class, 200, new DurationConverter());
+        mappings.forEach(builder::withMapping);
+        return builder.build().getConfigMapping(type);
     }
 
     <T> T mapping(Class<T> type) {

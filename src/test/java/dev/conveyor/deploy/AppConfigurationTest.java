@@ -33,14 +33,11 @@ class AppConfigurationTest {
     }
 
     @Test
-    void profileVariablesAreCheckedAgainstTheProfilesMappingOnceOneExists() {
-        if (app.declaresProfiles()) {
-            assertThat(app.propertyForEnv("CONVEYOR_PROFILES_NIGHTLY_NO_SUCH_SETTING_ANYWHERE")).isEmpty();
-        } else {
-            // Until conveyor.profiles.* is declared, any CONVEYOR_PROFILES_<NAME>_<KEY> is taken as a map entry.
-            assertThat(app.propertyForEnv("CONVEYOR_PROFILES_NIGHTLY_ACCOUNT_KEY")).hasValueSatisfying(p -> assertThat(p)
-                    .isEqualTo("conveyor.profiles.nightly_account_key"));
-        }
+    void profileVariablesAreCheckedAgainstTheProfilesMapping() {
+        assertThat(app.propertyForEnv("CONVEYOR_PROFILES_NIGHTLY_AZURE_BATCH_ACCOUNT_KEY")).isPresent();
+        assertThat(app.propertyForEnv("CONVEYOR_PROFILES_TEAM_A_AWS_REGION")).isPresent();
+        assertThat(app.propertyForEnv("CONVEYOR_PROFILES_NIGHTLY_ACCOUNT_KEY")).isEmpty();
+        assertThat(app.propertyForEnv("CONVEYOR_PROFILES_NIGHTLY_AZURE_BATCH_KEY")).isEmpty();
     }
 
     @Test

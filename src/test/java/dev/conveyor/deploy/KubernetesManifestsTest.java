@@ -135,6 +135,14 @@ class KubernetesManifestsTest {
             assertThat(app.propertyForEnv(key)).as(key).hasValueSatisfying(p -> assertThat(p).startsWith(AppConfiguration.PROFILES_PREFIX));
         });
         rendered.values().forEach(overlay -> assertThat(overlay.ofKind("Secret")).as("%s deploys no example Secret", overlay).isEmpty());
+
+        // Read through SmallRye Config's environment source, as the service reads the Secret's variables.
+        ConveyorConfig.ProfileConfig nightly = app.mappingWithEnv(ConveyorConfig.class, secret.getStringData())
+                .profiles().get("nightly");
+        assertThat(nightly).as("profile 'nightly' from %s", secret.getStringData().keySet()).isNotNull();
+        assertThat(nightly.azure().orElseThrow().batchAccountName()).hasValue("examplebatch");
+        assertThat(nightly.azure().orElseThrow().batchAccountKey()).hasValue("not-a-real-key");
+        assertThat(nightly.aws().orElseThrow().region()).isEqualTo("eu-west-1");
     }
 
     @ParameterizedTest
@@ -152,6 +160,8 @@ class KubernetesManifestsTest {
             expected.put(container.getStartupProbe(), Endpoints.STARTED);
             expected.put(container.getLivenessProbe(), Endpoints.LIVE);
             expected.put(container.getReadinessProbe(), Endpoints.READY);
+            assertThat(container.getReadinessProbe().getTimeoutSeconds() * 1000L).as("readiness timeout")
+                    .isGreaterThan(app.mapping(dev.conveyor.ops.HealthConfig.class).timeout().toMillis());
             expected.forEach((probe, path) -> {
                 assertThat(probe).as("%s %s probe on %s", name, deployment.getMetadata().getName(), path).isNotNull();
                 HTTPGetAction get = probe.getHttpGet();

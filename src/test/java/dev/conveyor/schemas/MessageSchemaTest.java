@@ -3,8 +3,10 @@ package dev.conveyor.schemas;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.collection.ResultBuilder;
-import dev.conveyor.compute.AttemptRecord;
-import dev.conveyor.compute.TaskStatus;
+import dev.conveyor.engine.Attempt;
+import dev.conveyor.engine.Phase;
+import dev.conveyor.engine.RunState;
+import dev.conveyor.engine.TaskRun;
 import dev.conveyor.model.InputSpec;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.JobSpec;
@@ -21,7 +23,6 @@ import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.events.JobSubmitted;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
-import dev.conveyor.monitoring.JobTracker;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.file.FileObjectStore;
 import dev.conveyor.submission.JobNormalizer;
@@ -107,67 +108,91 @@ class MessageSchemaTest {
         return new JobNormalizer().normalize(request, SUBMITTED, () -> "unused");
     }
 
-    private String logKey(String task, int attempt, String stream) throws IOException {
-        String key = JobKeys.logs(JOB_ID, task) + attempt + "/" + stream + ".log";
-        store.put(key, (stream + " of " + task + " attempt " + attempt + " ✓\n").getBytes(StandardCharsets.UTF_8));
-        return key;
+    private static final String SPEC_KEY = "jobs/" + JOB_ID + "/spec.json";
+    private static final String SPEC_HASH = "0".repeat(64);
+    private static final String REQUEST = "conveyor.requests/0/42@1763720130123";
+
+    /** What a task wrapper returns for one attempt: logs, values and output files under the attempt's prefix. */
+    private void returned(String task, int attempt, Map<String, String> outputs) throws IOException {
+        String prefix = JobKeys.attempt(JOB_ID, task, attempt);
+        store.put(prefix + "stdout.txt", ("stdout of " + task + " attempt " + attempt + " ✓\n").getBytes(StandardCharsets.UTF_8));
+        store.put(prefix + "stderr.txt", ("stderr of " + task + "\n").getBytes(StandardCharsets.UTF_8));
+        store.put(prefix + "values.env", ("rows=" + attempt + "\n").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, String> o : outputs.entrySet()) {
+            store.put(prefix + "outputs/" + o.getKey(), o.getValue().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
-    private String output(String task, String path, String content) throws IOException {
-        String key = JobKeys.outputs(JOB_ID, task) + path;
-        store.put(key, content.getBytes(StandardCharsets.UTF_8));
-        return key;
+    private static Attempt attempt(int n, TaskState state, Integer exit, String reason, Instant from, Instant to, boolean reported) {
+        return new Attempt(n, state, exit, reason, from, to, reported, false, "jobs/" + JOB_ID + "/t/attempt-" + n, null);
     }
 
-    private List<TaskStatus> succeededTasks() throws IOException {
-        AttemptRecord fetch1 = new AttemptRecord(1, TaskState.FAILED, 22, "exit code 22", T1, T2,
-                logKey("fetch", 1, "stdout"), logKey("fetch", 1, "stderr"));
-        AttemptRecord fetch2 = new AttemptRecord(2, TaskState.SUCCEEDED, 0, null, T2.plusSeconds(2), T3,
-                logKey("fetch", 2, "stdout"), null);
-        AttemptRecord report1 = new AttemptRecord(1, TaskState.SUCCEEDED, 0, null, T3.plusMillis(100), T4,
-                logKey("report", 1, "stdout"), logKey("report", 1, "stderr"));
-        return List.of(
-                new TaskStatus("fetch", TaskState.SUCCEEDED, 0, null, List.of(fetch1, fetch2),
-                        List.of(output("fetch", "data.csv", "a,b\n1,2\n"))),
-                new TaskStatus("report", TaskState.SUCCEEDED, 0, null, List.of(report1),
-                        List.of(output("report", "report/summary.txt", "ok"), output("report", "report/chart.png", ""))));
+    private static TaskRun done(TaskState state, Integer exit, String reason, Attempt... attempts) {
+        TaskRun t = new TaskRun();
+        t.phase = Phase.DONE;
+        t.state = state;
+        t.exitCode = exit;
+        t.reason = reason;
+        t.attempt = attempts.length;
+        t.attempts = new ArrayList<>(List.of(attempts));
+        return t;
     }
 
-    private List<TaskStatus> failedTasks() throws IOException {
-        AttemptRecord fetch1 = new AttemptRecord(1, TaskState.FAILED, 2, "exit code 2", T1, T2,
-                null, logKey("fetch", 1, "stderr"));
-        AttemptRecord fetch2 = new AttemptRecord(2, TaskState.TIMED_OUT, null, "timed out after 300s", T2, T3, null, null);
-        AttemptRecord fetch3 = new AttemptRecord(3, TaskState.FAILED, 2, "exit code 2", T3, T4,
-                logKey("fetch", 3, "stdout"), logKey("fetch", 3, "stderr"));
-        return List.of(
-                new TaskStatus("fetch", TaskState.FAILED, 2, "exit code 2", List.of(fetch1, fetch2, fetch3),
-                        List.of(output("fetch", "debug/trace.txt", "..."))),
-                new TaskStatus("report", TaskState.SKIPPED, null, "upstream task 'fetch' FAILED", List.of(), List.of()));
+    private RunState run(JobState state, String reason, TaskRun fetch, TaskRun report) {
+        RunState s = new RunState();
+        s.jobId = JOB_ID;
+        s.version = 7;
+        s.backend = "local";
+        s.startedAt = DISPATCHED;
+        s.tasks.put("fetch", fetch);
+        s.tasks.put("report", report);
+        s.finalState = state;
+        s.finalReason = reason;
+        s.endedAt = T4;
+        return s;
     }
 
-    /** Runs the tracker over a realistic sequence of polls; returns what it published. */
-    private record Tracked(List<JobStatusEvent> events, JobCompleted completed) {
+    private RunState succeededRun() throws IOException {
+        returned("fetch", 1, Map.of());
+        returned("fetch", 2, Map.of("data.csv", "a,b\n1,2\n"));
+        returned("report", 1, Map.of("report/summary.txt", "ok", "report/chart.png", ""));
+        return run(JobState.SUCCEEDED, null,
+                done(TaskState.SUCCEEDED, 0, null, attempt(1, TaskState.FAILED, 22, "exit code 22", T1, T2, true),
+                        attempt(2, TaskState.SUCCEEDED, 0, null, T2.plusSeconds(2), T3, true)),
+                done(TaskState.SUCCEEDED, 0, null, attempt(1, TaskState.SUCCEEDED, 0, null, T3.plusMillis(100), T4, true)));
     }
 
-    private Tracked track(List<TaskStatus> finalPoll, String timedOutReason) {
-        JobTracker tracker = new JobTracker(new JobDispatched(job, "local", DISPATCHED));
+    private RunState failedRun(JobState state, String reason) throws IOException {
+        returned("fetch", 1, Map.of());
+        returned("fetch", 3, Map.of("debug/trace.txt", "..."));
+        return run(state, reason,
+                done(TaskState.FAILED, 2, "exit code 2", attempt(1, TaskState.FAILED, 2, "exit code 2", T1, T2, true),
+                        attempt(2, TaskState.TIMED_OUT, null, "timed out after 300s", T2, T3, false),
+                        attempt(3, TaskState.FAILED, 2, "exit code 2", T3, T4, true)),
+                done(TaskState.SKIPPED, null, "upstream task 'fetch' FAILED"));
+    }
+
+    private static JobCompleted completed(RunState s) {
+        return new JobCompleted(JOB_ID, "Nightly report", s.finalState, s.finalReason, List.of(), SPEC_KEY, SPEC_HASH,
+                REQUEST, true, SUBMITTED, T1, s.endedAt);
+    }
+
+    private JobResult result(RunState s) throws IOException {
+        return results.build(completed(s), job, s);
+    }
+
+    /** The task-level events monitoring publishes over a job's life (see MonitoringService). */
+    private static List<JobStatusEvent> taskEvents() {
+        JobStatusEvent.TaskCounts counts = new JobStatusEvent.TaskCounts(2, 1, 1, 0, 0, 0);
         List<JobStatusEvent> events = new ArrayList<>();
-        AttemptRecord running1 = new AttemptRecord(1, TaskState.RUNNING, null, null, T1, null, null, null);
-        AttemptRecord failed1 = new AttemptRecord(1, TaskState.FAILED, 22, "exit code 22", T1, T2, "k/1/stdout.log", null);
-        events.addAll(tracker.update(List.of(
-                new TaskStatus("fetch", TaskState.PENDING, null, null, List.of(), List.of()),
-                new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of())), DISPATCHED, null).events());
-        events.addAll(tracker.update(List.of(
-                new TaskStatus("fetch", TaskState.RUNNING, null, null, List.of(running1), List.of()),
-                new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of())), T1, null).events());
-        events.addAll(tracker.update(List.of(
-                new TaskStatus("fetch", TaskState.PENDING, null, null, List.of(failed1), List.of()),
-                new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of())), T2, null).events());
-        JobTracker.Step last = tracker.update(finalPoll, T4,
-                timedOutReason == null ? null : new JobTracker.Stop(JobState.TIMED_OUT, timedOutReason));
-        events.addAll(last.events());
-        assertThat(last.completed()).isPresent();
-        return new Tracked(events, last.completed().get());
+        events.add(new JobStatusEvent(JOB_ID, "monitoring", "RUNNING", null, null, "watching 2 tasks on local", counts, T1));
+        events.add(new JobStatusEvent(JOB_ID, "monitoring", "RUNNING", "fetch", 1, null, counts, T1));
+        events.add(new JobStatusEvent(JOB_ID, "monitoring", "RETRYING", "fetch", 1, "attempt 1 FAILED: exit code 22", counts, T2));
+        for (String state : List.of("SUCCEEDED", "FAILED", "TIMED_OUT", "SKIPPED", "CANCELLED")) {
+            events.add(new JobStatusEvent(JOB_ID, "monitoring", state, "report", state.equals("SKIPPED") ? null : 2,
+                    state.equals("SUCCEEDED") ? null : "why", counts, T3));
+        }
+        return events;
     }
 
     @Nested
@@ -175,7 +200,7 @@ class MessageSchemaTest {
 
         @Test
         void aSucceededJobWithRetriesLogsAndOutputsIsValid() throws IOException {
-            JobResult result = results.build(track(succeededTasks(), null).completed());
+            JobResult result = result(succeededRun());
 
             assertThat(result.status()).isEqualTo(JobState.SUCCEEDED);
             assertThat(result.tasks()).allSatisfy(t -> assertThat(t.outputs()).isNotEmpty());
@@ -187,7 +212,7 @@ class MessageSchemaTest {
         void aRejectedJobWithProblemsAndNoTasksIsValid() throws IOException {
             JobResult result = results.build(JobCompleted.rejected("bad-request-7", List.of(
                     new Problem("$.tasks[0].comand", "unknown property 'comand': did you mean 'command'?"),
-                    new Problem("$.tasks[1].needs[0]", "must be a string, got an integer")), T1));
+                    new Problem("$.tasks[1].needs[0]", "must be a string, got an integer")), REQUEST, T1), null, null);
 
             String json = Json.write(result);
             assertThat(Json.MAPPER.readTree(json).has("runsOn")).isFalse();
@@ -197,7 +222,7 @@ class MessageSchemaTest {
 
         @Test
         void aFailedJobWithASkippedTaskIsValid() throws IOException {
-            JobResult result = results.build(track(failedTasks(), null).completed());
+            JobResult result = result(failedRun(JobState.FAILED, "task 'fetch' FAILED: exit code 2"));
 
             assertThat(result.status()).isEqualTo(JobState.FAILED);
             TaskResult skipped = result.tasks().get(1);
@@ -209,7 +234,7 @@ class MessageSchemaTest {
 
         @Test
         void aJobThatTimedOutAsAWholeIsValid() throws IOException {
-            JobResult result = results.build(track(failedTasks(), "job timed out after 3600s").completed());
+            JobResult result = result(failedRun(JobState.TIMED_OUT, "job timed out after 3600s"));
 
             assertThat(result.status()).isEqualTo(JobState.TIMED_OUT);
             assertValidMessage("job-result", result);
@@ -217,8 +242,8 @@ class MessageSchemaTest {
 
         @Test
         void aJobThatFailedBeforeRunningIsValid() throws IOException {
-            JobResult result = results.build(JobCompleted.failedBeforeRun(job, JobState.FAILED,
-                    "staging failed: cannot read file:///srv/seed.csv", T1));
+            JobResult result = results.build(JobCompleted.beforeRun(JOB_ID, job.name(), SPEC_KEY, SPEC_HASH, REQUEST,
+                    SUBMITTED, JobState.FAILED, "staging failed: cannot read file:///srv/seed.csv", T1), job, null);
 
             assertThat(result.startedAt()).isNull();
             assertThat(result.durationMs()).isNull();
@@ -227,7 +252,7 @@ class MessageSchemaTest {
 
         @Test
         void aResultWithoutStatusIsReported() throws IOException {
-            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(result(succeededRun()));
             json.remove("status");
 
             assertThat(problems("job-result", json.toString())).extracting(Problem::path, Problem::message)
@@ -236,7 +261,7 @@ class MessageSchemaTest {
 
         @Test
         void unknownPropertiesAreReportedAtEveryLevel() throws IOException {
-            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(result(succeededRun()));
             json.put("colour", "green");
             ((ObjectNode) json.at("/tasks/0/attempts/1")).put("host", "worker-3");
             ((ObjectNode) json.at("/tasks/1/outputs/0")).put("sha256", "abc");
@@ -247,7 +272,7 @@ class MessageSchemaTest {
 
         @Test
         void aNullOptionalFieldIsReported() throws IOException {
-            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(result(succeededRun()));
             json.putNull("reason");
 
             assertThat(problems("job-result", json.toString())).extracting(Problem::path).containsExactly("$.reason");
@@ -255,7 +280,7 @@ class MessageSchemaTest {
 
         @Test
         void anUnknownStatusIsReported() throws IOException {
-            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(results.build(track(succeededTasks(), null).completed()));
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(result(succeededRun()));
             json.put("status", "DONE");
 
             assertThat(problems("job-result", json.toString())).extracting(Problem::path, Problem::message)
@@ -284,9 +309,8 @@ class MessageSchemaTest {
         }
 
         @Test
-        void everyEventTheTrackerPublishesIsValid() throws IOException {
-            List<JobStatusEvent> events = new ArrayList<>(track(succeededTasks(), null).events());
-            events.addAll(track(failedTasks(), null).events());
+        void everyEventMonitoringPublishesIsValid() {
+            List<JobStatusEvent> events = taskEvents();
 
             assertThat(events).extracting(JobStatusEvent::state)
                     .contains("RUNNING", "RETRYING", "SUCCEEDED", "FAILED", "SKIPPED");
@@ -355,8 +379,15 @@ class MessageSchemaTest {
     class InternalEvents {
 
         @Test
-        void jobSubmittedWithAFullyFeaturedJobIsValid() {
-            assertValidMessage("job-submitted", new JobSubmitted(job, "conveyor.requests/0/42"));
+        void theClaimCheckEventsAreValid() {
+            assertValidMessage("job-submitted", new JobSubmitted(JOB_ID, job.name(), SPEC_KEY, SPEC_HASH, 2, "local", REQUEST, SUBMITTED));
+            assertValidMessage("job-staged", new JobStaged(JOB_ID, SPEC_KEY, SPEC_HASH, REQUEST, T1));
+            assertValidMessage("job-dispatched", new JobDispatched(JOB_ID, SPEC_KEY, SPEC_HASH, "local", REQUEST, DISPATCHED));
+        }
+
+        @Test
+        void theStoredSpecOfAFullyFeaturedJobIsValid() {
+            assertValidMessage("job-spec", job);
         }
 
         @Test
@@ -366,16 +397,16 @@ class MessageSchemaTest {
                     List.of(new TaskSpec("a", "true", Map.of(), List.of(), List.of(), List.of(), 0, 0, null)), SUBMITTED);
 
             assertValidMessage("job-spec", minimal);
-            assertValidMessage("job-submitted", new JobSubmitted(minimal, "unknown"));
         }
 
         @Test
-        void aJobWithMatrixAlwaysAndOutputRefsIsValid() throws IOException {
+        void aJobWithMatrixAlwaysOutputRefsAndResourcesIsValid() throws IOException {
             JsonNode request = Json.MAPPER.readTree("""
                     {
                       "params": {"region": {"type": "str", "default": "eu"}},
+                      "runsOn": {"type": "aws-batch", "profile": "prod", "with": {"job_queue_arn": "arn:aws:batch:q"}},
                       "tasks": [
-                        {"id": "build", "command": "echo ${{ params.region }}"},
+                        {"id": "build", "command": "echo ${{ params.region }}", "resources": {"cpus": 2, "memory": "4Gi", "gpus": 1}},
                         {"id": "test", "needs": ["build"], "command": "test ${{ matrix.os }} ${{ needs.build.outputs.version }}",
                          "strategy": {"matrix": {"os": ["linux", "mac"], "target": [{"arch": "x64"}]}, "maxParallel": 1}},
                         {"id": "report", "needs": ["test"], "command": "true", "always": true}
@@ -385,85 +416,43 @@ class MessageSchemaTest {
             JobSpec workflow = new JobNormalizer().normalize(request, SUBMITTED, () -> "job-01jd3x8zq4-k7f3a9c2");
 
             assertThat(workflow.task("test-1").outputRefs()).isNotEmpty();
+            assertThat(workflow.task("build").resources().memoryMiB()).isEqualTo(4096);
+            assertThat(workflow.runsOn().profile()).isEqualTo("prod");
             assertThat(workflow.matrixGroups()).hasSize(1);
             assertValidMessage("job-spec", workflow);
-            assertValidMessage("job-submitted", new JobSubmitted(workflow, "conveyor.requests/0/7"));
             assertThat(Json.read(Json.write(workflow), JobSpec.class)).isEqualTo(workflow);
         }
 
         @Test
-        void jobStagedIsValid() {
-            assertValidMessage("job-staged", new JobStaged(job, T1));
+        void completionsOfEveryKindAreValid() throws IOException {
+            assertValidMessage("job-completed", completed(succeededRun()));
+            assertValidMessage("job-completed", completed(failedRun(JobState.FAILED, "task 'fetch' FAILED: exit code 2")));
+            assertValidMessage("job-completed", JobCompleted.rejected("bad-request-7",
+                    List.of(new Problem("$", "not a job request: unexpected end of input")), REQUEST, T1));
+            assertValidMessage("job-completed", JobCompleted.beforeRun(JOB_ID, job.name(), SPEC_KEY, SPEC_HASH, REQUEST,
+                    SUBMITTED, JobState.FAILED, "dispatch failed: no such pool", T1));
         }
 
         @Test
-        void jobDispatchedIsValid() {
-            assertValidMessage("job-dispatched", new JobDispatched(job, "local", DISPATCHED));
-        }
-
-        @Test
-        void jobCompletedByTheTrackerIsValid() throws IOException {
-            assertValidMessage("job-completed", track(succeededTasks(), null).completed());
-            assertValidMessage("job-completed", track(failedTasks(), null).completed());
-        }
-
-        @Test
-        void aRejectedCompletionWithoutJobIsValid() {
-            JobCompleted rejected = JobCompleted.rejected("bad-request-7",
-                    List.of(new Problem("$", "not a job request: unexpected end of input")), T1);
-
-            assertThat(rejected.job()).isNull();
-            assertValidMessage("job-completed", rejected);
-        }
-
-        @Test
-        void aCompletionBeforeRunIsValid() {
-            assertValidMessage("job-completed",
-                    JobCompleted.failedBeforeRun(job, JobState.FAILED, "dispatch failed: no such pool", T1));
-        }
-
-        @Test
-        void taskStatusesWhileRunningAreValid() {
-            AttemptRecord done = new AttemptRecord(1, TaskState.FAILED, null, "killed", T1, T2, null, "logs/1/stderr.log");
-            AttemptRecord running = new AttemptRecord(2, TaskState.RUNNING, null, null, T3, null, null, null);
-
-            assertValidMessage("task-status", new TaskStatus("fetch", TaskState.RUNNING, null, null, List.of(done, running), List.of()));
-            assertValidMessage("task-status", new TaskStatus("report", TaskState.PENDING, null, null, List.of(), List.of()));
-        }
-
-        @Test
-        void theComputedLastAttemptIsNotSerialised() {
-            TaskStatus status = new TaskStatus("a", TaskState.SUCCEEDED, 0, null,
-                    List.of(new AttemptRecord(1, TaskState.SUCCEEDED, 0, null, T1, T2, null, null)), List.of());
-
-            String json = Json.write(status);
-            assertThat(json).doesNotContain("lastAttempt");
-            assertThat(Json.write(job)).doesNotContain("\"task\"");
-            ObjectNode withLast = (ObjectNode) Json.MAPPER.valueToTree(status);
-            withLast.set("lastAttempt", withLast.get("attempts").get(0));
-            assertThat(problems("task-status", withLast.toString())).extracting(Problem::path)
-                    .containsExactly("$.lastAttempt");
-        }
-
-        @Test
-        void driftInsideTheEmbeddedJobIsReported() throws IOException {
-            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(new JobStaged(job, T1));
-            ObjectNode task = (ObjectNode) json.at("/job/tasks/0");
+        void driftInTheSpecIsReported() throws IOException {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(job);
+            ObjectNode task = (ObjectNode) json.at("/tasks/0");
             task.remove("command");
             task.put("script", "echo");
-            ((ObjectNode) json.at("/job/tasks/0/outputs/0")).put("when", "success");
+            ((ObjectNode) json.at("/tasks/0/outputs/0")).put("when", "success");
 
-            assertThat(problems("job-staged", json.toString())).extracting(Problem::path).containsExactlyInAnyOrder(
-                    "$.job.tasks[0].command", "$.job.tasks[0].script", "$.job.tasks[0].outputs[0].when");
+            assertThat(problems("job-spec", json.toString())).extracting(Problem::path).containsExactlyInAnyOrder(
+                    "$.tasks[0].command", "$.tasks[0].script", "$.tasks[0].outputs[0].when");
         }
 
         @Test
-        void driftInsideEmbeddedTaskStatusesIsReported() throws IOException {
-            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(track(failedTasks(), null).completed());
-            ((ObjectNode) json.at("/tasks/1")).put("state", "ABORTED");
+        void anEventCarryingASpecInsteadOfItsClaimCheckIsReported() {
+            ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(new JobStaged(JOB_ID, SPEC_KEY, SPEC_HASH, REQUEST, T1));
+            json.set("job", Json.MAPPER.valueToTree(job));
+            json.put("specHash", "not-a-sha");
 
-            assertThat(problems("job-completed", json.toString())).extracting(Problem::path)
-                    .containsExactly("$.tasks[1].state");
+            assertThat(problems("job-staged", json.toString())).extracting(Problem::path)
+                    .containsExactlyInAnyOrder("$.job", "$.specHash");
         }
     }
 
@@ -492,8 +481,7 @@ class MessageSchemaTest {
             "dev.conveyor.model.OutputSpec=job-spec#/$defs/output",
             "dev.conveyor.model.OutputRef=job-spec#/$defs/outputRef",
             "dev.conveyor.model.MatrixGroup=job-spec#/$defs/matrixGroup",
-            "dev.conveyor.compute.TaskStatus=task-status#",
-            "dev.conveyor.compute.AttemptRecord=task-status#/$defs/attempt"})
+            "dev.conveyor.model.TaskResources=job-spec#/$defs/task/properties/resources"})
     void schemaPropertiesAreExactlyTheRecordComponents(String mapping) throws ClassNotFoundException {
         String[] parts = mapping.split("[=#]", -1);
         Class<?> record = Class.forName(parts[0]);
@@ -513,7 +501,6 @@ class MessageSchemaTest {
         assertThat(values(schemas.document("job-result").at("/properties/status/enum"))).isEqualTo(names(JobState.values()));
         assertThat(values(schemas.document("job-completed").at("/properties/state/enum"))).isEqualTo(names(JobState.values()));
         assertThat(values(schemas.document("job-result").at("/$defs/taskState/enum"))).isEqualTo(names(TaskState.values()));
-        assertThat(values(schemas.document("task-status").at("/$defs/taskState/enum"))).isEqualTo(names(TaskState.values()));
         assertThat(values(schemas.document("job-spec").at("/$defs/output/properties/when/enum")))
                 .isEqualTo(names(OutputSpec.When.values()));
     }
@@ -530,7 +517,7 @@ class MessageSchemaTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"job-result", "job-status", "job-submitted", "job-staged", "job-dispatched",
-            "job-completed", "job-spec", "task-status"})
+            "job-completed", "job-spec"})
     void everySchemaIs2020_12WithItsOwnIdAndDescribesEveryProperty(String name) {
         JsonSchemas schemas = new JsonSchemas();
         JsonNode document = schemas.document(name);

@@ -207,7 +207,7 @@ class DdeutilWorkflowTranslatorTest {
                     a:
                       runs-on:
                         type: azure_batch
-                        with: {batch_account_key: "${AZURE_BATCH_KEY}", pool_size: 2}
+                        with: {batch_account_key: "${AZURE_BATCH_ACCOUNT_KEY}", pool_size: 2}
                       stages: [{echo: hi}]
                     b:
                       needs: a
@@ -216,7 +216,7 @@ class DdeutilWorkflowTranslatorTest {
                       stages: [{type: sh, run: "echo b"}]
                 """));
         assertThat(job.runsOn()).isEqualTo(new RunsOn("azure-batch",
-                Map.of("batch_account_key", "${AZURE_BATCH_KEY}", "pool_size", "2")));
+                Map.of("batch_account_key", "${AZURE_BATCH_ACCOUNT_KEY}", "pool_size", "2")));
         assertThat(job.task("b-0").always()).isTrue();
         assertThat(job.task("b-0").needs()).containsExactly("a-0");
         assertThat(normalise(yaml("jobs: {a: {runs-on: {type: aws_batch}, stages: [{echo: hi}]}}")).runsOn().type())

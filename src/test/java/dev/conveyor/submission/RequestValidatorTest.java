@@ -44,7 +44,7 @@ class RequestValidatorTest {
                 id: nightly-2026-11-21
                 name: nightly
                 params: {greeting: hi, count: 3, nested: {a: [1, 2]}}
-                runsOn: {type: noop, with: {poolId: p1, key: "${POOL_KEY}"}}
+                runsOn: {type: noop, with: {poolId: p1, key: "${AZURE_BATCH_ACCOUNT_KEY}"}}
                 timeout: 1h30m
                 labels: {team: data}
                 tasks:

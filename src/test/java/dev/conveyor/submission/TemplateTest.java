@@ -204,6 +204,20 @@ class TemplateTest {
     }
 
     @Test
+    void aTemplateAfterABackslashOrInAHereDocumentDelimiterIsRejectedNotLeftRaw() throws Exception {
+        assertThat(problems("""
+                params: {n: 1}
+                tasks:
+                  - {id: a, command: "echo \\\\${{ params.n }}"}
+                  - {id: b, command: "cat <<${{ params.n }}\\nx\\n1\\n"}
+                """)).extracting(Problem::path, Problem::message).containsExactly(
+                tuple("$.tasks[0].command", "'${{ params.n }}' follows a backslash or is part of a here-document delimiter, "
+                        + "where it cannot be replaced safely; remove the backslash or move the template"),
+                tuple("$.tasks[1].command", "'${{ params.n }}' follows a backslash or is part of a here-document delimiter, "
+                        + "where it cannot be replaced safely; remove the backslash or move the template"));
+    }
+
+    @Test
     void upstreamOutputsOfTransitiveNeedsAreAllowed() throws Exception {
         assertThat(problems("""
                 tasks:

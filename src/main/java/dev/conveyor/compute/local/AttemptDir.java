@@ -2,65 +2,57 @@ package dev.conveyor.compute.local;
 
 import java.nio.file.Path;
 
-/** The files of one attempt: {@code dataDir/jobs/<jobId>/<taskId>/attempt-<n>/}. */
-record AttemptDir(Path dir, int number) {
+/**
+ * The folder of one attempt, {@code dataDir/jobs/<jobId>/<taskId>/attempt-<n>/}: its state on
+ * disk, readable by any instance sharing the data dir, so whoever takes a job over can describe,
+ * stop or finish what another one started.
+ * <pre>
+ * request.json  what to run (command, time limit) — written at submit
+ * started       created (atomically) by the one instance that starts the process
+ * launch.json   pid and process start instant, right after the start
+ * kill.json     why and when it was stopped, written before the first signal
+ * exitcode      written atomically by the outer wrapper when the command ends
+ * process.log   the wrapper's own output
+ * run/          the task wrapper's base folder (its work/ and .conveyor/)
+ * </pre>
+ */
+record AttemptDir(Path dir) {
     static final String PREFIX = "attempt-";
 
-    static String name(int number) {
-        return PREFIX + number;
+    static String name(int attempt) {
+        return PREFIX + attempt;
     }
 
-    /** The task's fresh working directory. */
-    Path wd() {
-        return dir.resolve("wd");
+    Path request() {
+        return dir.resolve("request.json");
     }
 
-    Path tmp() {
-        return dir.resolve("tmp");
+    Path started() {
+        return dir.resolve("started");
     }
 
-    Path stdout() {
-        return dir.resolve("stdout.txt");
-    }
-
-    Path stderr() {
-        return dir.resolve("stderr.txt");
-    }
-
-    Path outputsEnv() {
-        return dir.resolve("outputs.env");
-    }
-
-    Path wrapper() {
-        return dir.resolve("wrapper.sh");
-    }
-
-    Path wrapperLog() {
-        return dir.resolve("wrapper.log");
-    }
-
-    /** Written atomically by the wrapper when the command ends. */
-    Path exitCode() {
-        return dir.resolve("exitcode");
-    }
-
-    /** The wrapper's own pid, written by the wrapper itself: a fallback when launch.json was never written. */
-    Path pid() {
-        return dir.resolve("pid");
-    }
-
-    /** pid, process start instant, start time: written right after the process starts. */
     Path launch() {
         return dir.resolve("launch.json");
     }
 
-    /** Why and when the process tree was stopped: written before the first signal. */
     Path kill() {
         return dir.resolve("kill.json");
     }
 
-    /** The finished attempt, once logs are uploaded. */
-    Path result() {
-        return dir.resolve("result.json");
+    Path exitCode() {
+        return dir.resolve("exitcode");
+    }
+
+    Path processLog() {
+        return dir.resolve("process.log");
+    }
+
+    /** The base folder the task wrapper runs in. */
+    Path run() {
+        return dir.resolve("run");
+    }
+
+    Path tmp() {
+        return dir.resolve("tmp");
     }
 }

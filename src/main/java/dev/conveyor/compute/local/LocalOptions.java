@@ -5,21 +5,18 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of a {@link LocalComputeProvider}.
+ * Settings of the {@link LocalComputeBackend}.
  *
- * @param dataDir   where jobs, working directories and attempt state live ({@code dataDir/jobs/<jobId>/})
- * @param slots     how many task processes may run at once across all jobs
+ * @param dataDir   where attempt folders live ({@code dataDir/jobs/<jobId>/…}); instances sharing
+ *                  it can take over each other's tasks
+ * @param slots     how many task processes this instance runs at once
  * @param killGrace time between SIGTERM and SIGKILL when a process tree is stopped
- * @param tick      how often the scheduler looks at running and pending tasks
- * @param retryBackoff    wait before the first retry; doubled for each further one
- * @param retryBackoffMax the longest wait between attempts
+ * @param tick      how often queued attempts are started and running ones checked
+ * @param isolation whether tasks get a PID namespace of their own ({@link Isolation})
  */
-public record LocalOptions(Path dataDir, int slots, Duration killGrace, Duration tick,
-                           Duration retryBackoff, Duration retryBackoffMax) {
+public record LocalOptions(Path dataDir, int slots, Duration killGrace, Duration tick, Isolation isolation) {
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(2);
-    public static final Duration DEFAULT_TICK = Duration.ofMillis(150);
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_TICK = Duration.ofMillis(100);
 
     public LocalOptions {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -28,19 +25,25 @@ public record LocalOptions(Path dataDir, int slots, Duration killGrace, Duration
         }
         killGrace = killGrace == null ? DEFAULT_KILL_GRACE : killGrace;
         tick = tick == null ? DEFAULT_TICK : tick;
-        retryBackoff = retryBackoff == null ? DEFAULT_RETRY_BACKOFF : retryBackoff;
-        retryBackoffMax = retryBackoffMax == null ? DEFAULT_RETRY_BACKOFF_MAX : retryBackoffMax;
+        isolation = isolation == null ? Isolation.AUTO : isolation;
         if (killGrace.isNegative() || tick.isNegative() || tick.isZero()) {
             throw new IllegalArgumentException("killGrace must be >= 0 and tick > 0");
         }
         dataDir = dataDir.toAbsolutePath().normalize();
     }
 
-    public LocalOptions(Path dataDir, int slots, Duration killGrace, Duration tick) {
-        this(dataDir, slots, killGrace, tick, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX);
+    public LocalOptions(Path dataDir, int slots) {
+        this(dataDir, slots, DEFAULT_KILL_GRACE, DEFAULT_TICK, Isolation.AUTO);
     }
 
-    public LocalOptions(Path dataDir, int slots) {
-        this(dataDir, slots, DEFAULT_KILL_GRACE, DEFAULT_TICK);
+    /** How a task is separated from the service and from other tasks. */
+    public enum Isolation {
+        /** A PID namespace when the machine allows one, else a process group. */
+        AUTO,
+        /** Its own PID and mount namespace ({@code unshare}): it cannot see the service's processes,
+         * and every process it leaves behind ends with it. Fails at start-up when not possible. */
+        PID_NAMESPACE,
+        /** A process group of its own only ({@code setsid}). */
+        PROCESS_GROUP
     }
 }

@@ -1,82 +1,105 @@
 package dev.conveyor.compute.local;
 
-import dev.conveyor.compute.ComputeTask;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the process of an attempt: {@code setsid sh wrapper.sh <attemptDir> <command>}, so the
- * task leads its own process group and can be killed as a whole. The wrapper writes stdout/stderr
- * to files and records the exit code atomically, so the outcome survives the death of this JVM.
- * The process gets a clean environment: nothing of the service's own environment leaks in.
+ * Starts an attempt's process: {@code setsid [unshare --pid …] sh -c OUTER <attemptDir> <command>}.
+ * The attempt leads its own process group (and, where the machine allows, its own PID and mount
+ * namespace: it cannot see the service's processes — nor read their environment through
+ * {@code /proc} — and whatever it leaves running ends with it). The outer script records the exit
+ * code atomically, so the outcome survives the death of this JVM. The process gets a clean
+ * environment: nothing of the service's own environment leaks in.
  */
 final class ProcessLauncher {
-    static final String WRAPPER = """
-            #!/bin/sh
-            # Conveyor local task wrapper. $1 = attempt directory, $2 = the command.
+    static final String OUTER = """
             dir="$1"
-            printf '%s\\n' "$$" >"$dir/pid.tmp" && mv -f "$dir/pid.tmp" "$dir/pid"
             code=127
-            if cd "$dir/wd"; then
-              sh -c "$2" >"$dir/stdout.txt" 2>"$dir/stderr.txt" </dev/null
+            if cd "$dir/run"; then
+              sh -c "$2" > "$dir/process.log" 2>&1 < /dev/null
               code=$?
             fi
-            printf '%s\\n' "$code" >"$dir/exitcode.tmp" && mv -f "$dir/exitcode.tmp" "$dir/exitcode"
+            printf '%s\\n' "$code" > "$dir/exitcode.tmp" && mv -f "$dir/exitcode.tmp" "$dir/exitcode"
             """;
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+    private static final List<String> NAMESPACE = List.of("unshare", "--pid", "--fork", "--mount", "--mount-proc",
+            "--kill-child");
 
-    /** A started process and what was recorded about it. */
-    record Launched(Process process, JobStore.LaunchRecord record) {
+    private final boolean namespaces;
+
+    ProcessLauncher(LocalOptions.Isolation isolation) {
+        boolean available = isolation != LocalOptions.Isolation.PROCESS_GROUP && namespacesWork();
+        if (isolation == LocalOptions.Isolation.PID_NAMESPACE && !available) {
+            throw new IllegalStateException("conveyor.local.isolation=pid-namespace, but this machine does not allow "
+                    + "`unshare --pid --fork --mount --mount-proc` for this user");
+        }
+        this.namespaces = available;
     }
 
-    /** @param upstream variables carrying the values of the tasks this one needs */
-    Launched launch(String jobId, ComputeTask task, AttemptDir a, Map<String, String> upstream) throws IOException {
-        Files.writeString(a.wrapper(), WRAPPER, StandardCharsets.UTF_8);
-        Files.createFile(a.outputsEnv());
-        ProcessBuilder pb = new ProcessBuilder("setsid", "sh", a.wrapper().toString(), a.dir().toString(),
-                task.command() == null ? "" : task.command())
-                .directory(a.wd().toFile())
+    boolean namespaces() {
+        return namespaces;
+    }
+
+    /** Whether {@code unshare} can give a child its own PID and mount namespace here. */
+    static boolean namespacesWork() {
+        List<String> cmd = new ArrayList<>(NAMESPACE);
+        cmd.add("true");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    AttemptFiles.Launch launch(AttemptDir a, String command, Runnable onExit) throws IOException {
+        Files.createDirectories(a.run());
+        Files.createDirectories(a.tmp());
+        List<String> cmd = new ArrayList<>();
+        cmd.add("setsid");
+        if (namespaces) {
+            cmd.addAll(NAMESPACE);
+        }
+        cmd.addAll(List.of("sh", "-c", OUTER, "conveyor-task", a.dir().toString(), command == null ? "" : command));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(a.dir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(a.wrapperLog().toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.clear();
-        env.putAll(environment(jobId, task, a, System.getenv()));
-        env.putAll(upstream);
+        env.putAll(environment(a, System.getenv(), namespaces));
         Instant startedAt = Instant.now();
         Process p = pb.start();
-        Instant processStart = ProcessGroups.startInstant(p.toHandle());
-        return new Launched(p, new JobStore.LaunchRecord(p.pid(), processStart, startedAt));
+        p.onExit().thenRun(onExit);
+        return new AttemptFiles.Launch(p.pid(), ProcessGroups.startInstant(p.toHandle()), startedAt);
     }
 
     /** The whole environment of a task process, built from scratch. */
-    static Map<String, String> environment(String jobId, ComputeTask task, AttemptDir a, Map<String, String> serviceEnv) {
-        Map<String, String> env = new java.util.TreeMap<>();
+    static Map<String, String> environment(AttemptDir a, Map<String, String> serviceEnv, boolean privatePids) {
+        Map<String, String> env = new TreeMap<>();
         env.put("PATH", serviceEnv.getOrDefault("PATH", DEFAULT_PATH));
-        env.put("HOME", a.wd().toString());
+        env.put("HOME", a.run().toString());
+        env.put("TMPDIR", a.tmp().toString());
         for (String name : new String[] {"LANG", "LC_ALL"}) {
             if (serviceEnv.get(name) != null) {
                 env.put(name, serviceEnv.get(name));
             }
         }
-        env.put("TMPDIR", a.tmp().toString());
-        if (task.env() != null) {
-            task.env().forEach((k, v) -> {
-                if (k != null && v != null) {
-                    env.put(k, v);
-                }
-            });
+        if (privatePids) {
+            env.put("CONVEYOR_PRIVATE_PIDS", "1"); // the wrapper may end every leftover process of the task
         }
-        env.put("CONVEYOR_JOB_ID", jobId);
-        env.put("CONVEYOR_TASK_ID", task.id());
-        env.put("CONVEYOR_ATTEMPT", Integer.toString(a.number()));
-        env.put("CONVEYOR_WORKDIR", a.wd().toString());
-        env.put("CONVEYOR_OUTPUTS", a.outputsEnv().toString());
         return env;
     }
 }

@@ -1,7 +1,5 @@
 package dev.conveyor.model.events;
 
-import dev.conveyor.compute.TaskStatus;
-import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.Problem;
 
@@ -9,12 +7,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * → collection: the job has ended (or never could start). Every path to a result goes through
- * this event, so collection is the one place results are published.
+ * → collection: the job has ended (or never could start). Every path to a result goes through this
+ * event, so collection is the one place results are published. A claim check: the tasks' details
+ * are in the engine's saved run state, which collection reads.
  *
- * @param job       the normalised job; null when the request was rejected before normalisation
- * @param problems  what was wrong with a REJECTED request
- * @param tasks     final task states (empty when nothing ran)
+ * @param specKey  where the normalised spec is; null when the request was rejected before one existed
+ * @param problems what was wrong with a REJECTED request
+ * @param request  the request record this answers ("topic/partition/offset@timestamp")
+ * @param ran      whether the engine ran the job (then its run state holds every task)
  */
 public record JobCompleted(
         String jobId,
@@ -22,20 +22,28 @@ public record JobCompleted(
         JobState state,
         String reason,
         List<Problem> problems,
-        JobSpec job,
-        List<TaskStatus> tasks,
+        String specKey,
+        String specHash,
+        String request,
+        boolean ran,
         Instant submittedAt,
         Instant startedAt,
         Instant finishedAt) {
 
-    public static JobCompleted rejected(String jobId, List<Problem> problems, Instant at) {
-        return new JobCompleted(jobId, jobId, JobState.REJECTED,
-                problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the request",
-                problems, null, List.of(), at, null, at);
+    public JobCompleted {
+        problems = problems == null ? List.of() : problems;
     }
 
-    public static JobCompleted failedBeforeRun(JobSpec job, JobState state, String reason, Instant at) {
-        return new JobCompleted(job.id(), job.name(), state, reason, List.of(), job, List.of(),
-                job.submittedAt(), null, at);
+    public static JobCompleted rejected(String jobId, List<Problem> problems, String request, Instant at) {
+        return new JobCompleted(jobId, jobId, JobState.REJECTED,
+                problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the request",
+                problems, null, null, request, false, at, null, at);
+    }
+
+    /** The job ended before anything ran (cancelled early, staging or dispatch failed). */
+    public static JobCompleted beforeRun(String jobId, String name, String specKey, String specHash, String request,
+                                         Instant submittedAt, JobState state, String reason, Instant at) {
+        return new JobCompleted(jobId, name, state, reason, List.of(), specKey, specHash, request, false,
+                submittedAt, null, at);
     }
 }

@@ -1,9 +1,11 @@
 package dev.conveyor.model.events;
 
-import dev.conveyor.model.JobSpec;
-
 import java.time.Instant;
 
-/** dispatch → monitoring: the job and its tasks exist on the compute provider. */
-public record JobDispatched(JobSpec job, String provider, Instant dispatchedAt) {
+/**
+ * dispatch → monitoring: the backend's environment exists, the engine's run state is saved and the
+ * first ready tasks are submitted. The spec is at {@code specKey}.
+ */
+public record JobDispatched(String jobId, String specKey, String specHash, String backend, String request,
+                            Instant dispatchedAt) {
 }

@@ -1,9 +1,7 @@
 package dev.conveyor.model.events;
 
-import dev.conveyor.model.JobSpec;
-
 import java.time.Instant;
 
-/** staging → dispatch: every input is in the object store. */
-public record JobStaged(JobSpec job, Instant stagedAt) {
+/** staging → dispatch: every input is in the object store. The spec is at {@code specKey}. */
+public record JobStaged(String jobId, String specKey, String specHash, String request, Instant stagedAt) {
 }

@@ -8,7 +8,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The one result a job gets, on {@code conveyor.results}. */
+/**
+ * The one result a job gets, on {@code conveyor.results}.
+ *
+ * @param request   the request record this result answers ("topic/partition/offset@timestamp"):
+ *                  a REJECTED result answers one record and never claims the id, so a later valid
+ *                  request with the same id still runs and gets its own result
+ * @param document  where the full result is stored, when the record had to be shortened to fit
+ *                  (see {@code truncated})
+ * @param truncated what was left out of this record to keep it under the size bound, or null
+ */
 public record JobResult(
         String jobId,
         String name,
@@ -22,5 +31,8 @@ public record JobResult(
         Instant startedAt,
         Instant finishedAt,
         Long durationMs,
-        List<TaskResult> tasks) {
+        List<TaskResult> tasks,
+        String request,
+        String document,
+        String truncated) {
 }

@@ -1,0 +1,287 @@
+package dev.conveyor.engine;
+
+import dev.conveyor.compute.BackendJob;
+import dev.conveyor.compute.ComputeBackend;
+import dev.conveyor.compute.ComputeException;
+import dev.conveyor.compute.TaskHandle;
+import dev.conveyor.compute.TaskLaunch;
+import dev.conveyor.compute.TaskObservation;
+import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.TaskState;
+import dev.conveyor.retry.CallPolicy;
+import dev.conveyor.storage.ObjectStore;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drives one job on its backend with the {@link Scheduler}: every decision is saved
+ * ({@link RunStore}) before it is acted on — an attempt is SUBMITTING in a saved state before the
+ * submit call, and its handle is saved before anything else happens — so an instance that takes the
+ * job over resumes it without resubmitting. Backend calls go through the backend's {@link CallPolicy}.
+ * Not thread-safe: one caller at a time per job.
+ */
+public final class JobDriver {
+    private static final Logger LOG = Logger.getLogger(JobDriver.class);
+
+    private final Scheduler scheduler;
+    private final ComputeBackend backend;
+    private final CallPolicy policy;
+    private final RunStore runs;
+    private final WrapperReports reports;
+    private final LaunchFactory launches;
+    private final EngineSettings settings;
+    private final Clock clock;
+    private final Map<String, Map<String, String>> valuesCache = new HashMap<>();
+    private BackendJob context;
+    private RunState state;
+
+    public JobDriver(JobSpec spec, BackendJob context, ComputeBackend backend, CallPolicy policy, ObjectStore store,
+                     EngineSettings settings, Clock clock) {
+        this.scheduler = new Scheduler(new JobGraph(spec), settings);
+        this.context = context;
+        this.backend = backend;
+        this.policy = policy;
+        this.runs = new RunStore(store);
+        this.reports = new WrapperReports(store);
+        this.launches = new LaunchFactory(store, settings);
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public JobSpec spec() {
+        return scheduler.graph().spec();
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    public ComputeBackend backend() {
+        return backend;
+    }
+
+    public BackendJob context() {
+        return context;
+    }
+
+    /**
+     * Loads the job's saved state, or — first time — makes sure the backend's environment exists
+     * and saves the initial state. Returns whether the job was already known (re-delivery, takeover).
+     */
+    public boolean open() throws IOException {
+        var saved = runs.latest(spec().id());
+        if (saved.isPresent()) {
+            state = saved.get();
+            context = context.withEnvironment(state.environment).withDeadline(state.deadline);
+            return true;
+        }
+        RunState s = scheduler.newRun(backend.type(), clock.instant());
+        context = context.withDeadline(s.deadline);
+        Map<String, String> env = policy.call("ensureEnvironment", () -> backend.ensureEnvironment(context));
+        context = context.withEnvironment(env);
+        s.environment.putAll(env);
+        runs.save(s);
+        state = s;
+        return false;
+    }
+
+    /** The handles of attempts the backend has now (what monitoring describes). */
+    public List<TaskHandle> activeHandles() {
+        List<TaskHandle> out = new ArrayList<>();
+        state.tasks.forEach((id, t) -> {
+            if (t.phase == Phase.ACTIVE && t.handle != null) {
+                out.add(handle(id, t));
+            }
+        });
+        return out;
+    }
+
+    private TaskHandle handle(String taskId, TaskRun t) {
+        return new TaskHandle(backend.type(), state.jobId, taskId, t.attempt, t.handle);
+    }
+
+    /** What one advance did: the task events to publish, and whether the job has ended. */
+    public record Advance(List<Step.TaskEvent> events, boolean ended, Instant nextWake, boolean changed) {
+    }
+
+    /**
+     * Takes in what the backend said about this job's handles, lets the scheduler decide, saves,
+     * then submits the released attempts and stops what must stop.
+     */
+    public Advance advance(Map<TaskHandle, TaskObservation> described, String cancelReason) throws IOException {
+        Instant now = clock.instant();
+        if (state.ended()) {
+            return new Advance(List.of(), true, null, false);
+        }
+        try {
+            recoverSubmitting(now);
+            Map<String, Observed> observed = observe(described);
+            Step step = scheduler.step(state, observed, cancelReason, now);
+            if (step.changed()) {
+                runs.save(state);
+            }
+            boolean launched = submit(step.launches(), now);
+            boolean stopped = stop(step.stops());
+            if (launched || stopped) {
+                runs.save(state);
+            }
+            return new Advance(step.events(), state.ended(), step.nextWake(), step.changed() || launched || stopped);
+        } catch (RunStore.RunConflictException e) {
+            LOG.infof("job %s moved on elsewhere (%s); reloading its state", state.jobId, e.getMessage());
+            state = runs.latest(state.jobId).orElseThrow();
+            return new Advance(List.of(), state.ended(), null, false);
+        }
+    }
+
+    /**
+     * Attempts left SUBMITTING by a crash (or a failed submit) for longer than the grace period —
+     * so never one another live instance is submitting right now: found again on the backend, or
+     * submitted again.
+     */
+    private void recoverSubmitting(Instant now) throws IOException {
+        Duration grace = settings.timeoutGrace();
+        List<Step.Launch> stale = new ArrayList<>();
+        state.tasks.forEach((id, t) -> {
+            if (t.phase == Phase.SUBMITTING && (t.submittingSince == null || !now.isBefore(t.submittingSince.plus(grace)))) {
+                stale.add(new Step.Launch(id, t.attempt));
+            }
+        });
+        if (stale.isEmpty()) {
+            return;
+        }
+        runs.save(state); // claim the job before touching the backend: a live previous owner loses here
+        List<TaskLaunch> built = build(stale, now);
+        Map<String, TaskHandle> found = policy.call("recover", () -> backend.recover(context, built));
+        List<Step.Launch> again = new ArrayList<>();
+        for (TaskLaunch l : built) {
+            TaskHandle h = found.get(l.submissionId());
+            if (h != null) {
+                activate(l.taskId(), h);
+            } else {
+                again.add(new Step.Launch(l.taskId(), l.attempt()));
+            }
+        }
+        LOG.infof("job %s: %d interrupted submission(s) found on %s, %d submitted again", state.jobId,
+                found.size(), backend.type(), again.size());
+        submit(again, now);
+        runs.save(state);
+    }
+
+    private Map<String, Observed> observe(Map<TaskHandle, TaskObservation> described) throws IOException {
+        Map<String, Observed> out = new LinkedHashMap<>();
+        for (Map.Entry<TaskHandle, TaskObservation> e : described.entrySet()) {
+            TaskHandle h = e.getKey();
+            TaskRun t = state.tasks.get(h.taskId());
+            if (!state.jobId.equals(h.jobId()) || t == null || t.phase != Phase.ACTIVE || t.attempt != h.attempt()) {
+                continue;
+            }
+            out.put(h.taskId(), withReport(h, e.getValue()));
+        }
+        return out;
+    }
+
+    /** For a finished attempt, the wrapper's own report is the truth about the command's exit code. */
+    private Observed withReport(TaskHandle h, TaskObservation obs) throws IOException {
+        boolean finished = obs.phase() == TaskObservation.Phase.ENDED || obs.phase() == TaskObservation.Phase.LOST;
+        if (!finished || !backend.capabilities().runsWrapper()) {
+            return Observed.of(obs);
+        }
+        var code = reports.exitCode(state.jobId, h.taskId(), h.attempt());
+        if (code.isPresent()) {
+            reports.unpackOutputs(state.jobId, h.taskId(), h.attempt());
+            TaskObservation ended = new TaskObservation(TaskObservation.Phase.ENDED, code.get(),
+                    code.get() == 0 ? null : obs.reason(), obs.startedAt(), obs.endedAt(),
+                    obs.infrastructure() && code.get() != 0, obs.timedOut(), obs.logRef());
+            return new Observed(ended, true);
+        }
+        String why = "the task wrapper did not report"
+                + (obs.exitCode() == null ? "" : " (exit code " + obs.exitCode() + ")")
+                + (obs.reason() == null ? "" : ": " + obs.reason());
+        TaskObservation failed = new TaskObservation(obs.phase(), null, why, obs.startedAt(), obs.endedAt(),
+                obs.infrastructure(), obs.timedOut(), obs.logRef());
+        return new Observed(failed, false);
+    }
+
+    private List<TaskLaunch> build(List<Step.Launch> ls, Instant now) throws IOException {
+        List<TaskLaunch> out = new ArrayList<>(ls.size());
+        for (Step.Launch l : ls) {
+            out.add(launches.build(spec(), state, l.taskId(), l.attempt(), backend.capabilities(), valuesCache, now));
+        }
+        return out;
+    }
+
+    /** Submits in batches; a terminal refusal fails the task with the backend's reason. */
+    private boolean submit(List<Step.Launch> ls, Instant now) throws IOException {
+        if (ls.isEmpty()) {
+            return false;
+        }
+        List<TaskLaunch> built = build(ls, now);
+        int batch = Math.max(1, backend.capabilities().maxBatch());
+        for (int i = 0; i < built.size(); i += batch) {
+            List<TaskLaunch> chunk = built.subList(i, Math.min(built.size(), i + batch));
+            try {
+                List<TaskHandle> handles = policy.call("submit", () -> backend.submit(context, chunk));
+                for (int j = 0; j < chunk.size(); j++) {
+                    activate(chunk.get(j).taskId(), handles.get(j));
+                }
+            } catch (ComputeException e) {
+                if (e.isTransient()) {
+                    LOG.warnf("job %s: submitting %d attempt(s) failed for now, will retry: %s", state.jobId, chunk.size(),
+                            e.getMessage());
+                    continue; // stays SUBMITTING: recovered after the grace period
+                }
+                for (TaskLaunch l : chunk) {
+                    refuse(l.taskId(), "the backend refused the task: " + e.getMessage());
+                }
+            }
+        }
+        return true;
+    }
+
+    private void activate(String taskId, TaskHandle h) {
+        TaskRun t = state.task(taskId);
+        t.phase = Phase.ACTIVE;
+        t.handle = h.ref();
+        t.submittingSince = null;
+    }
+
+    private void refuse(String taskId, String reason) {
+        TaskRun t = state.task(taskId);
+        t.attempts.add(new Attempt(t.attempt, TaskState.FAILED, null, reason, null, clock.instant(), false, false,
+                null, null));
+        t.phase = Phase.DONE;
+        t.state = TaskState.FAILED;
+        t.reason = reason;
+        t.submittingSince = null;
+    }
+
+    private boolean stop(List<Step.Stop> stops) {
+        List<TaskHandle> handles = new ArrayList<>();
+        for (Step.Stop s : stops) {
+            TaskRun t = state.task(s.taskId());
+            if (t.phase == Phase.ACTIVE && t.handle != null) {
+                handles.add(handle(s.taskId(), t));
+            }
+        }
+        if (handles.isEmpty()) {
+            return false;
+        }
+        try {
+            policy.run("terminate", () -> backend.terminate(context, handles, stops.get(0).reason()));
+            handles.forEach(h -> state.task(h.taskId()).stopSent = true);
+        } catch (ComputeException | UncheckedIOException e) {
+            LOG.warnf("job %s: stopping %d attempt(s) failed, will retry: %s", state.jobId, handles.size(), e.getMessage());
+        }
+        return true;
+    }
+}

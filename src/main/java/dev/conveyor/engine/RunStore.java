@@ -1,0 +1,78 @@
+package dev.conveyor.engine;
+
+import dev.conveyor.model.Json;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.ListPage;
+import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.StoredObject;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Persists run states in the object store, one object per version
+ * ({@code jobs/<id>/run/<version>.json}), each written with create-if-absent. That makes every save
+ * a fence: two instances that both believe they drive a job (a rebalance in progress, a paused
+ * process) cannot both save version n+1 — the second learns it lost ({@link RunConflictException})
+ * and stops, so no attempt is ever submitted twice. Old versions are emptied as new ones land (their
+ * keys stay taken: that is what fences a stale owner).
+ */
+public final class RunStore {
+    private static final int KEEP = 3;
+    private final ObjectStore store;
+
+    public RunStore(ObjectStore store) {
+        this.store = store;
+    }
+
+    /** Another instance saved this version first: this one no longer drives the job. */
+    public static final class RunConflictException extends RuntimeException {
+        public RunConflictException(String jobId, long version) {
+            super("run state " + version + " of job " + jobId + " was saved by another instance");
+        }
+    }
+
+    /** The latest saved state of the job, or empty when it was never dispatched. */
+    public Optional<RunState> latest(String jobId) throws IOException {
+        String prefix = JobKeys.runStates(jobId);
+        StoredObject last = null;
+        String next = null;
+        do {
+            ListPage page = store.list(prefix, next, 1000);
+            List<StoredObject> objects = page.objects();
+            if (!objects.isEmpty()) {
+                last = objects.get(objects.size() - 1);
+            }
+            next = page.continuation();
+        } while (next != null);
+        if (last == null) {
+            return Optional.empty();
+        }
+        Optional<byte[]> bytes = store.read(last.key(), ObjectStore.MAX_DOCUMENT_BYTES * 4);
+        if (bytes.isEmpty() || bytes.get().length == 0) { // superseded between list and read: a newer one exists
+            return latest(jobId);
+        }
+        return Optional.of(Json.MAPPER.readValue(bytes.get(), RunState.class));
+    }
+
+    /** Saves {@code s} as its next version; throws {@link RunConflictException} if that version exists. */
+    public void save(RunState s) throws IOException {
+        long next = s.version + 1;
+        s.version = next;
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(s);
+        } finally {
+            s.version = next - 1;
+        }
+        if (!store.putIfAbsent(JobKeys.runState(s.jobId, next), bytes)) {
+            throw new RunConflictException(s.jobId, next);
+        }
+        s.version = next;
+        if (next > KEEP) {
+            // Not deleted: emptied. The key must stay taken, or a stale owner could save it again.
+            store.put(JobKeys.runState(s.jobId, next - KEEP), new byte[0]);
+        }
+    }
+}

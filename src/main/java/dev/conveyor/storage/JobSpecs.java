@@ -1,0 +1,70 @@
+package dev.conveyor.storage;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.Json;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The normalised job specs, stored once at submission ({@code jobs/<id>/spec.json}) and read back
+ * by each later stage from the claim check its event carries (key + SHA-256). A bounded cache,
+ * weighed by task count, spares the read when the stages share a process.
+ */
+public final class JobSpecs {
+    /** A stored spec: where, and the SHA-256 of its bytes. */
+    public record Ref(String key, String hash) {
+    }
+
+    private final ObjectStore store;
+    private final Cache<String, JobSpec> cache = Caffeine.newBuilder()
+            .maximumWeight(200_000)
+            .weigher((String hash, JobSpec spec) -> 1 + spec.tasks().size())
+            .build();
+
+    public JobSpecs(ObjectStore store) {
+        this.store = store;
+    }
+
+    public Ref save(JobSpec spec) throws IOException {
+        byte[] bytes = Json.bytes(spec);
+        String hash = sha256(bytes);
+        String key = JobKeys.spec(spec.id());
+        store.put(key, bytes);
+        cache.put(hash, spec);
+        return new Ref(key, hash);
+    }
+
+    /** The spec at {@code key}; its bytes must hash to {@code hash} (a spec changed under a job is an error). */
+    public JobSpec load(String key, String hash) throws IOException {
+        JobSpec cached = hash == null ? null : cache.getIfPresent(hash);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<byte[]> bytes = store.read(key, 256 * 1024 * 1024);
+        if (bytes.isEmpty()) {
+            throw new NoSuchFileException(key, null, "the job's spec is not in the object store");
+        }
+        String actual = sha256(bytes.get());
+        if (hash != null && !hash.equals(actual)) {
+            throw new IOException("the spec at " + key + " does not match its claim check (sha256 " + actual + ", expected " + hash + ")");
+        }
+        JobSpec spec = Json.read(bytes.get(), JobSpec.class);
+        cache.put(actual, spec);
+        return spec;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -155,7 +155,7 @@ public interface ConveyorConfig {
     }
 
     interface Storage {
-        /** Object store type: {@code file}. */
+        /** Object store type: {@code file} or {@code s3}. */
         @WithDefault("file")
         String type();
 
@@ -164,6 +164,29 @@ public interface ConveyorConfig {
 
         /** Folders a request's {@code file:} input sources may be read from (none by default). */
         Optional<List<String>> allowedFileRoots();
+
+        /** The {@code s3} store ({@code conveyor.storage.s3.*}). */
+        S3Store s3();
+    }
+
+    interface S3Store {
+        /** The bucket (required when the type is {@code s3}). */
+        Optional<String> bucket();
+
+        /** Put before every key, e.g. {@code conveyor/}; default none. */
+        Optional<String> keyPrefix();
+
+        /** The profile whose {@code aws} account (keys or default chain, region, endpoint) reaches the bucket. */
+        @WithDefault("default")
+        String profile();
+
+        /** Create the bucket at start-up when it does not exist. */
+        @WithDefault("false")
+        boolean createBucket();
+
+        /** Part size of streamed (unknown-length) uploads in MiB; at least 5. */
+        @WithDefault("8")
+        int partSizeMib();
     }
 
     interface Local {

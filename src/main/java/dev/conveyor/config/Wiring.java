@@ -7,6 +7,8 @@ import dev.conveyor.collection.ResultLedger;
 import dev.conveyor.compute.ComputeBackend;
 import dev.conveyor.compute.ComputeBackends;
 import dev.conveyor.compute.local.LocalComputeBackend;
+import dev.conveyor.credentials.AwsAccount;
+import dev.conveyor.credentials.Profile;
 import dev.conveyor.compute.local.LocalOptions;
 import dev.conveyor.compute.noop.NoopComputeBackend;
 import dev.conveyor.control.CancelRegistry;
@@ -22,6 +24,8 @@ import dev.conveyor.staging.InputSources;
 import dev.conveyor.staging.StagingService;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.file.FileObjectStore;
+import dev.conveyor.storage.s3.S3ObjectStore;
+import dev.conveyor.storage.s3.S3StoreOptions;
 import dev.conveyor.submission.JobNormalizer;
 import dev.conveyor.submission.JsonSchemas;
 import dev.conveyor.submission.RequestReader;
@@ -32,6 +36,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,13 +65,40 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
-    ObjectStore objectStore(ConveyorConfig config) {
-        if (!"file".equals(config.storage().type())) {
-            throw new IllegalArgumentException("conveyor.storage.type=" + config.storage().type()
-                    + " is not supported by this version (supported: file)");
+    ObjectStore objectStore(ConveyorConfig config, Profiles profiles) {
+        return switch (config.storage().type()) {
+            case "file" -> new FileObjectStore(config.storage().fileRoot().map(Path::of)
+                    .orElse(Path.of(config.dataDir(), "store")));
+            case "s3" -> s3Store(config.storage().s3(), profiles);
+            default -> throw new IllegalArgumentException("conveyor.storage.type=" + config.storage().type()
+                    + " is not supported by this version (supported: file, s3)");
+        };
+    }
+
+    static S3ObjectStore s3Store(ConveyorConfig.S3Store s3, Profiles profiles) {
+        String bucket = s3.bucket().filter(b -> !b.isBlank()).orElseThrow(() -> new IllegalArgumentException(
+                "conveyor.storage.type=s3 needs conveyor.storage.s3.bucket"));
+        AwsAccount account = profiles.find(s3.profile()).map(Profile::aws).orElseThrow(() -> new IllegalArgumentException(
+                "conveyor.storage.s3.profile=" + s3.profile() + " names no profile with an AWS account (conveyor.profiles."
+                        + s3.profile() + ".aws.region, .access-key-id, ...)"));
+        S3ObjectStore store = new S3ObjectStore(account, S3StoreOptions.of(bucket)
+                .withKeyPrefix(s3.keyPrefix().orElse(""))
+                .withPartSize(Math.multiplyExact(s3.partSizeMib(), 1024 * 1024)));
+        if (s3.createBucket()) {
+            try {
+                store.createBucketIfMissing();
+            } catch (IOException e) {
+                store.close();
+                throw new UncheckedIOException(e);
+            }
         }
-        Path root = config.storage().fileRoot().map(Path::of).orElse(Path.of(config.dataDir(), "store"));
-        return new FileObjectStore(root);
+        return store;
+    }
+
+    void closeObjectStore(@Disposes ObjectStore store) throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     @Produces

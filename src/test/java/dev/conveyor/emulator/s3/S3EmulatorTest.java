@@ -1,0 +1,77 @@
+package dev.conveyor.emulator.s3;
+
+import dev.conveyor.testing.S3ProxyFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The in-process S3 server: SigV4 enforced, buckets made at start, objects kept in the data folder. */
+class S3EmulatorTest {
+
+    private static S3Client client(S3Emulator s3, String secret) {
+        return S3Client.builder().endpointOverride(URI.create(s3.endpoint())).forcePathStyle(true)
+                .region(Region.of(s3.region())).httpClient(Apache5HttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKeyId(), secret)))
+                .build();
+    }
+
+    @Test
+    void unsignedAndWronglySignedRequestsAreRefused() throws Exception {
+        S3Emulator s3 = S3ProxyFixture.emulator();
+        try (S3Client right = client(s3, s3.secretAccessKey())) {
+            if (right.listBuckets().buckets().stream().noneMatch(b -> b.name().equals("auth-check"))) {
+                right.createBucket(b -> b.bucket("auth-check"));
+            }
+            right.putObject(b -> b.bucket("auth-check").key("private.txt"), RequestBody.fromString("mine"));
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : new String[] {"/auth-check?list-type=2", "/auth-check/private.txt"}) {
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(s3.endpoint() + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as("anonymous GET %s", path).isEqualTo(403);
+        }
+        try (S3Client wrong = client(s3, "not-the-secret")) {
+            assertThatThrownBy(() -> wrong.getObject(b -> b.bucket("auth-check").key("private.txt")))
+                    .hasMessageContaining("Status Code: 403");
+        }
+    }
+
+    @Test
+    void bucketsGivenAtStartExistAndObjectsOutliveARestartInTheSameFolder(@TempDir Path data) throws IOException {
+        S3EmulatorOptions options = S3EmulatorOptions.defaults().withDataDir(data).withBuckets("conveyor")
+                .withCredentials("AKIDEMULATOR", "emulator-secret");
+        try (S3Emulator s3 = S3Emulator.start(options); S3Client c = client(s3, s3.secretAccessKey())) {
+            assertThat(s3.endpoint()).startsWith("http://127.0.0.1:");
+            c.putObject(b -> b.bucket("conveyor").key("jobs/j/spec.json"), RequestBody.fromString("{}"));
+        }
+        assertThat(data.resolve("conveyor/jobs/j/spec.json")).exists();
+        try (S3Emulator again = S3Emulator.start(options); S3Client c = client(again, again.secretAccessKey())) {
+            assertThat(c.getObjectAsBytes(b -> b.bucket("conveyor").key("jobs/j/spec.json")).asUtf8String()).isEqualTo("{}");
+        }
+        assertThat(Files.isDirectory(data)).as("a folder the caller gave is kept").isTrue();
+    }
+
+    @Test
+    void badBucketNamesAndHalfCredentialsAreRefusedAtStart() {
+        assertThatThrownBy(() -> S3EmulatorOptions.defaults().withBuckets("Not_A_Bucket"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Not_A_Bucket");
+        assertThatThrownBy(() -> S3EmulatorOptions.defaults().withCredentials("AKID", null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -55,6 +55,8 @@ class RestartIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dconveyor.instance-id=restart-it",
                 "-Dconveyor.monitoring.poll-interval=200ms",
+                // serve listens for health checks on 8080 by default: any free port, so nothing collides.
+                "-Dquarkus.http.port=0",
                 // A killed consumer is noticed after its session times out; keep the test short.
                 "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
                 "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000",

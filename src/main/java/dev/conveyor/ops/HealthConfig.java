@@ -1,0 +1,19 @@
+package dev.conveyor.ops;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Settings of the readiness probes, prefix {@code conveyor.health}. */
+@ConfigMapping(prefix = "conveyor.health")
+public interface HealthConfig {
+
+    /** How long a probe's answer is reused, so a probe every second costs one remote call per period. */
+    @WithDefault("5s")
+    Duration cacheTtl();
+
+    /** How long one probe may take before it counts as DOWN. */
+    @WithDefault("2s")
+    Duration timeout();
+}

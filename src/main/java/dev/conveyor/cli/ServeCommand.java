@@ -21,7 +21,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the embedded broker (default: ${DEFAULT-VALUE})")
     int kafkaPort;
 
-    @Option(names = "--data-dir", defaultValue = ".conveyor", description = "Runtime data folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data-dir", defaultValue = "${sys:conveyor.data-dir:-${env:CONVEYOR_DATA_DIR:-.conveyor}}",
+            description = "Runtime data folder (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
     @Option(names = "--stages", description = "Comma-separated stages to run (default: $CONVEYOR_STAGES, else all five: "

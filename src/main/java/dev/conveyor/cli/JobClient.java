@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  * and results as they arrive. Results are read {@code read_committed} (they are transactional).
  * Looking up what happened before lives in {@link JobLookup}.
  */
-public final class JobClient implements AutoCloseable {
+final class JobClient implements AutoCloseable {
     private final String bootstrap;
     private final ConveyorTopics topics;
     private final KafkaConsumer<String, String> consumer;
@@ -47,7 +47,7 @@ public final class JobClient implements AutoCloseable {
      * Start following from the current end of the status and results topics. Call before
      * {@link #submit} so that nothing the job publishes is missed.
      */
-    public void followFromNow() {
+    void followFromNow() {
         KafkaClients.call(bootstrap, () -> {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(topics.status(), topics.results())) {
@@ -67,7 +67,7 @@ public final class JobClient implements AutoCloseable {
     }
 
     /** Publish a cancel for the job on the control topic. Safe from any thread: it never touches the consumer. */
-    public void cancel(String jobId, String reason) {
+    void cancel(String jobId, String reason) {
         send(topics.control(), jobId, Json.bytes(ControlMessage.cancel(jobId, reason)), "dev.conveyor.job.control");
     }
 

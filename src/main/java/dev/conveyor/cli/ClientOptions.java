@@ -12,11 +12,14 @@ public final class ClientOptions {
         return configured == null ? "127.0.0.1:9092" : configured;
     }
 
-    static String topic(String name) {
-        return System.getProperty("conveyor.topics." + name, "conveyor." + name);
+    /** A client for the cluster; fails at once with exit code 5 when nothing answers at its address. */
+    JobClient client() {
+        KafkaClients.requireReachable(bootstrap());
+        return new JobClient(bootstrap(), ConveyorTopics.configured());
     }
 
-    JobClient client() {
-        return new JobClient(bootstrap(), topic("requests"), topic("status"), topic("results"));
+    JobLookup lookup() {
+        KafkaClients.requireReachable(bootstrap());
+        return new JobLookup(bootstrap(), ConveyorTopics.configured());
     }
 }

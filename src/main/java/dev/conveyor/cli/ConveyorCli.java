@@ -9,12 +9,25 @@ import picocli.CommandLine.Command;
 @Command(name = "conveyor", mixinStandardHelpOptions = true, version = "conveyor 0.1.0",
         description = "Runs workflow jobs on batch compute, driven by Kafka.",
         subcommands = {RunCommand.class, ServeCommand.class, SubmitCommand.class, WatchCommand.class,
-                CancelCommand.class, ResultCommand.class, EmulateCommand.class})
+                CancelCommand.class, ResultCommand.class, EmulateCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:the job SUCCEEDED (or the command did what it was asked)",
+                "1:the job FAILED, TIMED_OUT or was CANCELLED",
+                "2:the job was REJECTED, or bad input: a missing or invalid file or option, an unknown job id",
+                "3:no result (yet): the job is still running, or its result is elsewhere",
+                "4:--timeout ran out: the job was cancelled (run, submit --wait)",
+                "5:cannot reach Kafka, or no Conveyor topics there",
+                "70:an unexpected error (CONVEYOR_DEBUG=1 shows the stack trace)"})
 public final class ConveyorCli implements Runnable {
 
     public static void main(String... args) {
-        int code = new CommandLine(new ConveyorCli()).execute(args);
-        System.exit(code);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the error handling every entry point (and every test) uses. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ConveyorCli()).setExecutionExceptionHandler(new FriendlyErrors());
     }
 
     @Override

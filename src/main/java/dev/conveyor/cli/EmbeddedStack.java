@@ -2,9 +2,13 @@ package dev.conveyor.cli;
 
 import dev.conveyor.kafka.EmbeddedKafka;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Chooses the broker for {@code run} and {@code serve}: the configured cluster when
@@ -18,10 +22,12 @@ final class EmbeddedStack implements AutoCloseable {
 
     private final EmbeddedKafka broker;
     private final String bootstrapServers;
+    private final Path throwAwayDir;
 
-    private EmbeddedStack(EmbeddedKafka broker, String bootstrapServers) {
+    private EmbeddedStack(EmbeddedKafka broker, String bootstrapServers, Path throwAwayDir) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
+        this.throwAwayDir = throwAwayDir;
     }
 
     static String configuredBootstrap(String fromOption) {
@@ -38,6 +44,15 @@ final class EmbeddedStack implements AutoCloseable {
 
     /** Use {@code bootstrap} when given, else start a broker in {@code logDir} on {@code port} (0 = any). */
     static EmbeddedStack start(String bootstrap, Path logDir, int port) {
+        return start(bootstrap, logDir, port, null);
+    }
+
+    /** For {@code run}: the configured cluster, else a broker on any port in {@code dir}, deleted on close. */
+    static EmbeddedStack forRun(Path dir) {
+        return start(configuredBootstrap(null), dir, 0, dir);
+    }
+
+    private static EmbeddedStack start(String bootstrap, Path logDir, int port, Path throwAwayDir) {
         EmbeddedKafka broker = null;
         if (bootstrap == null) {
             KAFKA_LOG.setLevel(Level.SEVERE);
@@ -46,7 +61,7 @@ final class EmbeddedStack implements AutoCloseable {
             bootstrap = broker.bootstrapServers();
         }
         System.setProperty("kafka.bootstrap.servers", bootstrap);
-        return new EmbeddedStack(broker, bootstrap);
+        return new EmbeddedStack(broker, bootstrap, throwAwayDir);
     }
 
     boolean embedded() {
@@ -59,8 +74,22 @@ final class EmbeddedStack implements AutoCloseable {
 
     @Override
     public void close() {
-        if (broker != null) {
-            broker.close();
+        try {
+            if (broker != null) {
+                broker.close();
+            }
+        } finally {
+            if (throwAwayDir != null) {
+                deleteTree(throwAwayDir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temporary broker folder
         }
     }
 }

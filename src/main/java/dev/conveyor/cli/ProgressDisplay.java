@@ -2,7 +2,7 @@ package dev.conveyor.cli;
 
 import dev.conveyor.model.events.JobStatusEvent;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Shows a job's progress: on a terminal one line redrawn in place (tasks queued / running / done /
@@ -15,18 +15,44 @@ public interface ProgressDisplay {
     default void finish() {
     }
 
-    static ProgressDisplay forStream(PrintStream out) {
-        return System.console() != null ? new LiveLine(out) : new ProgressPrinter(out)::onStatus;
+    /** A line that is not a status event (e.g. why a result was not taken). */
+    void note(String line);
+
+    /** The live line on a terminal, plain lines otherwise. */
+    static ProgressDisplay forWriter(PrintWriter out) {
+        return System.console() != null ? new LiveLine(out) : new Plain(out);
+    }
+
+    /** One plain line per event. */
+    final class Plain implements ProgressDisplay {
+        private final PrintWriter out;
+        private final ProgressPrinter printer;
+
+        Plain(PrintWriter out) {
+            this.out = out;
+            this.printer = new ProgressPrinter(out);
+        }
+
+        @Override
+        public void onStatus(JobStatusEvent event) {
+            printer.onStatus(event);
+        }
+
+        @Override
+        public void note(String line) {
+            out.println("conveyor: " + line);
+            out.flush();
+        }
     }
 
     /** The terminal form: the latest counts and the latest event on one line. */
     final class LiveLine implements ProgressDisplay {
-        private final PrintStream out;
+        private final PrintWriter out;
         private JobStatusEvent.TaskCounts counts;
         private String jobState = "SUBMITTED";
         private boolean drawn;
 
-        LiveLine(PrintStream out) {
+        LiveLine(PrintWriter out) {
             this.out = out;
         }
 
@@ -53,7 +79,16 @@ public interface ProgressDisplay {
         public void finish() {
             if (drawn) {
                 out.println();
+                out.flush();
+                drawn = false;
             }
+        }
+
+        @Override
+        public void note(String line) {
+            finish();
+            out.println("conveyor: " + line);
+            out.flush();
         }
     }
 }

@@ -2,13 +2,13 @@ package dev.conveyor.cli;
 
 import dev.conveyor.model.events.JobStatusEvent;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** Live progress of one job, one plain line per event (safe on terminals and in logs alike). */
 public final class ProgressPrinter {
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    public ProgressPrinter(PrintStream out) {
+    public ProgressPrinter(PrintWriter out) {
         this.out = out;
     }
 
@@ -32,5 +32,6 @@ public final class ProgressPrinter {
                     c.succeeded() + c.failed() + c.skipped(), c.total(), c.running(), c.failed()));
         }
         out.println(line);
+        out.flush();
     }
 }

@@ -2,8 +2,10 @@ package dev.conveyor.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -11,6 +13,9 @@ import java.util.concurrent.Callable;
 @Command(name = "result", mixinStandardHelpOptions = true,
         description = "Print a job's result (exit code 0 SUCCEEDED, 1 FAILED/TIMED_OUT/CANCELLED, 2 REJECTED, 3 none yet).")
 public final class ResultCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ClientOptions cluster;
 
@@ -22,8 +27,9 @@ public final class ResultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (JobClient client = cluster.client()) {
-            return Results.show(jobId, client.findResult(jobId), json);
+        try (JobLookup lookup = cluster.lookup()) {
+            return Results.show(jobId, lookup.findResult(jobId), json, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
         }
     }
 }

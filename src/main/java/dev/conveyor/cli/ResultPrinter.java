@@ -4,14 +4,14 @@ import dev.conveyor.model.Problem;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** The human summary of a result. */
 public final class ResultPrinter {
     private ResultPrinter() {
     }
 
-    public static void print(JobResult r, PrintStream out) {
+    public static void print(JobResult r, PrintWriter out) {
         out.printf("%nJob %s (%s): %s%s%n", r.jobId(), r.name(), r.status(),
                 r.durationMs() == null ? "" : " in " + seconds(r.durationMs()));
         if (r.reason() != null) {
@@ -37,7 +37,7 @@ public final class ResultPrinter {
         }
     }
 
-    private static void printTail(String name, String tail, PrintStream out) {
+    private static void printTail(String name, String tail, PrintWriter out) {
         if (tail == null || tail.isBlank()) {
             return;
         }

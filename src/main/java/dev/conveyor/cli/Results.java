@@ -1,38 +1,33 @@
 package dev.conveyor.cli;
 
-import dev.conveyor.model.JobState;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.result.JobResult;
 
+import java.io.PrintWriter;
 import java.util.Optional;
 
-/** Prints a result and maps it to the exit code every command uses. */
+/** Prints a result (summary or JSON) and maps it to its exit code ({@link ExitCodes}). */
 final class Results {
-    /** Exit code when no result arrived (yet). */
-    static final int NO_RESULT = 3;
-
     private Results() {
     }
 
-    static int show(String jobId, Optional<JobResult> result, boolean json) {
-        if (result.isEmpty()) {
-            System.err.println("conveyor: no result for job " + jobId + " (yet)");
-            return NO_RESULT;
-        }
+    static int show(JobResult result, boolean json, PrintWriter out) {
         if (json) {
-            System.out.println(Json.write(result.get()));
+            out.println(Json.write(result));
         } else {
-            ResultPrinter.print(result.get(), System.out);
+            ResultPrinter.print(result, out);
         }
-        return exitCode(result.get().status());
+        out.flush();
+        return ExitCodes.of(result.status());
     }
 
-    /** 0 SUCCEEDED, 1 FAILED/TIMED_OUT/CANCELLED, 2 REJECTED. */
-    static int exitCode(JobState state) {
-        return switch (state) {
-            case SUCCEEDED -> 0;
-            case REJECTED -> 2;
-            default -> 1;
-        };
+    /** The result if there is one, else "no result (yet)" on {@code err} and {@link ExitCodes#NO_RESULT}. */
+    static int show(String jobId, Optional<JobResult> result, boolean json, PrintWriter out, PrintWriter err) {
+        if (result.isEmpty()) {
+            err.println("conveyor: no result for job " + jobId + " (yet)");
+            err.flush();
+            return ExitCodes.NO_RESULT;
+        }
+        return show(result.get(), json, out);
     }
 }

@@ -1,116 +1,132 @@
 package dev.conveyor.cli;
 
 import dev.conveyor.model.result.JobResult;
-import dev.conveyor.submission.UnreadableRequestException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code conveyor run FILE}: the whole stack in one process — an embedded broker, all five stages,
  * the local provider and the file store — runs one job, shows its progress and its result.
- * Exit code: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/CANCELLED, 2 REJECTED or unreadable, 3 no result.
+ * Exit codes: {@link ExitCodes}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run one job (JSON or YAML request) on an embedded stack and print its result.")
+        description = "Run one job (JSON or YAML request, at most 4 MiB) on an embedded stack and print its result.")
 public final class RunCommand implements Callable<Integer> {
+    private static final String RERUN_HINT = "to run it again, give the request another id (or remove its id to get a "
+            + "new one each time), or use another --data-dir";
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", description = "The job request file (JSON or YAML)")
     Path file;
 
-    @Option(names = {"-p", "--param"}, description = "Set a request param: --param name=value (repeatable)")
+    @Option(names = {"-p", "--param"}, description = "Set a param the request declares: --param name=value (repeatable)")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--json", description = "Print the result as JSON instead of a summary")
-    boolean json;
+    @Mixin
+    WaitOptions waiting;
 
-    @Option(names = "--timeout", defaultValue = "PT24H", description = "Give up waiting for the result after this ISO-8601 duration (default: ${DEFAULT-VALUE})")
-    Duration timeout;
-
-    @Option(names = "--data-dir", defaultValue = ".conveyor", description = "Runtime data folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data-dir", defaultValue = "${sys:conveyor.data-dir:-${env:CONVEYOR_DATA_DIR:-.conveyor}}",
+            description = "Runtime data folder (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
     /** Handed to the Quarkus application, which runs in this JVM. */
     static volatile RunCommand current;
-    private String jobId;
-    private byte[] request;
+    private RequestFile request;
+    private StoredJobs stored;
+    private RuntimeException failure;
 
     @Override
-    public Integer call() throws IOException {
-        PrintStream err = System.err;
-        try {
-            RequestFile loaded = RequestFile.load(file, params);
-            jobId = loaded.jobId();
-            request = loaded.body();
-        } catch (UnreadableRequestException e) {
-            err.println("conveyor: " + file + " is not a job request: " + e.getMessage());
-            return 2;
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        request = RequestFile.load(file, params);
+        stored = StoredJobs.of(dataDir);
+        Optional<String> acceptedFrom = stored.acceptedFrom(request.jobId());
+        if (acceptedFrom.isPresent()) {
+            // This data folder already holds a job with this id; a new broker would not know it.
+            return new DuplicateReport(waiting.json, spec.commandLine().getOut(), err).print(request.jobId(),
+                    "a job with this id was already accepted in " + dataDir + " (from " + acceptedFrom.get() + ")",
+                    stored.result(request.jobId()), RERUN_HINT);
         }
-        Path kafkaDir = Files.createTempDirectory(Files.createDirectories(dataDir.toAbsolutePath()), "run-kafka-");
-        configureService(file.toAbsolutePath().getParent());
+        String configured = EmbeddedStack.configuredBootstrap(null);
+        if (configured != null) {
+            KafkaClients.requireReachable(configured);
+        }
+        Path kafkaDir = temporaryBrokerDir();
+        RunServiceConfig.apply(dataDir, file.toAbsolutePath().getParent());
         err.println("Starting embedded Kafka and the five stages...");
-        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.configuredBootstrap(null), kafkaDir, 0)) {
+        err.flush();
+        try (EmbeddedStack stack = EmbeddedStack.forRun(kafkaDir)) {
+            if (stack.embedded()) {
+                RunServiceConfig.forThrowAwayBroker();
+            }
             current = this;
-            int[] exit = {3};
-            Quarkus.run(RunApp.class, (code, failure) -> {
-                if (failure != null) {
-                    err.println("conveyor: the service failed: " + failure);
+            int[] exit = {ExitCodes.NO_RESULT};
+            Quarkus.run(RunApp.class, (code, startFailure) -> {
+                if (startFailure != null) {
+                    err.println("conveyor: the service failed: " + startFailure);
+                    err.flush();
                 }
-                exit[0] = failure == null ? code : 3;
+                exit[0] = startFailure == null ? code : ExitCodes.INTERNAL_ERROR;
             });
+            if (failure != null) {
+                throw failure;
+            }
             return exit[0];
         } finally {
-            deleteTree(kafkaDir);
+            current = null;
         }
     }
 
-    private void configureService(Path requestFolder) {
-        System.setProperty("conveyor.data-dir", dataDir.toString());
-        System.setProperty("conveyor.instance-id", "run-" + ProcessHandle.current().pid());
-        // Inputs given as file: sources may be read from the request's own folder.
-        System.setProperty("conveyor.storage.allowed-file-roots", requestFolder.toString());
-        // Progress and result go to the terminal; service logs only when something is wrong.
-        System.setProperty("quarkus.log.level", "WARN");
-        System.setProperty("quarkus.log.console.stderr", "true");
-        // Warnings a run cannot act on: the broker's bootstrap notes, commits racing shutdown.
-        System.setProperty("quarkus.log.category.\"org.apache.kafka\".level", "ERROR");
-        System.setProperty("quarkus.log.category.\"io.smallrye.reactive.messaging.kafka\".level", "ERROR");
+    private Path temporaryBrokerDir() {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(dataDir.toAbsolutePath()), "run-kafka-");
+        } catch (IOException e) {
+            throw CliException.badInput("cannot create a folder in --data-dir " + dataDir + ": " + e.getMessage());
+        }
     }
 
     int followJob() {
-        PrintStream err = System.err;
-        try (JobClient client = new JobClient(System.getProperty("kafka.bootstrap.servers"),
-                ClientOptions.topic("requests"), ClientOptions.topic("status"), ClientOptions.topic("results"))) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String jobId = request.jobId();
+        try (JobClient client = new JobClient(System.getProperty("kafka.bootstrap.servers"), ConveyorTopics.configured())) {
             client.followFromNow();
-            client.submit(jobId, request);
+            RequestRecord published = client.submit(jobId, request.body());
             err.println("Submitted job " + jobId + " (" + file + "); Ctrl-C cancels it");
+            err.flush();
             CancelOnInterrupt.install(client, jobId, err);
-            ProgressDisplay progress = ProgressDisplay.forStream(err);
-            Optional<JobResult> result = client.await(jobId, progress::onStatus, timeout);
-            progress.finish();
-            return Results.show(jobId, result, json);
+            return new OwnRequestWait(client, id -> earlierResult(client, id), waiting, out, err, RERUN_HINT)
+                    .follow(jobId, published);
+        } catch (RuntimeException e) {
+            failure = e; // reported once the stack is down, at the command boundary
+            return ExitCodes.INTERNAL_ERROR;
         }
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temporary broker folder
+    /** An earlier job with the id: on this run's broker, else in the data folder (where earlier runs left it). */
+    private Optional<JobResult> earlierResult(JobClient client, String jobId) {
+        try (JobLookup lookup = new JobLookup(client.bootstrap(), ConveyorTopics.configured())) {
+            Optional<JobResult> onKafka = lookup.findResult(jobId);
+            return onKafka.isPresent() ? onKafka : stored.result(jobId);
+        } catch (RuntimeException e) {
+            return stored.result(jobId); // the data folder is what outlives a run; the broker is a bonus
         }
     }
 

@@ -21,7 +21,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the embedded broker (default: ${DEFAULT-VALUE})")
     int kafkaPort;
 
-    @Option(names = "--data-dir", defaultValue = ".conveyor", description = "Runtime data folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data-dir", defaultValue = "${sys:conveyor.data-dir:-${env:CONVEYOR_DATA_DIR:-.conveyor}}",
+            description = "Runtime data folder (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
     @Option(names = "--stages", description = "Comma-separated stages to run (default: $CONVEYOR_STAGES, else all five: "
@@ -31,8 +32,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         System.setProperty("conveyor.data-dir", dataDir.toString());
-        System.out.println("Stages: " + String.join(", ", StageSelection.apply(StageSelection.resolve(stages))));
-        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.configuredBootstrap(bootstrapServers),
+        java.util.Set<String> selected;
+        try {
+            selected = StageSelection.resolve(stages);
+        } catch (IllegalArgumentException e) {
+            throw CliException.badInput(e.getMessage());
+        }
+        System.out.println("Stages: " + String.join(", ", StageSelection.apply(selected)));
+        String configured = EmbeddedStack.configuredBootstrap(bootstrapServers);
+        if (configured != null) {
+            KafkaClients.requireReachable(configured); // one line and exit 5, not a failed start-up's trace
+        }
+        try (EmbeddedStack stack = EmbeddedStack.start(configured,
                 dataDir.resolve("kafka"), kafkaPort)) {
             if (stack.embedded()) {
                 System.out.println("Embedded Kafka broker: " + stack.bootstrapServers()

@@ -1,0 +1,59 @@
+package dev.conveyor.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code ./conveyor} launcher hands {@code -Dkey=value} arguments (anywhere before {@code --})
+ * and {@code CONVEYOR_JAVA_OPTS} to the JVM: the help of {@code --data-dir} shows the value of
+ * {@code conveyor.data-dir} it received.
+ */
+class LauncherIT {
+    private static final Duration BOUND = Duration.ofMinutes(5); // the launcher builds first if the jar is stale
+
+    @TempDir
+    Path dir;
+
+    private ProcessRun launcher(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of("conveyor").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        return ProcessRun.of(dir, env, BOUND, command);
+    }
+
+    @Test
+    void aSystemPropertyBeforeTheCommandReachesTheApplication() throws Exception {
+        ProcessRun result = launcher(Map.of(), "-Dconveyor.data-dir=/srv/before", "run", "--help");
+        assertThat(result.code()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("(default: /srv/before)");
+    }
+
+    @Test
+    void aSystemPropertyAfterTheCommandReachesTheApplicationWithItsSpaces() throws Exception {
+        ProcessRun result = launcher(Map.of(), "serve", "-Dconveyor.data-dir=/srv/with space", "--help");
+        assertThat(result.code()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("(default: /srv/with space)");
+    }
+
+    @Test
+    void conveyorJavaOptsReachTheJvm() throws Exception {
+        ProcessRun result = launcher(Map.of("CONVEYOR_JAVA_OPTS", "-Xmx256m -Dconveyor.data-dir=/srv/opts"), "run", "--help");
+        assertThat(result.code()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("(default: /srv/opts)");
+    }
+
+    @Test
+    void argumentsAfterADoubleDashAreLeftToTheCommand() throws Exception {
+        // The id reaches `result` (which then finds no broker), instead of going to the JVM and
+        // leaving `result` without its id (a usage error, exit 2).
+        ProcessRun result = launcher(Map.of(), "result", "--bootstrap-servers", "127.0.0.1:1", "--", "-Dnot.a.property=1");
+        assertThat(result.code()).as(result.toString()).isEqualTo(5);
+        assertThat(result.err()).startsWith("conveyor: cannot reach Kafka at 127.0.0.1:1");
+    }
+}

@@ -133,7 +133,10 @@ public class Wiring {
     @ApplicationScoped
     JobDrivers jobDrivers(ConveyorConfig config, ComputeBackends backends, ObjectStore store, Profiles profiles,
                           EngineSettings settings, Clock clock) {
-        ProviderOptions options = new ProviderOptions(profiles, allowedVariables(config), System::getenv);
+        // ${NAME} is looked up in the service's configuration: its environment, system properties and
+        // secret files (e.g. a Kubernetes Secret mounted through smallrye.config.source.file.locations).
+        ProviderOptions options = new ProviderOptions(profiles, allowedVariables(config),
+                name -> org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(name, String.class).orElse(null));
         return new JobDrivers(backends, store, options, settings, type -> retrySettings(config.backends().get(type)), clock);
     }
 
@@ -204,6 +207,12 @@ public class Wiring {
     @ApplicationScoped
     ResultLedger ledger(ObjectStore store) {
         return new ResultLedger(store);
+    }
+
+    @Produces
+    @ApplicationScoped
+    dev.conveyor.collection.OrphanReaper reaper(JobDrivers drivers, ObjectStore store) {
+        return new dev.conveyor.collection.OrphanReaper(drivers, store);
     }
 
     @Produces

@@ -6,8 +6,11 @@ import dev.conveyor.model.events.JobStatusEvent;
 import java.util.regex.Pattern;
 
 /**
- * The request record this command published, as the service names records: "topic/partition/offset".
- * It tells this command's answers from answers to other records that reuse the same job id.
+ * The request record this command published, as the service names records:
+ * "topic/partition/offset@timestamp" (the service adds the record's timestamp so that a record of a
+ * recreated topic is not taken for an old one at the same offset; matching here is on the position,
+ * which is unique on the broker this command talks to). It tells this command's answers from answers
+ * to other records that reuse the same job id.
  */
 record RequestRecord(String topic, int partition, long offset) {
 
@@ -21,7 +24,7 @@ record RequestRecord(String topic, int partition, long offset) {
      */
     boolean isAnsweredBy(JsonNode result) {
         JsonNode request = result.get("request");
-        return request == null || !request.isTextual() || request.asText().equals(source());
+        return request == null || !request.isTextual() || position(request.asText()).equals(source());
     }
 
     /**
@@ -34,7 +37,13 @@ record RequestRecord(String topic, int partition, long offset) {
     }
 
     private boolean mentionsThisRecord(String text) {
-        // "conveyor.requests/3/1" must not match inside "conveyor.requests/3/12".
+        // "conveyor.requests/3/1" must not match inside "conveyor.requests/3/12" (an "@timestamp" may follow).
         return Pattern.compile(Pattern.quote(source()) + "(?![0-9])").matcher(text).find();
+    }
+
+    /** "topic/partition/offset" of a service's record name, without its "@timestamp". */
+    static String position(String request) {
+        int at = request.lastIndexOf('@');
+        return at < 0 ? request : request.substring(0, at);
     }
 }

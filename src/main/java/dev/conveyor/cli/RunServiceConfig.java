@@ -13,6 +13,8 @@ final class RunServiceConfig {
     static void apply(Path dataDir, Path requestFolder) {
         System.setProperty("conveyor.data-dir", dataDir.toString());
         setDefault("conveyor.instance-id", "run-" + ProcessHandle.current().pid());
+        // No fixed HTTP port: a `serve` on this machine may hold 8080 (health endpoints are for services).
+        setDefault("quarkus.http.port", "0");
         // Inputs given as file: sources may be read from the request's own folder.
         setDefault("conveyor.storage.allowed-file-roots", requestFolder.toString());
         // Progress and result go to the terminal; service logs only when something is wrong.

@@ -239,6 +239,14 @@ public interface ConveyorConfig {
 
     Engine engine();
 
+    Collection collection();
+
+    interface Collection {
+        /** How often the orphan reaper releases what backends hold for jobs that have their result (0 = never). */
+        @WithDefault("5m")
+        Duration reapInterval();
+    }
+
     /** How the engine paces jobs on every backend. */
     interface Engine {
         /** Wait before a failed task's first retry; doubled for each further retry. */

@@ -14,9 +14,10 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Makes sure the backend's environment exists, saves the engine's initial run state and submits
- * the tasks that are ready from the start. A job that was dispatched before (a re-delivered event,
- * or one already taken over by monitoring) is not touched again: its saved run state says so.
+ * Makes sure the backend's environment exists (pool, job definition, queue, the backend's job) and
+ * saves the engine's initial run state. Tasks are released by monitoring — the one place that
+ * submits, watches and stops them — so a job's processes are always started by the instance that
+ * watches it. A job dispatched before (a re-delivered event) is not touched again.
  */
 public final class DispatchService {
     private final JobDrivers drivers;
@@ -39,15 +40,12 @@ public final class DispatchService {
      * @return what to publish, or empty for a job that already has its result
      * @throws dev.conveyor.compute.ComputeException when the backend refuses or is unavailable
      */
-    public Optional<JobDispatched> dispatch(JobStaged event, JobSpec job, String cancelReason) throws IOException {
+    public Optional<JobDispatched> dispatch(JobStaged event, JobSpec job) throws IOException {
         if (store.read(JobKeys.result(job.id()), ObjectStore.MAX_DOCUMENT_BYTES).isPresent()) {
             return Optional.empty();
         }
         JobDriver driver = drivers.driver(job);
-        boolean known = driver.open();
-        if (!known) {
-            driver.advance(java.util.Map.of(), cancelReason);
-        }
+        driver.open();
         return Optional.of(new JobDispatched(job.id(), event.specKey(), event.specHash(), driver.backend().type(),
                 event.request(), clock.instant()));
     }

@@ -59,13 +59,13 @@ public class DispatchStage {
             if (cancelled.isPresent()) {
                 return failed(event, job, JobState.CANCELLED, "cancelled before it ran: " + cancelled.get());
             }
-            var dispatched = policy.call("dispatch", () -> dispatch.dispatch(event, job, null));
+            var dispatched = policy.call("dispatch", () -> dispatch.dispatch(event, job));
             if (dispatched.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             return publish.dispatched(dispatched.get())
                     .chain(() -> publish.status(JobStatusEvent.job(job.id(), STAGE, "DISPATCHED",
-                            job.tasks().size() + " tasks on " + dispatched.get().backend())));
+                            job.tasks().size() + " tasks on " + dispatched.get().backend() + ", environment ready")));
         } catch (RuntimeException e) {
             LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
             return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));

@@ -53,6 +53,21 @@ public final class JobDrivers {
         policy(d.backend().type()).run("release", () -> d.backend().release(job));
     }
 
+    /**
+     * Releases a job a backend still holds resources for although nothing drives it (the orphan
+     * reaper): with its spec when the store still has it, else with only its id and the default profile.
+     */
+    public void releaseOrphan(ComputeBackend backend, String jobId, JobSpec spec, Map<String, String> environment) {
+        BackendJob job;
+        if (spec != null) {
+            job = driver(spec).context().withEnvironment(environment);
+        } else {
+            Profile profile = options.profile(new dev.conveyor.model.RunsOn(backend.type(), Map.of()));
+            job = new BackendJob(jobId, jobId, profile.defaults(), profile, Map.of(), null, environment);
+        }
+        policy(backend.type()).run("release", () -> backend.release(job));
+    }
+
     /** @throws dev.conveyor.compute.TerminalComputeException for an unknown backend, profile or variable */
     public JobDriver driver(JobSpec spec) {
         ComputeBackend backend = backends.get(spec.runsOn().type());

@@ -29,6 +29,12 @@ class RequestRecordTest {
     }
 
     @Test
+    void aResultNamingThisRecordWithItsTimestampAnswersIt() throws Exception {
+        assertThat(own.isAnsweredBy(result("{\"jobId\":\"j\",\"request\":\"conveyor.requests/3/1@1795932901085\"}"))).isTrue();
+        assertThat(own.isAnsweredBy(result("{\"jobId\":\"j\",\"request\":\"conveyor.requests/3/12@1795932901085\"}"))).isFalse();
+    }
+
+    @Test
     void aResultNamingAnotherRecordDoesNotAnswerIt() throws Exception {
         assertThat(own.isAnsweredBy(result("{\"jobId\":\"j\",\"request\":\"conveyor.requests/3/0\"}"))).isFalse();
     }

@@ -84,7 +84,7 @@ final class AppConfiguration {
         List<Class<?>> mappings = configMappings();
         List<Pattern> wildcards = new ArrayList<>();
         // Quarkus reads durations such as 500ms or 2s; plain SmallRye Config only ISO-8601.
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(source)
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters().withSources(source)
                 .withConverter(Duration.class, 200, new DurationConverter());
         for (Class<?> mapping : mappings) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
@@ -165,7 +165,7 @@ final class AppConfiguration {
      * application.properties), through SmallRye Config's own environment source.
      */
     <T> T mappingWithEnv(Class<T> type, Map<String, String> env) {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors()
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters()
                 .withSources(properties, new EnvConfigSource(env, 300))
                 .withConverter(Duration.class, 200, new DurationConverter());
         mappings.forEach(builder::withMapping);

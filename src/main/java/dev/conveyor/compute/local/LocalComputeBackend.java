@@ -215,6 +215,20 @@ public final class LocalComputeBackend implements ComputeBackend, AutoCloseable 
         }
     }
 
+    /** The jobs with attempt folders here (for the orphan reaper). */
+    @Override
+    public Set<String> jobsHeld() {
+        if (!Files.isDirectory(jobsDir)) {
+            return Set.of();
+        }
+        try (Stream<Path> dirs = Files.list(jobsDir)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        } catch (IOException e) {
+            throw new TransientComputeException("cannot list " + jobsDir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Starts queued attempts while slots are free. Never throws: a failed start is retried next tick. */
     private void tick() {
         try {

@@ -121,8 +121,8 @@ public final class NoopComputeBackend implements ComputeBackend {
         }
         Matcher m = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*").matcher(d);
         if (!m.matches()) {
-            throw new TerminalComputeException("BadOption", "runsOn.with.duration must be like 250ms, 2s, 1m or seconds, was '"
-                    + d + "'", null);
+            // The value is not repeated: an option may have come from a resolved ${NAME}.
+            throw new TerminalComputeException("BadOption", "runsOn.with.duration must be like 250ms, 2s, 1m or seconds", null);
         }
         double v = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

@@ -1,0 +1,121 @@
+package dev.conveyor.it;
+
+import dev.conveyor.kafka.EmbeddedKafka;
+import dev.conveyor.model.JobState;
+import dev.conveyor.model.result.JobResult;
+import dev.conveyor.testing.JobProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Scale-out in default settings, on the packaged application: several {@code serve} processes on one
+ * broker and one data dir, none given an instance id — each claims its own — and only the process
+ * that runs collection opens the transactional results producer. Then a forced rebalance: a
+ * monitoring process is killed while its jobs run, and the other one resumes them from their saved
+ * run states. Every job gets exactly one result and no task runs twice.
+ */
+class ScaleOutIT {
+    private Path root;
+    private EmbeddedKafka kafka;
+    private JobProbe probe;
+    private final List<Process> services = new ArrayList<>();
+
+    @BeforeEach
+    void startBroker() throws IOException {
+        root = Files.createTempDirectory("conveyor-scale-it-");
+        kafka = EmbeddedKafka.start(root.resolve("kafka"), 0);
+    }
+
+    @AfterEach
+    void stopAll() {
+        services.forEach(Process::destroyForcibly);
+        if (probe != null) {
+            probe.close();
+        }
+        kafka.close();
+    }
+
+    /** {@code serve} with the defaults a user gets: no instance id, the stages given. */
+    private Process serve(String name, String stages) throws IOException {
+        String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
+        File log = root.resolve(name + ".log").toFile();
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=0",
+                "-jar", jar, "serve",
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--stages", stages,
+                "--data-dir", root.resolve("data").toString()))
+                .redirectErrorStream(true).redirectOutput(log);
+        pb.environment().remove("HOSTNAME"); // as in a plain shell, where it is not exported
+        pb.environment().remove("CONVEYOR_INSTANCE_ID");
+        Process p = pb.start();
+        services.add(p);
+        return p;
+    }
+
+    private Map<String, JobResult> results(List<String> ids) {
+        return probe.on("conveyor.results").stream().filter(s -> ids.contains(s.key()))
+                .collect(Collectors.toMap(JobProbe.Seen::key, s -> dev.conveyor.model.Json.read(s.value(), JobResult.class),
+                        (a, b) -> {
+                            throw new AssertionError("two results for one job: " + a.jobId());
+                        }));
+    }
+
+    @Test
+    void separateStageProcessesInDefaultSettingsPublishEveryResultAndSurviveLosingAMonitor() throws Exception {
+        serve("front", "submission,staging,dispatch,collection");
+        Process monitorA = serve("monitor-a", "monitoring");
+        serve("monitor-b", "monitoring");
+        probe = new JobProbe(kafka.bootstrapServers());
+
+        List<String> quick = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = "quick-" + i;
+            quick.add(id);
+            probe.publish(id, "{\"id\":\"" + id + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}");
+        }
+        await().atMost(Duration.ofSeconds(120)).until(() -> results(quick).size() == 20);
+        assertThat(results(quick).values()).extracting(JobResult::status).containsOnly(JobState.SUCCEEDED);
+
+        // Local jobs that each record every run of their tasks, then lose one of the two monitors mid-run.
+        Path runs = root.resolve("runs.txt");
+        List<String> slow = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String id = "slow-" + i;
+            slow.add(id);
+            probe.publish(id, """
+                    id: %s
+                    tasks:
+                      - {id: a, command: 'echo %s-a >> %s; sleep 4'}
+                      - {id: b, needs: [a], command: 'echo %s-b >> %s'}
+                    """.formatted(id, id, runs, id, runs));
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> slow.stream().allMatch(id -> probe.statusStates(id).contains("a:RUNNING")));
+        monitorA.destroyForcibly();
+
+        await().atMost(Duration.ofSeconds(150)).until(() -> results(slow).size() == 8);
+        assertThat(results(slow).values()).extracting(JobResult::status).containsOnly(JobState.SUCCEEDED);
+        Map<String, Long> timesRun = Files.readAllLines(runs).stream()
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(timesRun).hasSize(16).allSatisfy((task, n) -> assertThat(n).as(task).isEqualTo(1L));
+        // Still exactly one result per job, after everything settled.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> results(slow).size() == 8);
+        assertThat(Files.readString(root.resolve("front.log"))).doesNotContain("ProducerFenced", "InvalidProducerEpoch");
+    }
+}

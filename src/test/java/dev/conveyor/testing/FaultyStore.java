@@ -1,0 +1,119 @@
+package dev.conveyor.testing;
+
+import dev.conveyor.storage.ListPage;
+import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.PrefixGrant;
+import dev.conveyor.storage.SignedUrl;
+import dev.conveyor.storage.StoreUnavailableException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A real store with fault injection, as the Batch emulators inject faults: writes to keys matching
+ * {@code failing} are refused as a store that is away for a moment would refuse them (503), the
+ * first {@code times} times; everything else reaches the real store.
+ */
+public final class FaultyStore implements ObjectStore {
+    private final ObjectStore real;
+    private volatile Predicate<String> failing = k -> false;
+    private final AtomicInteger left = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+
+    public FaultyStore(ObjectStore real) {
+        this.real = real;
+    }
+
+    public void failWrites(Predicate<String> keys, int times) {
+        left.set(times);
+        failing = keys;
+    }
+
+    public int refused() {
+        return refused.get();
+    }
+
+    private void maybeFail(String key) throws StoreUnavailableException {
+        if (failing.test(key) && left.getAndDecrement() > 0) {
+            refused.incrementAndGet();
+            throw new StoreUnavailableException("injected: the store answered 503 for " + key, null, null);
+        }
+    }
+
+    @Override
+    public String type() {
+        return real.type();
+    }
+
+    @Override
+    public void put(String key, InputStream data, long length) throws IOException {
+        maybeFail(key);
+        real.put(key, data, length);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) throws IOException {
+        maybeFail(key);
+        return real.putIfAbsent(key, data);
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+        return real.get(key);
+    }
+
+    @Override
+    public Optional<byte[]> read(String key, int maxBytes) throws IOException {
+        return real.read(key, maxBytes);
+    }
+
+    @Override
+    public byte[] tail(String key, int maxBytes) throws IOException {
+        return real.tail(key, maxBytes);
+    }
+
+    @Override
+    public ListPage list(String prefix, String continuation, int maxResults) throws IOException {
+        return real.list(prefix, continuation, maxResults);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        real.delete(key);
+    }
+
+    @Override
+    public void deletePrefix(String prefix) throws IOException {
+        real.deletePrefix(prefix);
+    }
+
+    @Override
+    public URI uri(String key) {
+        return real.uri(key);
+    }
+
+    @Override
+    public SignedUrl readUrl(String key, Instant expiry) {
+        return real.readUrl(key, expiry);
+    }
+
+    @Override
+    public SignedUrl writeUrl(String key, Instant expiry) {
+        return real.writeUrl(key, expiry);
+    }
+
+    @Override
+    public Optional<PrefixGrant> prefixGrant(String prefix, PrefixGrant.Access access, Instant expiry) {
+        return real.prefixGrant(prefix, access, expiry);
+    }
+
+    @Override
+    public void check() throws IOException {
+        real.check();
+    }
+}

@@ -2,6 +2,7 @@
 # Benchmarks: speed and memory are measured here, never in timed tests.
 #   bench/run.sh submission [TASKS] [ROUNDS]   CPU time to read+validate+normalise one large request
 #   bench/run.sh pipeline [JOBS] [TASKS]        the five stages on a real broker, noop provider
+#   bench/run.sh ratio [JOBS] [RATE] [SECONDS]  the pipeline beside a plain 5-hop Kafka chain, same broker, same run
 # Results (with the command that produced them) go to docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +13,7 @@ cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 case "$what" in
   submission) exec java -Xmx1g -cp "$cp" dev.conveyor.bench.SubmissionBench "$@" ;;
   pipeline)   exec java -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
-  *) echo "usage: bench/run.sh submission|pipeline [args]" >&2; exit 2 ;;
+  lag)        exec java -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
+  ratio)      exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
+  *) echo "usage: bench/run.sh submission|pipeline|ratio [args]" >&2; exit 2 ;;
 esac

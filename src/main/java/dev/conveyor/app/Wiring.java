@@ -150,6 +150,14 @@ public class Wiring {
     }
 
     /** Stage work on the object store: transient trouble retried for a while, then the job fails with the reason. */
+    /** Each stage gets its own: records of different jobs in parallel, one job's in order. */
+    @Produces
+    @jakarta.enterprise.context.Dependent
+    @Named("stage-records")
+    dev.conveyor.messaging.KeyedExecutor keyedExecutor(ConveyorConfig config) {
+        return new dev.conveyor.messaging.KeyedExecutor(config.concurrency().recordsInFlight());
+    }
+
     @Produces
     @ApplicationScoped
     @Named("stages")

@@ -241,6 +241,23 @@ public interface ConveyorConfig {
 
     Collection collection();
 
+    Concurrency concurrency();
+
+    /** How much each stage works on at once. */
+    interface Concurrency {
+        /** Records a stage handles at once (different jobs in parallel, one job's records in order). */
+        @WithDefault("64")
+        int recordsInFlight();
+
+        /** Jobs monitoring advances at once within one cycle. */
+        @WithDefault("8")
+        int monitoringTurns();
+
+        /** Completions collection builds at once within one batch (one Kafka transaction per batch). */
+        @WithDefault("8")
+        int collectionBuilds();
+    }
+
     interface Collection {
         /** How often the orphan reaper releases what backends hold for jobs that have their result (0 = never). */
         @WithDefault("5m")

@@ -4,6 +4,8 @@ import dev.conveyor.compute.ComputeException;
 import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
+import dev.conveyor.messaging.KeyedExecutor;
+import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
@@ -41,10 +43,14 @@ public class DispatchStage {
     @Named("stages")
     CallPolicy policy;
 
+    @Inject
+    @Named("stage-records")
+    KeyedExecutor keyed;
+
     @Incoming(Channels.STAGED_IN)
     public Uni<Void> onStaged(Message<String> message) {
-        return StageHandler.handle(message, JobStaged.class, event -> StageHandler.blocking(() -> work(event))
-                .chain(uni -> uni));
+        return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.handle(message, JobStaged.class,
+                event -> StageHandler.blocking(() -> work(event)).chain(uni -> uni)));
     }
 
     private Uni<Void> work(JobStaged event) {
@@ -63,9 +69,8 @@ public class DispatchStage {
             if (dispatched.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return publish.dispatched(dispatched.get())
-                    .chain(() -> publish.status(JobStatusEvent.job(job.id(), STAGE, "DISPATCHED",
-                            job.tasks().size() + " tasks on " + dispatched.get().backend() + ", environment ready")));
+            return publish.dispatched(dispatched.get()).invoke(() -> publish.statusLater(JobStatusEvent.job(job.id(), STAGE,
+                    "DISPATCHED", job.tasks().size() + " tasks on " + dispatched.get().backend() + ", environment ready")));
         } catch (RuntimeException e) {
             LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
             return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));

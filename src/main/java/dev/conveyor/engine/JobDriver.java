@@ -111,7 +111,8 @@ public final class JobDriver {
     }
 
     /** What one advance did: the task events to publish, and whether the job has ended. */
-    public record Advance(List<Step.TaskEvent> events, boolean ended, Instant nextWake, boolean changed) {
+    /** @param launched whether attempts were submitted (a quick backend may report on them at once) */
+    public record Advance(List<Step.TaskEvent> events, boolean ended, Instant nextWake, boolean changed, boolean launched) {
     }
 
     /**
@@ -121,7 +122,7 @@ public final class JobDriver {
     public Advance advance(Map<TaskHandle, TaskObservation> described, String cancelReason) throws IOException {
         Instant now = clock.instant();
         if (state.ended()) {
-            return new Advance(List.of(), true, null, false);
+            return new Advance(List.of(), true, null, false, false);
         }
         try {
             recoverSubmitting(now);
@@ -135,12 +136,30 @@ public final class JobDriver {
             if (launched || stopped) {
                 runs.save(state);
             }
-            return new Advance(step.events(), state.ended(), step.nextWake(), step.changed() || launched || stopped);
+            return new Advance(step.events(), state.ended(), wake(step.nextWake()), step.changed() || launched || stopped,
+                    launched);
         } catch (RunStore.RunConflictException e) {
             LOG.infof("job %s moved on elsewhere (%s); reloading its state", state.jobId, e.getMessage());
             state = runs.latest(state.jobId).orElseThrow();
-            return new Advance(List.of(), state.ended(), null, false);
+            return new Advance(List.of(), state.ended(), null, false, false);
         }
+    }
+
+    /** The step's own wake-up, or earlier when a SUBMITTING attempt becomes due for recovery, or a stop is to be sent again. */
+    private Instant wake(Instant stepWake) {
+        Instant at = stepWake;
+        for (TaskRun t : state.tasks.values()) {
+            Instant due = null;
+            if (t.phase == Phase.SUBMITTING && t.submittingSince != null) {
+                due = t.submittingSince.plus(settings.timeoutGrace());
+            } else if (t.phase == Phase.ACTIVE && t.stopping != null && !t.stopSent) {
+                due = clock.instant().plusSeconds(1);
+            }
+            if (due != null && (at == null || due.isBefore(at))) {
+                at = due;
+            }
+        }
+        return at;
     }
 
     /**

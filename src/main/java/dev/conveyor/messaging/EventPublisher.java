@@ -42,9 +42,10 @@ public class EventPublisher {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
     MutinyEmitter<String> completed;
 
+    /** Status events come in bursts (one per task of a 10,000-task job): a deeper buffer. */
     @Inject
     @Channel(Channels.STATUS)
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 131072)
     MutinyEmitter<String> status;
 
     public Uni<Void> submitted(JobSubmitted event) {
@@ -61,6 +62,14 @@ public class EventPublisher {
 
     public Uni<Void> completed(String stage, JobCompleted event) {
         return completed.sendMessage(Envelopes.message(event.jobId(), stage, EventTypes.COMPLETED, event));
+    }
+
+    /**
+     * Publishes a status event without waiting for the broker: progress is not on the critical path
+     * of a job. Sends keep their call order (one producer), so one job's events stay in order.
+     */
+    public void statusLater(JobStatusEvent event) {
+        status(event).subscribe().with(x -> { }, e -> { });
     }
 
     /** Status is progress, not state: a lost status event is logged, never fails the stage. */

@@ -14,6 +14,12 @@ public final class RecordSource {
                 .orElse("unknown");
     }
 
+    /** The record's key (the job id), or its position when it has none: what per-key ordering goes by. */
+    public static String orderingKey(Message<?> message) {
+        String key = key(message);
+        return key != null ? key : of(message);
+    }
+
     @SuppressWarnings("unchecked")
     public static String key(Message<?> message) {
         return message.getMetadata(IncomingKafkaRecordMetadata.class)

@@ -59,7 +59,9 @@ public final class MonitoringService {
     }
 
     /** What one job's turn in a cycle produced. */
-    public record Outcome(String jobId, Object token, List<JobStatusEvent> events, Optional<JobCompleted> completed) {
+    /** @param launched attempts were submitted in this turn (the next cycle should come at once) */
+    public record Outcome(String jobId, Object token, List<JobStatusEvent> events, Optional<JobCompleted> completed,
+                          boolean launched) {
     }
 
     public enum Started { WATCHING, ALREADY_WATCHED, ALREADY_DONE }
@@ -120,8 +122,17 @@ public final class MonitoringService {
         return out;
     }
 
-    /** One cycle over every watched job of {@code backend}. Returns what each job produced. */
+    /** One cycle over every watched job of {@code backend}, one job at a time. */
     public List<Outcome> cycle(String backend) {
+        return cycle(backend, Runnable::run);
+    }
+
+    /**
+     * One cycle over every watched job of {@code backend}: one describe call for all their handles,
+     * then each job's turn (on {@code turns}, so several jobs advance at once). Returns what each
+     * job produced.
+     */
+    public List<Outcome> cycle(String backend, java.util.concurrent.Executor turns) {
         List<Watch> mine = watches.values().stream().filter(w -> w.backend().equals(backend)).toList();
         if (mine.isEmpty()) {
             return List.of();
@@ -140,24 +151,35 @@ public final class MonitoringService {
         }
         Map<String, Map<TaskHandle, TaskObservation>> byJob = new HashMap<>();
         described.forEach((h, o) -> byJob.computeIfAbsent(h.jobId(), k -> new HashMap<>()).put(h, o));
-        List<Outcome> out = new ArrayList<>();
+        List<Outcome> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
         for (Watch w : mine) {
             if (!w.busy.compareAndSet(false, true)) {
                 continue;
             }
-            try {
-                out.add(turn(w, byJob.getOrDefault(w.jobId(), Map.of())));
-            } catch (IOException | RuntimeException e) {
-                LOG.warnf(e, "job %s: this turn failed, the next one retries", w.jobId());
-            } finally {
+            Map<TaskHandle, TaskObservation> mineObserved = byJob.getOrDefault(w.jobId(), Map.of());
+            if (!w.needsTurn(mineObserved, clock.instant())) {
                 w.busy.set(false);
+                continue;
             }
+            running.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    out.add(turn(w, mineObserved));
+                } catch (IOException | RuntimeException e) {
+                    w.turned(null, true);
+                    LOG.warnf(e, "job %s: this turn failed, the next one retries", w.jobId());
+                } finally {
+                    w.busy.set(false);
+                }
+            }, turns));
         }
+        java.util.concurrent.CompletableFuture.allOf(running.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
         return out;
     }
 
     private Outcome turn(Watch w, Map<TaskHandle, TaskObservation> observed) throws IOException {
         JobDriver.Advance a = w.driver.advance(observed, w.cancelReason);
+        w.turned(a.nextWake(), a.launched() || a.ended());
         RunState s = w.driver.state();
         Instant now = clock.instant();
         TaskCounts counts = counts(s);
@@ -178,7 +200,7 @@ public final class MonitoringService {
         if (s.ended()) {
             completed = Optional.of(completion(w, s));
         }
-        return new Outcome(s.jobId, w.token, events, completed);
+        return new Outcome(s.jobId, w.token, events, completed, a.launched());
     }
 
     private static JobCompleted completion(Watch w, RunState s) {

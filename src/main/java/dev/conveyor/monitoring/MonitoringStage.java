@@ -66,6 +66,16 @@ public class MonitoringStage {
         t.setDaemon(true);
         return t;
     });
+    private java.util.concurrent.ExecutorService turns;
+
+    @jakarta.annotation.PostConstruct
+    void start() {
+        turns = Executors.newFixedThreadPool(config.concurrency().monitoringTurns(), r -> {
+            Thread t = new Thread(r, "conveyor-monitoring-turn");
+            t.setDaemon(true);
+            return t;
+        });
+    }
     private final Map<String, Poller> pollers = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
@@ -103,9 +113,9 @@ public class MonitoringStage {
             synchronized (this) {
                 running = true;
             }
-            boolean changed = false;
+            Cycle result = Cycle.QUIET;
             try {
-                changed = cycle(backend);
+                result = cycle(backend);
             } catch (Throwable t) {
                 LOG.error("monitoring cycle for " + backend + " failed", t);
             }
@@ -113,9 +123,10 @@ public class MonitoringStage {
                 running = false;
                 Duration floor = config.monitoring().pollInterval();
                 Duration ceiling = config.monitoring().pollIntervalMax();
-                interval = changed ? floor : min(interval.multipliedBy(2), ceiling);
+                interval = result == Cycle.QUIET ? min(interval.multipliedBy(2), ceiling) : floor;
                 if (monitoring.backendsWatched().contains(backend)) {
-                    schedule(interval);
+                    // Attempts just submitted: ask again at once (a quick backend already knows how they went).
+                    schedule(result == Cycle.LAUNCHED ? Duration.ZERO : interval);
                 } else {
                     next = null;
                 }
@@ -127,15 +138,20 @@ public class MonitoringStage {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    @Inject
+    @jakarta.inject.Named("stage-records")
+    dev.conveyor.messaging.KeyedExecutor keyed;
+
     @Incoming(Channels.DISPATCHED_IN)
     public Uni<Void> onDispatched(Message<String> message) {
-        return StageHandler.blocking(() -> Json.read(message.getPayload(), JobDispatched.class))
+        return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler
+                .blocking(() -> Json.read(message.getPayload(), JobDispatched.class))
                 .invoke(event -> watch(event, message))
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(e -> {
                     LOG.errorf(e, "dispatched record %s goes to the DLQ", RecordSource.of(message));
                     return Uni.createFrom().completionStage(message.nack(e));
-                });
+                }));
     }
 
     /** Starts watching the job; the record stays unacknowledged until the job completes. */
@@ -161,21 +177,42 @@ public class MonitoringStage {
         }).wakeNow();
     }
 
-    /** One cycle; returns whether anything changed. */
-    private boolean cycle(String backend) {
-        List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend);
-        boolean changed = false;
+    private enum Cycle { QUIET, CHANGED, LAUNCHED }
+
+    /**
+     * One cycle: status events go out without waiting (progress, not state); each completion is on
+     * the broker before its dispatched record is acknowledged.
+     */
+    private Cycle cycle(String backend) {
+        List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend, turns);
+        Cycle result = Cycle.QUIET;
+        List<Uni<Void>> completions = new java.util.ArrayList<>();
         for (MonitoringService.Outcome o : outcomes) {
-            changed |= !o.events().isEmpty() || o.completed().isPresent();
-            Multi.createFrom().iterable(o.events()).onItem().transformToUniAndConcatenate(publish::status)
-                    .collect().last().await().indefinitely();
-            o.completed().ifPresent(done -> {
-                if (complete(done, (Message<?>) o.token())) {
-                    monitoring.done(o.jobId());
-                }
-            });
+            if (o.launched()) {
+                result = Cycle.LAUNCHED;
+            } else if (result == Cycle.QUIET && (!o.events().isEmpty() || o.completed().isPresent())) {
+                result = Cycle.CHANGED;
+            }
+            o.events().forEach(publish::statusLater);
+            o.completed().ifPresent(done -> completions.add(completion(done, (Message<?>) o.token())
+                    .invoke(() -> monitoring.done(o.jobId()))
+                    .onFailure().recoverWithItem(e -> {
+                        LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
+                        return null;
+                    })));
         }
-        return changed;
+        if (!completions.isEmpty()) {
+            Uni.join().all(completions).andCollectFailures().await().indefinitely();
+        }
+        return result;
+    }
+
+    /** Publishes the completion, then acknowledges the held dispatched record. */
+    private Uni<Void> completion(JobCompleted done, Message<?> message) {
+        return publish.completed(STAGE, done)
+                .invoke(() -> publish.statusLater(JobStatusEvent.job(done.jobId(), STAGE, "ENDED",
+                        "all tasks ended: " + done.state())))
+                .chain(() -> Uni.createFrom().completionStage(message.ack()));
     }
 
     private boolean complete(JobCompleted done, Message<?> message) {
@@ -217,5 +254,6 @@ public class MonitoringStage {
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         cycles.shutdownNow();
+        turns.shutdownNow();
     }
 }

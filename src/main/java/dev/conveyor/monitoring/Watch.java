@@ -3,6 +3,12 @@ package dev.conveyor.monitoring;
 import dev.conveyor.engine.JobDriver;
 import dev.conveyor.model.events.JobDispatched;
 
+import dev.conveyor.compute.TaskHandle;
+import dev.conveyor.compute.TaskObservation;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,6 +22,14 @@ final class Watch {
     final AtomicBoolean busy = new AtomicBoolean();
     volatile String cancelReason;
     volatile boolean announced;
+    /** The cancel the driver has already been given (a new one needs a turn). */
+    volatile String cancelApplied;
+    /** The earliest time the job needs a turn with no news (a retry, a time limit), or null. */
+    volatile Instant wakeAt;
+    /** A turn must come next cycle whatever the backend says (first turn, a failed turn). */
+    volatile boolean due = true;
+    /** What the backend said last time, per handle: a turn is needed only when it changes. */
+    private final Map<String, String> lastSeen = new HashMap<>();
 
     Watch(JobDriver driver, JobDispatched event, Object token) {
         this.driver = driver;
@@ -29,5 +43,30 @@ final class Watch {
 
     String backend() {
         return driver.backend().type();
+    }
+
+    /**
+     * Whether this job needs a turn now: something the backend said changed, a cancel came, a
+     * retry or a time limit is due, or the last turn asked for another. Jobs whose tasks simply go on
+     * running cost nothing but their share of the describe call.
+     */
+    synchronized boolean needsTurn(Map<TaskHandle, TaskObservation> observed, Instant now) {
+        boolean changed = due || (cancelReason != null && !cancelReason.equals(cancelApplied))
+                || (wakeAt != null && !now.isBefore(wakeAt));
+        for (Map.Entry<TaskHandle, TaskObservation> e : observed.entrySet()) {
+            TaskObservation o = e.getValue();
+            String signature = o.phase() + "|" + o.exitCode() + "|" + o.startedAt() + "|" + o.timedOut();
+            if (!signature.equals(lastSeen.put(e.getKey().taskId() + "#" + e.getKey().attempt(), signature))) {
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** After a turn: when the next one is due without news. */
+    synchronized void turned(Instant nextWake, boolean again) {
+        wakeAt = nextWake;
+        due = again;
+        cancelApplied = cancelReason;
     }
 }

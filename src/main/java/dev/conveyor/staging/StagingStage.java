@@ -3,6 +3,8 @@ package dev.conveyor.staging;
 import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
+import dev.conveyor.messaging.KeyedExecutor;
+import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
@@ -38,10 +40,14 @@ public class StagingStage {
     @Named("stages")
     CallPolicy policy;
 
+    @Inject
+    @Named("stage-records")
+    KeyedExecutor keyed;
+
     @Incoming(Channels.SUBMITTED_IN)
     public Uni<Void> onSubmitted(Message<String> message) {
-        return StageHandler.handle(message, JobSubmitted.class, event -> StageHandler.blocking(() -> work(event))
-                .chain(uni -> uni));
+        return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.handle(message, JobSubmitted.class,
+                event -> StageHandler.blocking(() -> work(event)).chain(uni -> uni)));
     }
 
     private Uni<Void> work(JobSubmitted event) {
@@ -56,9 +62,8 @@ public class StagingStage {
             if (staged.isEmpty()) {
                 return Uni.createFrom().voidItem(); // finished long ago: a late re-delivery
             }
-            return publish.staged(staged.get())
-                    .chain(() -> publish.status(JobStatusEvent.job(job.id(), STAGE, "STAGED",
-                            "inputs staged for " + job.tasks().size() + " tasks")));
+            return publish.staged(staged.get()).invoke(() -> publish.statusLater(JobStatusEvent.job(job.id(), STAGE,
+                    "STAGED", "inputs staged for " + job.tasks().size() + " tasks")));
         } catch (CallPolicy.CallFailedException e) {
             String reason = e.getCause() instanceof StagingException s ? s.getMessage()
                     : "the object store failed: " + e.getCause().getMessage();

@@ -2,6 +2,7 @@ package dev.conveyor.submission;
 
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
+import dev.conveyor.messaging.KeyedExecutor;
 import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.model.Problem;
@@ -46,8 +47,16 @@ public class SubmissionStage {
     @Named("stages")
     CallPolicy policy;
 
+    @Inject
+    @Named("stage-records")
+    KeyedExecutor keyed;
+
     @Incoming(Channels.REQUESTS)
     public Uni<Void> onRequest(Message<byte[]> message) {
+        return keyed.submit(RecordSource.orderingKey(message), () -> handle(message));
+    }
+
+    private Uni<Void> handle(Message<byte[]> message) {
         String source = RecordSource.of(message);
         Instant timestamp = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(IncomingKafkaRecordMetadata::getTimestamp).orElse(Instant.now());
@@ -69,7 +78,7 @@ public class SubmissionStage {
             var job = a.job();
             sent = publish.submitted(new JobSubmitted(job.id(), job.name(), a.spec().key(), a.spec().hash(),
                             job.tasks().size(), job.runsOn().type(), a.request(), job.submittedAt()))
-                    .chain(() -> publish.status(JobStatusEvent.job(job.id(), STAGE, "ACCEPTED",
+                    .invoke(() -> publish.statusLater(JobStatusEvent.job(job.id(), STAGE, "ACCEPTED",
                             job.tasks().size() + " tasks on " + job.runsOn().type())));
         } else if (outcome instanceof Rejected r) {
             sent = rejected(r.jobId(), r.problems(), request);

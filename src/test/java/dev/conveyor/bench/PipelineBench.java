@@ -35,7 +35,7 @@ public final class PipelineBench {
         Path root = Files.createTempDirectory("conveyor-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dconveyor.instance-id=bench", "-Dconveyor.monitoring.poll-interval=100ms",
+                    "-Dconveyor.instance-id=bench", "-Dconveyor.monitoring.poll-interval=100ms", "-Dquarkus.http.port=0",
                     "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
                     "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString())
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();

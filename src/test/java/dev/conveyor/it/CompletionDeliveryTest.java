@@ -65,6 +65,31 @@ class CompletionDeliveryTest extends PipelineTestBase {
     }
 
     @Test
+    void twoJobsInterleavedOnOnePartitionKeepEachTheirEventsInOrder() {
+        String a = newId("order");
+        String b = samePartitionAs(a);
+        String chain = "{\"id\":\"%s\",\"tasks\":[{\"id\":\"one\",\"command\":\"echo 1\"},"
+                + "{\"id\":\"two\",\"needs\":[\"one\"],\"command\":\"echo 2\"},"
+                + "{\"id\":\"three\",\"needs\":[\"two\"],\"command\":\"echo 3\"}]}";
+        probe().publish(a, chain.formatted(a));
+        probe().publish(b, chain.formatted(b));
+        for (String id : List.of(a, b)) {
+            assertThat(probe().awaitResult(id, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
+        }
+        List<String> expected = List.of("ACCEPTED", "STAGED", "DISPATCHED", "RUNNING", "ENDED", "SUCCEEDED");
+        for (String id : List.of(a, b)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> probe().statusStates(id).containsAll(expected));
+            List<String> jobLevel = probe().statusStates(id).stream().filter(expected::contains).toList();
+            assertThat(jobLevel).as("status events of %s, in topic order", id).containsExactlyElementsOf(expected);
+            List<String> tasks = probe().statusStates(id).stream().filter(s -> s.endsWith(":SUCCEEDED")).toList();
+            assertThat(tasks).containsExactly("one:SUCCEEDED", "two:SUCCEEDED", "three:SUCCEEDED");
+            for (String topic : List.of("conveyor.submitted", "conveyor.staged", "conveyor.dispatched", "conveyor.completed")) {
+                assertThat(probe().on(topic, id)).as("%s of %s", topic, id).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void aRejectedRequestDoesNotTakeTheIdOfTheValidJobThatFollows() {
         String id = newId("hijack");
         probe().publish(id, "{\"id\":\"" + id + "\",\"tasks\":\"nope\"}");

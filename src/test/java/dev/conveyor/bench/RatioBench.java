@@ -1,0 +1,308 @@
+package dev.conveyor.bench;
+
+import dev.conveyor.kafka.EmbeddedKafka;
+import dev.conveyor.model.Json;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+
+/**
+ * The yardstick, side by side on one broker in one run: a plain kafka-clients chain of five
+ * consume → produce hops (acks=all, offsets committed after the outputs are acknowledged: the
+ * guarantee a stage gives) against the pipeline (the packaged service, all five stages, 1-task
+ * {@code noop} jobs). Prints burst throughput, p50/p99 latency at a light fixed rate, the service's
+ * peak RSS and heap, and the ratios. Run by {@code bench/run.sh ratio [JOBS] [RATE] [SECONDS]}.
+ */
+public final class RatioBench {
+    private static final int PARTITIONS = 6;
+
+    public static void main(String[] args) throws Exception {
+        int burst = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        String serviceOpts = System.getProperty("bench.service.opts", "");
+        Path root = Files.createTempDirectory("conveyor-ratio-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
+            String sample = request("sample-000000");
+            Result chainBurst;
+            Result chainRate;
+            try (PlainChain chain = new PlainChain(kafka.bootstrapServers(), sample.length())) {
+                chain.warmUp();
+                chainBurst = chain.burst(burst * 10);
+                chainRate = chain.atRate(rate, seconds);
+            }
+            Process service = startService(kafka.bootstrapServers(), root, serviceOpts);
+            Result pipeBurst;
+            Result pipeRate;
+            String rss;
+            String heap;
+            try (Pipeline pipeline = new Pipeline(kafka.bootstrapServers())) {
+                pipeline.warmUp();
+                pipeBurst = pipeline.burst(burst);
+                pipeRate = pipeline.atRate(rate, seconds);
+                rss = Memory.peakRss(service.pid());
+                heap = Memory.heap(service.pid());
+            } finally {
+                service.destroy();
+                service.waitFor();
+            }
+            System.out.println();
+            System.out.printf("| | plain 5-hop chain | Conveyor (noop) | ratio |%n|---|---|---|---|%n");
+            System.out.printf("| burst throughput | %.0f records/s (%d records) | %.0f jobs/s (%d jobs) | **%.1f %%** |%n",
+                    chainBurst.perSecond(), chainBurst.count(), pipeBurst.perSecond(), pipeBurst.count(),
+                    100 * pipeBurst.perSecond() / chainBurst.perSecond());
+            System.out.printf("| latency at %d/s, p50 | %.0f ms | %.0f ms | %.1f× |%n", rate, chainRate.p50(), pipeRate.p50(),
+                    pipeRate.p50() / chainRate.p50());
+            System.out.printf("| latency at %d/s, p99 | %.0f ms | %.0f ms | %.1f× |%n", rate, chainRate.p99(), pipeRate.p99(),
+                    pipeRate.p99() / chainRate.p99());
+            System.out.printf("| `serve` peak RSS / heap used | — | %s / %s | |%n", rss, heap);
+            System.out.printf("(service JVM options: %s)%n", serviceOpts.isBlank() ? "default" : serviceOpts);
+        }
+    }
+
+    record Result(int count, double perSecond, double p50, double p99) {
+        static Result of(List<Long> latenciesNanos, long elapsedNanos) {
+            long[] l = latenciesNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            int n = l.length;
+            return new Result(n, n / (elapsedNanos / 1e9), l[n / 2] / 1e6, l[Math.min(n - 1, (int) (n * 0.99))] / 1e6);
+        }
+    }
+
+    static String request(String id) {
+        return Json.write(Map.of("id", id, "runsOn", Map.of("type", "noop"),
+                "tasks", List.of(Map.of("id", "t", "command", "true"))));
+    }
+
+    private static Process startService(String bootstrap, Path root, String opts) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (!opts.isBlank()) {
+            cmd.addAll(List.of(opts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
+                "--bootstrap-servers", bootstrap, "--data-dir", root.resolve("data").toString()));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
+    }
+
+    static KafkaProducer<String, String> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer());
+    }
+
+    static KafkaConsumer<String, String> tail(String bootstrap, String topic, boolean committed) {
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> parts = new ArrayList<>();
+        while (parts.isEmpty()) {
+            c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+        }
+        c.assign(parts);
+        c.seekToEnd(parts);
+        parts.forEach(c::position);
+        return c;
+    }
+
+    /** Publishes records (burst or at a rate) to {@code in} and times each until its key shows up at the sink. */
+    abstract static class Measured implements AutoCloseable {
+        final KafkaProducer<String, String> producer;
+        final KafkaConsumer<String, String> sink;
+        final String in;
+
+        Measured(String bootstrap, String in, String out, boolean committed) {
+            this.producer = producer(bootstrap);
+            this.sink = tail(bootstrap, out, committed);
+            this.in = in;
+        }
+
+        abstract String value(String key);
+
+        void warmUp() {
+            burst(20);
+        }
+
+        Result burst(int n) {
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            List<Long> lat = new ArrayList<>();
+            String run = Long.toString(System.nanoTime(), 36);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                String key = "b-" + run + "-" + i;
+                sent.put(key, System.nanoTime());
+                producer.send(new ProducerRecord<>(in, key, value(key)));
+            }
+            producer.flush();
+            collect(sent, lat, n, Duration.ofMinutes(10));
+            return Result.of(lat, System.nanoTime() - start);
+        }
+
+        Result atRate(int perSecond, int seconds) {
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            List<Long> lat = new ArrayList<>();
+            String run = Long.toString(System.nanoTime(), 36);
+            int n = perSecond * seconds;
+            long start = System.nanoTime();
+            long gap = 1_000_000_000L / perSecond;
+            int i = 0;
+            while (i < n) {
+                long due = start + i * gap;
+                if (System.nanoTime() >= due) {
+                    String key = "r-" + run + "-" + i++;
+                    sent.put(key, System.nanoTime());
+                    producer.send(new ProducerRecord<>(in, key, value(key)));
+                }
+                drain(sent, lat, Duration.ofMillis(1));
+            }
+            collect(sent, lat, n, Duration.ofMinutes(5));
+            return Result.of(lat, System.nanoTime() - start);
+        }
+
+        private void collect(Map<String, Long> sent, List<Long> lat, int n, Duration atMost) {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (lat.size() < n && System.nanoTime() < deadline) {
+                drain(sent, lat, Duration.ofMillis(50));
+            }
+            if (lat.size() < n) {
+                throw new IllegalStateException("only " + lat.size() + " of " + n + " arrived within " + atMost);
+            }
+        }
+
+        private void drain(Map<String, Long> sent, List<Long> lat, Duration wait) {
+            ConsumerRecords<String, String> rs = sink.poll(wait);
+            long now = System.nanoTime();
+            for (ConsumerRecord<String, String> r : rs) {
+                Long at = sent.remove(r.key());
+                if (at != null) {
+                    lat.add(now - at);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+            sink.close();
+        }
+    }
+
+    /** The pipeline: requests in, results out (read_committed). */
+    static final class Pipeline extends Measured {
+        Pipeline(String bootstrap) {
+            super(bootstrap, "conveyor.requests", "conveyor.results", true);
+        }
+
+        @Override
+        String value(String key) {
+            return request(key);
+        }
+    }
+
+    /** Five plain hops: consume, produce (acks=all), commit after the outputs are acknowledged. */
+    static final class PlainChain extends Measured {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> hops = new ArrayList<>();
+        private final int size;
+
+        PlainChain(String bootstrap, int size) throws Exception {
+            super(bootstrap, createTopics(bootstrap), "chain-5", false);
+            this.size = size;
+            for (int i = 0; i < 5; i++) {
+                int hop = i;
+                Thread t = new Thread(() -> hop(bootstrap, hop), "hop-" + i);
+                t.start();
+                hops.add(t);
+            }
+        }
+
+        private static String createTopics(String bootstrap) throws Exception {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(IntStream.rangeClosed(0, 5).mapToObj(i -> new NewTopic("chain-" + i, PARTITIONS, (short) 1))
+                        .toList()).all().get();
+            }
+            return "chain-0";
+        }
+
+        @Override
+        String value(String key) {
+            return (key + ":" + "x".repeat(size)).substring(0, size);
+        }
+
+        private void hop(String bootstrap, int i) {
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "hop-" + i, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+                 KafkaProducer<String, String> p = producer(bootstrap)) {
+                c.subscribe(List.of("chain-" + i));
+                while (running.get()) {
+                    ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(100));
+                    if (rs.isEmpty()) {
+                        continue;
+                    }
+                    for (ConsumerRecord<String, String> r : rs) {
+                        p.send(new ProducerRecord<>("chain-" + (i + 1), r.key(), r.value()));
+                    }
+                    p.flush();
+                    c.commitSync();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            hops.forEach(t -> {
+                try {
+                    t.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            super.close();
+        }
+    }
+
+    /** What the service process holds: peak RSS from /proc, heap from jcmd. */
+    static final class Memory {
+        static String peakRss(long pid) {
+            try {
+                return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM"))
+                        .map(l -> l.replaceAll("\\s+", " ").substring(7).trim()).findFirst().orElse("unknown");
+            } catch (Exception e) {
+                return "unknown";
+            }
+        }
+
+        static String heap(long pid) {
+            try {
+                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                p.waitFor();
+                var m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+                return m.find() ? (Long.parseLong(m.group(2)) / 1024) + " MiB used of " + (Long.parseLong(m.group(1)) / 1024) + " MiB"
+                        : "unknown";
+            } catch (Exception e) {
+                return "unknown";
+            }
+        }
+    }
+}

@@ -42,6 +42,27 @@ record RequestFile(String jobId, byte[] body) {
         return new RequestFile(id, body);
     }
 
+    /** Every {@code runsOn.type} (or ddeutil {@code runs-on.type}) the request names, anywhere in it. */
+    java.util.Set<String> backendTypes() {
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        collectTypes(Json.read(body, JsonNode.class), types);
+        return types;
+    }
+
+    private static void collectTypes(JsonNode node, java.util.Set<String> types) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                JsonNode type = e.getValue().path("type");
+                if ((e.getKey().equals("runsOn") || e.getKey().equals("runs-on")) && type.isTextual()) {
+                    types.add(type.asText());
+                }
+                collectTypes(e.getValue(), types);
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> collectTypes(n, types));
+        }
+    }
+
     private static byte[] readBytes(Path file) {
         if (!Files.exists(file)) {
             throw CliException.badInput("no such file: " + file);

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,6 +47,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Runtime data folder (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
+    @Option(names = "--emulate", description = "Start a local emulator for each cloud backend the request "
+            + "runs on (Azure Batch with Azurite, AWS Batch with an S3 server) and point the service at it")
+    boolean emulate;
+
     /** Handed to the Quarkus application, which runs in this JVM. */
     static volatile RunCommand current;
     private RequestFile request;
@@ -69,10 +74,18 @@ public final class RunCommand implements Callable<Integer> {
             KafkaClients.requireReachable(configured);
         }
         Path kafkaDir = temporaryBrokerDir();
+        List<Emulation> emulations = emulate
+                ? Emulations.start(request.backendTypes(), dataDir.toAbsolutePath().resolve("emulators"))
+                : List.of();
+        emulations.forEach(e -> {
+            e.serviceConfig().forEach(RunServiceConfig::setDefault);
+            err.println("Emulating " + e.describe());
+        });
         RunServiceConfig.apply(dataDir, file.toAbsolutePath().getParent());
         err.println("Starting embedded Kafka and the five stages...");
         err.flush();
-        try (EmbeddedStack stack = EmbeddedStack.forRun(kafkaDir)) {
+        try (Emulations.Running running = new Emulations.Running(emulations);
+                EmbeddedStack stack = EmbeddedStack.forRun(kafkaDir)) {
             if (stack.embedded()) {
                 RunServiceConfig.forThrowAwayBroker();
             }

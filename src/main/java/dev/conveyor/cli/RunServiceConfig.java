@@ -41,7 +41,7 @@ final class RunServiceConfig {
         setDefault("mp.messaging.connector.smallrye-kafka.graceful-shutdown", "false");
     }
 
-    private static void setDefault(String key, String value) {
+    static void setDefault(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
         }

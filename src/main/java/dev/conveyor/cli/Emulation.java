@@ -1,0 +1,20 @@
+package dev.conveyor.cli;
+
+import java.util.Map;
+
+/**
+ * A local stand-in for the cloud a request runs on, started by {@code run --emulate}: the Batch
+ * emulator and the object store it needs, and the service configuration that points the stages at
+ * them. Closed once the run is over.
+ */
+interface Emulation extends AutoCloseable {
+
+    /** Configuration keys (as {@code -D} properties; one given on the command line wins) that make the service use the emulator. */
+    Map<String, String> serviceConfig();
+
+    /** One line for the terminal: what runs where. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -79,12 +79,29 @@ final class AwsAccounts implements AutoCloseable {
         return apis.get(keyFor(job));
     }
 
-    /** Every account in use or configured (for the reaper and readiness). */
+    /** Every account in use, and those of the profiles set up for AWS Batch (for the reaper and readiness). */
     Map<String, BatchApi> all() {
         for (String name : profiles.names()) {
-            profiles.find(name).map(Profile::aws).ifPresent(a -> apis.computeIfAbsent(name, k -> new BatchApi(a)));
+            profiles.find(name).filter(AwsAccounts::forBatch).map(Profile::aws)
+                    .ifPresent(a -> apis.computeIfAbsent(name, k -> new BatchApi(a)));
         }
         return Map.copyOf(apis);
+    }
+
+    /**
+     * A profile is set up for AWS Batch when it has an AWS account and names a Batch endpoint or a
+     * default job queue (a profile that only reaches an S3 bucket is not).
+     */
+    static boolean forBatch(Profile p) {
+        if (p.aws() == null) {
+            return false;
+        }
+        return (p.aws().batchEndpoint() != null && !p.aws().batchEndpoint().isBlank())
+                || p.defaults().containsKey("job_queue_arn") || p.defaults().containsKey("jobQueue");
+    }
+
+    static boolean anyForBatch(Profiles profiles) {
+        return profiles.names().stream().map(profiles::find).flatMap(Optional::stream).anyMatch(AwsAccounts::forBatch);
     }
 
     /** A provider option: the request's ({@code runsOn.with}, either name), else the profile's default. */

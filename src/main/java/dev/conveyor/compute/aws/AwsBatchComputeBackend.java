@@ -89,6 +89,11 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
         lastSweep.set(clock.instant());
     }
 
+    /** Whether any profile is set up for AWS Batch (an AWS account with a Batch endpoint or a default job queue). */
+    public static boolean configured(Profiles profiles) {
+        return AwsAccounts.anyForBatch(profiles);
+    }
+
     @Override
     public String type() {
         return TYPE;

@@ -207,6 +207,21 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
      * its name before trying again.
      */
     private String submitOne(BatchApi api, String queue, SubmitJobRequest request) {
+        try {
+            return submitPaced(api, queue, request);
+        } catch (TerminalComputeException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (!msg.contains("INACTIVE") && !(msg.contains("definition") && msg.contains("does not exist"))) {
+                throw e;
+            }
+            // Deregistered meanwhile (by the TTL sweep of another instance): register it again, once.
+            definitions.forget(request.jobDefinition());
+            throw new TransientComputeException("job definition " + request.jobDefinition()
+                    + " was deregistered meanwhile; it is registered again on the next try", e);
+        }
+    }
+
+    private String submitPaced(BatchApi api, String queue, SubmitJobRequest request) {
         TransientComputeException last = null;
         for (int attempt = 0; attempt < SUBMIT_TRIES; attempt++) {
             throttle.acquire();
@@ -320,6 +335,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
     private void refreshArray(BatchApi api, JobDetail parent, List<String> newlyEnded) {
         String summary = String.valueOf(parent.arrayProperties().statusSummary());
         ArrayView v = arraysSeen.computeIfAbsent(parent.jobId(), k -> new ArrayView());
+        v.size = parent.arrayProperties().size();
         if (summary.equals(v.summary)) {
             return;
         }
@@ -375,12 +391,20 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
 
     @Override
     public void terminate(BackendJob job, List<TaskHandle> handles, String reason) {
-        accounts.keyFor(job);
-        for (TaskHandle h : handles) {
-            String key = h.ref().substring(0, Math.max(0, h.ref().indexOf('/')));
-            BatchApi api = accounts.api(key).orElse(accounts.api(job));
-            stop(api, awsId(h), reason);
-        }
+        BatchApi fallback = accounts.api(job);
+        Map<String, List<TaskHandle>> byTop = new LinkedHashMap<>();
+        handles.forEach(h -> byTop.computeIfAbsent(topId(awsId(h)), k -> new ArrayList<>()).add(h));
+        byTop.forEach((top, hs) -> {
+            String ref = hs.get(0).ref();
+            BatchApi api = accounts.api(ref.substring(0, Math.max(0, ref.indexOf('/')))).orElse(fallback);
+            ArrayView array = arraysSeen.get(top);
+            boolean wholeArray = !awsId(hs.get(0)).equals(top) && array != null && array.size == hs.size();
+            if (wholeArray) {
+                stop(api, top, reason); // one call stops every child (AWS cancels or terminates them with their parent)
+            } else {
+                hs.forEach(h -> stop(api, awsId(h), reason));
+            }
+        });
     }
 
     /** CancelJob while it waits, TerminateJob once it may be starting or running; gone already is fine. */
@@ -523,6 +547,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
     /** What an array job looked like at the last look. */
     private static final class ArrayView {
         volatile String summary;
+        volatile int size;
         final Map<String, TaskObservation> children = new ConcurrentHashMap<>();
         final Set<String> detailed = ConcurrentHashMap.newKeySet();
     }

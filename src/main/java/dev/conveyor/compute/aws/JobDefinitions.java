@@ -81,6 +81,12 @@ final class JobDefinitions {
         return arn;
     }
 
+    /** Forgets a definition this instance cached (another instance may have deregistered it). */
+    void forget(String arn) {
+        known.values().remove(arn);
+        lastUsed.remove(arn);
+    }
+
     private String register(BatchApi api, String name, Content c) {
         List<ResourceRequirement> req = new ArrayList<>();
         req.add(ResourceRequirement.builder().type(ResourceType.VCPU).value(c.vcpusText()).build());

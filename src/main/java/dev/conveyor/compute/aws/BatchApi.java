@@ -46,6 +46,8 @@ import java.util.function.Supplier;
  * with AWS's code and message (never a credential: the SDK signs in headers).
  */
 final class BatchApi implements AutoCloseable {
+    /** Reads (describe, list) are idempotent: the SDK retries them, with its backoff, this many times in all. */
+    private static final int READ_ATTEMPTS = 6;
     private final SdkHttpClient http;
     private final BatchClient batch;
     private final BatchClient submitter;
@@ -57,7 +59,8 @@ final class BatchApi implements AutoCloseable {
         AwsCredentialsProvider credentials = credentials(account);
         Region region = Region.of(account.region());
         var b = BatchClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy()));
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(READ_ATTEMPTS).build()));
         var s = BatchClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
         var l = CloudWatchLogsClient.builder().region(region).credentialsProvider(credentials).httpClient(http);

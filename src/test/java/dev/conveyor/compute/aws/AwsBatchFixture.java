@@ -32,9 +32,14 @@ final class AwsBatchFixture implements AutoCloseable {
     final Profiles profiles;
 
     AwsBatchFixture(String bucket, int vcpus, FaultOptions faults, AwsBatchSettings settings) {
+        this(bucket, vcpus, faults, settings, Duration.ofMillis(5));
+    }
+
+    /** {@code transition}: the emulator's pause between scheduler steps (longer = less CPU with many jobs). */
+    AwsBatchFixture(String bucket, int vcpus, FaultOptions faults, AwsBatchSettings settings, Duration transition) {
         S3Emulator s3 = S3ProxyFixture.emulator();
         this.aws = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder().credentials(s3.accessKeyId(), s3.secretAccessKey())
-                .region(s3.region()).defaultVcpus(vcpus).transitionDelay(Duration.ofMillis(5)).faults(faults).build());
+                .region(s3.region()).defaultVcpus(vcpus).transitionDelay(transition).faults(faults).build());
         this.account = new AwsAccount(s3.region(), s3.accessKeyId(), Secret.of(s3.secretAccessKey()), null,
                 aws.endpoint(), aws.endpoint(), s3.endpoint(), true);
         this.profiles = new Profiles(Map.of("default", new Profile("default", null, account,

@@ -9,6 +9,8 @@ import dev.conveyor.collection.ResultBuilder;
 import dev.conveyor.collection.ResultLedger;
 import dev.conveyor.compute.ComputeBackend;
 import dev.conveyor.compute.ComputeBackends;
+import dev.conveyor.compute.aws.AwsBatchComputeBackend;
+import dev.conveyor.compute.aws.AwsBatchSettings;
 import dev.conveyor.compute.local.LocalComputeBackend;
 import dev.conveyor.credentials.AwsAccount;
 import dev.conveyor.credentials.Profile;
@@ -107,8 +109,14 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
-    ComputeBackends computeBackends(ConveyorConfig config, Clock clock) {
+    ComputeBackends computeBackends(ConveyorConfig config, Clock clock, Profiles profiles, ObjectStore store) {
         List<ComputeBackend> backends = new ArrayList<>();
+        if (AwsBatchComputeBackend.configured(profiles)) {
+            ConveyorConfig.AwsBatch aws = config.awsBatch();
+            backends.add(new AwsBatchComputeBackend(profiles, store, new AwsBatchSettings(aws.submitRate(), aws.definitionTtl(),
+                    AwsBatchSettings.DEFAULT.sweepEvery(), aws.defaultImage(), aws.logGroup(), AwsBatchSettings.DEFAULT.logLines()),
+                    clock));
+        }
         backends.add(new NoopComputeBackend(clock));
         int slots = config.local().slots().orElse(Runtime.getRuntime().availableProcessors());
         backends.add(new LocalComputeBackend(new LocalOptions(Path.of(config.dataDir(), "local"), slots,

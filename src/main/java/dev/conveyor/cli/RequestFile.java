@@ -54,7 +54,8 @@ record RequestFile(String jobId, byte[] body) {
             node.fields().forEachRemaining(e -> {
                 JsonNode type = e.getValue().path("type");
                 if ((e.getKey().equals("runsOn") || e.getKey().equals("runs-on")) && type.isTextual()) {
-                    types.add(type.asText());
+                    // ddeutil spells the cloud types with '_' (aws_batch, azure_batch); the request's with '-'
+                    types.add(e.getKey().equals("runs-on") ? type.asText().replace('_', '-') : type.asText());
                 }
                 collectTypes(e.getValue(), types);
             });

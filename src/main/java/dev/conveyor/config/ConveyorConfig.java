@@ -287,6 +287,27 @@ public interface ConveyorConfig {
         Duration urlMargin();
     }
 
+    /** The AWS Batch backend ({@code conveyor.aws-batch.*}); it is enabled when a profile is set up for AWS Batch. */
+    AwsBatch awsBatch();
+
+    interface AwsBatch {
+        /** Most SubmitJob calls per second (AWS's account quota is 50); halved on throttling, ramped back ×1.2 per 100 successes. */
+        @WithDefault("50")
+        int submitRate();
+
+        /** Conveyor-made job definitions no job used for this long are deregistered. */
+        @WithDefault("168h")
+        Duration definitionTtl();
+
+        /** The image of tasks that name none (needs sh and curl or wget). */
+        @WithDefault("public.ecr.aws/docker/library/alpine:3.20")
+        String defaultImage();
+
+        /** The CloudWatch log group AWS Batch writes container logs to. */
+        @WithDefault("/aws/batch/job")
+        String logGroup();
+    }
+
     /** Retry, backoff and pacing of backend calls, per backend type ({@code conveyor.backends.<type>.*}). */
     @io.smallrye.config.WithDefaults
     Map<String, Backend> backends();
@@ -357,8 +378,8 @@ public interface ConveyorConfig {
         @WithDefault("10000")
         int maxMatrixCells();
 
-        /** Compute providers this service accepts requests for. */
-        @WithDefault("local,noop")
+        /** Compute providers this service accepts requests for (those whose backend is set up here: azure-batch and aws-batch need a profile for them). */
+        @WithDefault("local,noop,azure-batch,aws-batch")
         Set<String> providers();
     }
 }

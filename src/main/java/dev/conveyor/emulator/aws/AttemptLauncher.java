@@ -35,6 +35,11 @@ final class AttemptLauncher implements AutoCloseable {
      * ({@code onEnd} follows later), else the container reason why it could not start.
      */
     String start(BatchJob job, Attempt attempt, int number, Consumer<JobRunner.Outcome> onEnd) {
+        String image = job.spec.container().path("image").asText("");
+        if (image.contains(".invalid/") || image.endsWith(".invalid")) { // RFC 2606: a registry that cannot exist
+            return "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "
+                    + image + ": not found";
+        }
         if (job.spec.command().isEmpty()) {
             return "CannotStartContainerError: no command given (the emulator runs no image)";
         }

@@ -111,6 +111,20 @@ public final class AwsBatchEmulator implements AutoCloseable {
         return counter.snapshot();
     }
 
+    /** When each call of {@code operation} arrived (epoch milliseconds), in arrival order. */
+    public java.util.List<Long> requestTimes(String operation) {
+        return counter.times(operation);
+    }
+
+    /**
+     * Reclaims the host of every running attempt, as EC2 does to a spot instance: each ends with
+     * {@code Host EC2 (instance ...) terminated.} and no exit code (retried if its retryStrategy allows).
+     * Returns how many attempts were stopped.
+     */
+    public int reclaimHosts() {
+        return engine.reclaimHosts();
+    }
+
     /** Stops listening, kills running jobs, and deletes the work directory if the emulator made it. */
     @Override
     public void close() {

@@ -46,6 +46,8 @@ final class BatchJob {
     String reservedOn;
     JobRunner.Task task;
     String terminationReason;
+    /** Set when the emulator took the job's host away (a spot reclaim): the attempt ends with this status reason. */
+    String hostLostReason;
     boolean cancelled;
     boolean terminated;
 

@@ -107,6 +107,24 @@ final class JobEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the host of every running attempt away, as a spot reclaim does: the attempts end without
+     * an exit code and with the status reason {@code Host EC2 (instance ...) terminated.}. Returns how many.
+     */
+    int reclaimHosts() {
+        List<JobRunner.Task> stopping = new ArrayList<>();
+        synchronized (lock) {
+            for (BatchJob job : jobs.values()) {
+                if (job.status == JobStatus.RUNNING && job.task != null && job.hostLostReason == null) {
+                    job.hostLostReason = "Host EC2 (instance i-0emulator" + Long.toHexString(job.seq) + ") terminated.";
+                    stopping.add(job.task);
+                }
+            }
+        }
+        stopping.forEach(JobRunner.Task::terminate);
+        return stopping.size();
+    }
+
     void cancel(BatchJob job, String reason) {
         synchronized (lock) {
             if (job.isArrayParent()) {
@@ -208,6 +226,12 @@ final class JobEngine implements AutoCloseable {
                 return;
             }
             job.task = null;
+            if (job.hostLostReason != null) {
+                String why = job.hostLostReason;
+                job.hostLostReason = null;
+                attemptEnded(job, attempt, null, null, why, true);
+                return;
+            }
             switch (outcome.ending()) {
                 case TERMINATED -> attemptEnded(job, attempt, outcome.exitCode(), null, job.terminationReason, false);
                 case TIMED_OUT -> attemptEnded(job, attempt, outcome.exitCode(), null, TIMED_OUT, false);

@@ -1,0 +1,70 @@
+package dev.conveyor.cli;
+
+import dev.conveyor.emulator.aws.AwsBatchEmulator;
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
+import dev.conveyor.emulator.s3.S3Emulator;
+import dev.conveyor.emulator.s3.S3EmulatorOptions;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code run --emulate} for {@code aws-batch}: the project's AWS Batch emulator (jobs run as local
+ * processes) and an S3 server (S3Proxy) sharing one pair of generated keys, and the configuration
+ * that points the {@code default} profile, the s3 store and the {@code ${AWS_ACCESS_KEY_ID}} /
+ * {@code ${AWS_SECRET_ACCESS_KEY}} a ddeutil request names at them.
+ */
+final class AwsBatchEmulation implements Emulation {
+    static final String BUCKET = "conveyor";
+    private final AwsBatchEmulator batch;
+    private final S3Emulator s3;
+
+    private AwsBatchEmulation(AwsBatchEmulator batch, S3Emulator s3) {
+        this.batch = batch;
+        this.s3 = s3;
+    }
+
+    static AwsBatchEmulation start(Path workDir) {
+        AwsBatchEmulator batch = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder()
+                .workDir(workDir.resolve("batch")).defaultVcpus(Math.max(2, Runtime.getRuntime().availableProcessors())).build());
+        try {
+            S3Emulator s3 = S3Emulator.start(S3EmulatorOptions.defaults()
+                    .withCredentials(batch.accessKeyId(), batch.secretAccessKey())
+                    .withDataDir(workDir.resolve("s3")).withBuckets(BUCKET));
+            return new AwsBatchEmulation(batch, s3);
+        } catch (RuntimeException e) {
+            batch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<String, String> serviceConfig() {
+        Map<String, String> c = new LinkedHashMap<>(s3.storageProperties(BUCKET, "default"));
+        String p = "conveyor.profiles.default.";
+        c.put(p + "aws.batch-endpoint", batch.endpoint());
+        c.put(p + "aws.logs-endpoint", batch.endpoint());
+        c.put(p + "defaults.job_queue_arn", AwsBatchEmulatorOptions.DEFAULT_QUEUE);
+        // what a ddeutil request's ${AWS_ACCESS_KEY_ID} / ${AWS_SECRET_ACCESS_KEY} resolve to in the service
+        c.put("AWS_ACCESS_KEY_ID", batch.accessKeyId());
+        c.put("AWS_SECRET_ACCESS_KEY", batch.secretAccessKey());
+        c.put("AWS_DEFAULT_REGION", batch.region());
+        return c;
+    }
+
+    @Override
+    public String describe() {
+        return "aws-batch: AWS Batch emulator at " + batch.endpoint() + " (queue " + AwsBatchEmulatorOptions.DEFAULT_QUEUE
+                + "), S3 (S3Proxy) at " + s3.endpoint() + " (bucket " + BUCKET + ")";
+    }
+
+    @Override
+    public void close() {
+        try {
+            batch.close();
+        } finally {
+            s3.close();
+        }
+    }
+}

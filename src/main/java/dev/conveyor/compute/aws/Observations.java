@@ -1,0 +1,97 @@
+package dev.conveyor.compute.aws;
+
+import dev.conveyor.compute.TaskObservation;
+import software.amazon.awssdk.services.batch.model.AttemptDetail;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobStatus;
+import software.amazon.awssdk.services.batch.model.JobSummary;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * AWS Batch's job states in the SPI's words. SUBMITTED…STARTING are QUEUED; RUNNING; SUCCEEDED and
+ * FAILED are ENDED with the container's exit code and reason. A host taken away
+ * ({@code Host EC2 (instance …) terminated.}: spot reclaim) is an infrastructure ending, retried by
+ * the engine without charging the task's retries. Container reasons such as
+ * {@code CannotPullContainerError} end the attempt at once with the reason.
+ */
+final class Observations {
+    static final String HOST_LOST = "Host EC2";
+    static final String TIMED_OUT = "Job attempt duration exceeded timeout";
+    private Observations() {
+    }
+
+    static TaskObservation of(JobDetail d, String logGroup) {
+        String container = d.container() == null ? null : d.container().reason();
+        Integer exit = d.container() == null ? null : d.container().exitCode();
+        String stream = d.container() == null ? null : d.container().logStreamName();
+        String attemptReason = lastAttemptReason(d.attempts());
+        TaskObservation o = of(d.status(), d.statusReason(), attemptReason, container, exit, d.startedAt(), d.stoppedAt());
+        return stream == null || stream.isBlank() ? o : o.withLogRef("cloudwatch:" + logGroup + "/" + stream);
+    }
+
+    static TaskObservation of(JobSummary s) {
+        String container = s.container() == null ? null : s.container().reason();
+        Integer exit = s.container() == null ? null : s.container().exitCode();
+        return of(s.status(), s.statusReason(), null, container, exit, s.startedAt(), s.stoppedAt());
+    }
+
+    private static TaskObservation of(JobStatus status, String statusReason, String attemptReason, String containerReason,
+                                      Integer exit, Long startedAt, Long stoppedAt) {
+        Instant started = startedAt == null ? null : Instant.ofEpochMilli(startedAt);
+        Instant stopped = stoppedAt == null ? null : Instant.ofEpochMilli(stoppedAt);
+        if (status == null) {
+            return TaskObservation.queued();
+        }
+        switch (status) {
+            case RUNNING:
+                return TaskObservation.running(started);
+            case SUCCEEDED:
+                return TaskObservation.ended(exit == null ? 0 : exit, null, started, stopped);
+            case FAILED: {
+                String reason = containerReason != null ? containerReason : statusReason;
+                if (containerReason != null && statusReason != null && !statusReason.startsWith("Essential container")
+                        && !statusReason.equals(containerReason)) {
+                    reason = statusReason + ": " + containerReason;
+                }
+                TaskObservation o = TaskObservation.ended(exit, reason, started, stopped);
+                if (startsWith(statusReason, HOST_LOST) || startsWith(attemptReason, HOST_LOST)) {
+                    o = o.withInfrastructure();
+                }
+                if (startsWith(statusReason, TIMED_OUT) || startsWith(attemptReason, TIMED_OUT)) {
+                    o = o.withTimedOut();
+                }
+                return o;
+            }
+            default:
+                return new TaskObservation(TaskObservation.Phase.QUEUED, null, statusReason, null, null, false, false, null);
+        }
+    }
+
+    /**
+     * The wrapper cannot have run (so it uploaded no logs): the container never started (a reason
+     * and no exit code, e.g. CannotPullContainerError), was killed for memory, or the bootstrap could
+     * not fetch the wrapper (exit 96).
+     */
+    static boolean wrapperNeverRan(Integer exit, String containerReason) {
+        return (exit == null && containerReason != null) || (exit != null && exit == 96)
+                || (containerReason != null && containerReason.startsWith("OutOfMemory"));
+    }
+
+    static boolean queued(JobStatus s) {
+        return s == JobStatus.SUBMITTED || s == JobStatus.PENDING || s == JobStatus.RUNNABLE;
+    }
+
+    static boolean active(JobStatus s) {
+        return s != JobStatus.SUCCEEDED && s != JobStatus.FAILED;
+    }
+
+    private static String lastAttemptReason(List<AttemptDetail> attempts) {
+        return attempts == null || attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).statusReason();
+    }
+
+    private static boolean startsWith(String s, String prefix) {
+        return s != null && s.startsWith(prefix);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.conveyor.it;
+
+import dev.conveyor.emulator.aws.AwsBatchEmulator;
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
+import dev.conveyor.emulator.s3.S3Emulator;
+import dev.conveyor.model.JobState;
+import dev.conveyor.model.TaskState;
+import dev.conveyor.model.result.JobResult;
+import dev.conveyor.model.result.TaskResult;
+import dev.conveyor.testing.JobProbe;
+import dev.conveyor.testing.KafkaTestResource;
+import dev.conveyor.testing.S3ProxyFixture;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole service on AWS Batch: the five stages with the aws-batch backend against the AWS Batch
+ * emulator (through the AWS SDK, SigV4) and the s3 store on S3Proxy. The ddeutil AWS example runs
+ * as a user sends it — its {@code ${AWS_ACCESS_KEY_ID}} resolved by the service — its matrix as
+ * array jobs; every record is checked against its schema and for the secret key.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(AwsBatchPipelineTest.AwsBatch.class)
+class AwsBatchPipelineTest {
+    static final String BUCKET = "aws-pipeline";
+    static AwsBatchEmulator emulator;
+
+    /** The AWS Batch emulator with S3Proxy's keys; the default profile, the s3 store and ${AWS_*} point at both. */
+    public static class AwsBatch implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            S3Emulator s3 = S3ProxyFixture.emulator();
+            emulator = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder().credentials(s3.accessKeyId(), s3.secretAccessKey())
+                    .region(s3.region()).transitionDelay(Duration.ofMillis(5)).defaultVcpus(8).build());
+            Map<String, String> c = new HashMap<>(s3.storageProperties(BUCKET, "default"));
+            c.put("conveyor.profiles.default.aws.batch-endpoint", emulator.endpoint());
+            c.put("conveyor.profiles.default.aws.logs-endpoint", emulator.endpoint());
+            c.put("conveyor.profiles.default.defaults.job_queue_arn", AwsBatchEmulatorOptions.DEFAULT_QUEUE);
+            c.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
+            c.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
+            return c;
+        }
+
+        @Override
+        public void stop() {
+            if (emulator != null) {
+                emulator.close();
+            }
+        }
+    }
+
+    private static JobProbe probe;
+
+    private static synchronized JobProbe probe() {
+        if (probe == null) {
+            probe = new JobProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        }
+        return probe;
+    }
+
+    @AfterAll
+    static void closeProbe() {
+        if (probe != null) {
+            probe.close();
+            probe = null;
+        }
+    }
+
+    @Test
+    void theDdeutilAwsExampleRunsThroughTheFiveStagesOnAwsBatch() throws IOException {
+        String id = "awsflow-" + UUID.randomUUID().toString().substring(0, 8);
+        long submitsBefore = emulator.requestCounts().getOrDefault("SubmitJob", 0L);
+        probe().publish(id, "id: " + id + "\n" + Files.readString(Path.of("examples", "aws-batch.yaml")));
+        JobResult result = probe().awaitResult(id, Duration.ofSeconds(90));
+
+        assertThat(result.status()).as(result.reason()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(result.tasks()).hasSize(7).allSatisfy(t -> assertThat(t.status()).isEqualTo(TaskState.SUCCEEDED));
+        TaskResult report = result.tasks().get(6);
+        assertThat(report.logs().stdout()).startsWith("s3://" + BUCKET + "/jobs/" + id + "/");
+        assertThat(probe().statusStates(id)).contains("ACCEPTED", "STAGED", "DISPATCHED", "RUNNING", "SUCCEEDED");
+        long submits = emulator.requestCounts().getOrDefault("SubmitJob", 0L) - submitsBefore;
+        assertThat(submits).as("3 arrays of 2 cells (max-parallel 2) and the report").isLessThanOrEqualTo(4);
+
+        String secret = S3ProxyFixture.emulator().secretAccessKey();
+        for (String topic : new String[] {"conveyor.status", "conveyor.results", "conveyor.submitted", "conveyor.staged",
+                "conveyor.dispatched", "conveyor.completed"}) {
+            assertThat(probe().on(topic, id)).noneMatch(r -> r.value().contains(secret)
+                    || r.headers().values().stream().anyMatch(h -> h.contains(secret)));
+        }
+        probe().assertAllValid();
+    }
+}

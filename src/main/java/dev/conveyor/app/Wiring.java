@@ -107,8 +107,9 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
-    ComputeBackends computeBackends(ConveyorConfig config, Clock clock) {
+    ComputeBackends computeBackends(ConveyorConfig config, Clock clock, Profiles profiles) {
         List<ComputeBackend> backends = new ArrayList<>();
+        AzureBatchWiring.backend(config.azureBatch(), profiles, clock).ifPresent(backends::add);
         backends.add(new NoopComputeBackend(clock));
         int slots = config.local().slots().orElse(Runtime.getRuntime().availableProcessors());
         backends.add(new LocalComputeBackend(new LocalOptions(Path.of(config.dataDir(), "local"), slots,

@@ -29,6 +29,10 @@ public record AzureBatchSettings(Duration poolIdleTtl, Duration requestTimeout, 
         return new AzureBatchSettings(ttl, requestTimeout, maxChunkTasks, maxChunkBytes, fullRefresh, sweepInterval);
     }
 
+    public AzureBatchSettings withRequestTimeout(Duration timeout) {
+        return new AzureBatchSettings(poolIdleTtl, timeout, maxChunkTasks, maxChunkBytes, fullRefresh, sweepInterval);
+    }
+
     public AzureBatchSettings withMaxChunkBytes(int bytes) {
         return new AzureBatchSettings(poolIdleTtl, requestTimeout, maxChunkTasks, bytes, fullRefresh, sweepInterval);
     }

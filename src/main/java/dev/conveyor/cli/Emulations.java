@@ -46,6 +46,8 @@ final class Emulations {
     private static Emulation startOne(String type, Path workDir) {
         switch (type) {
             // one case per cloud backend: case "azure-batch": return ...; case "aws-batch": return ...;
+            case "azure-batch":
+                return AzureBatchEmulation.start(workDir);
             default:
                 throw CliException.badInput("--emulate: no emulator stands in for runsOn type '" + type + "'");
         }

@@ -283,7 +283,11 @@ final class AzureBatchApi implements AutoCloseable {
     Counts taskCounts(String jobId) {
         return call("Job_GetTaskCounts", () -> {
             try {
-                TaskCounts c = client.jobs().getTaskCounts(jobId).taskCounts();
+                var result = client.jobs().getTaskCounts(jobId);
+                if (result == null) { // a GET of a missing job answers null (404) with this response builder
+                    return null;
+                }
+                TaskCounts c = result.taskCounts();
                 return new Counts(c.active(), c.running(), c.completed(), c.succeeded(), c.failed());
             } catch (BatchErrorException e) {
                 if (status(e) == 404) {

@@ -86,13 +86,18 @@ final class JobRow {
         Instant start = firstSeen;
         Instant end = finishedAt != null ? finishedAt : now;
         long whole = Math.max(1, end.toEpochMilli() - start.toEpochMilli());
+        // A stage holds the job from the moment the stage before it handed it on (its last event)
+        // until its own last event; the first stage from its first event.
+        Instant handedOn = null;
         for (String s : STAGES) {
             Instant[] span = stages.get(s);
             if (span != null) {
-                long from = span[0].toEpochMilli() - start.toEpochMilli();
+                Instant took = handedOn != null && handedOn.isBefore(span[1]) ? handedOn : span[0];
+                long from = took.toEpochMilli() - start.toEpochMilli();
                 long to = span[1].toEpochMilli() - start.toEpochMilli();
-                spans.add(new JobSummary.StageSpan(s, span[0], span[1], to - from,
+                spans.add(new JobSummary.StageSpan(s, took, span[1], to - from,
                         100.0 * from / whole, Math.max(0.8, 100.0 * (to - from) / whole)));
+                handedOn = span[1];
             } else {
                 spans.add(new JobSummary.StageSpan(s, null, null, 0, 0, 0));
             }

@@ -22,6 +22,14 @@ public record JobSummary(String id, String name, String backend, Map<String, Str
             return from != null;
         }
 
+        private static final java.time.format.DateTimeFormatter CLOCK =
+                java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
+
+        /** When the stage took the job (UTC clock time). */
+        public String took() {
+            return from == null ? "" : CLOCK.format(from);
+        }
+
         public String held() {
             return Durations.millis(heldMillis);
         }

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * list and turns SUCCEEDED without a reload; its page draws the task graph and shows a task's
  * stdout and output; a running job is cancelled from its page (after the confirm dialog) and turns
  * CANCELLED. Leaves a screenshot of a job page in {@code target/ui-job.png}
- * ({@code -Dconveyor.ui.update-screenshot=true} also writes {@code docs/ui-job.png}).
+ * ({@code -Dscreenshots.update=true} also writes {@code docs/ui-job.png}).
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -121,7 +121,7 @@ class WebViewBrowserTest {
         Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.createDirectories(Path.of("target"));
         Files.copy(shot, Path.of("target/ui-job.png"), StandardCopyOption.REPLACE_EXISTING);
-        if (Boolean.getBoolean("conveyor.ui.update-screenshot")) {
+        if (Boolean.getBoolean("screenshots.update")) {
             Files.copy(shot, Path.of("docs/ui-job.png"), StandardCopyOption.REPLACE_EXISTING);
         }
 

@@ -22,8 +22,12 @@ final class Browser {
     private Browser() {
     }
 
+    static boolean installed() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
     static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        Assumptions.assumeTrue(installed(),
                 "NOT RUN: the browser tests need Debian's chromium and chromedriver (" + CHROMIUM + ", " + CHROMEDRIVER
                         + "): apt-get install -y chromium chromium-driver (.ci/run does)");
     }

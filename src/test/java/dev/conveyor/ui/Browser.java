@@ -16,8 +16,8 @@ import java.time.Duration;
  * without them reports the test as not run, with what to install — never as passed.
  */
 final class Browser {
-    static final Path CHROMIUM = Path.of(System.getProperty("conveyor.test.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("conveyor.test.chromedriver", "/usr/bin/chromedriver"));
+    static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
 
     private Browser() {
     }

@@ -15,6 +15,8 @@ final class RunServiceConfig {
         setDefault("conveyor.instance-id", "run-" + ProcessHandle.current().pid());
         // No fixed HTTP port: a `serve` on this machine may hold 8080 (health endpoints are for services).
         setDefault("quarkus.http.port", "0");
+        // The web view (/ui) serves long-lived processes; a run's HTTP port is random and its broker thrown away.
+        setDefault("conveyor.ui.enabled", "false");
         // Inputs given as file: sources may be read from the request's own folder.
         setDefault("conveyor.storage.allowed-file-roots", requestFolder.toString());
         // Progress and result go to the terminal; service logs only when something is wrong.

@@ -137,34 +137,38 @@ final class JobBoard {
     /** The job's row, when the status topic spoke of it since the history window began. */
     synchronized Optional<JobSummary> job(String jobId) {
         JobRow row = rows.get(jobId);
-        return row == null ? Optional.empty() : Optional.of(row.summary(clock.instant()));
+        return row == null ? Optional.empty() : Optional.of(row.summary(clock.instant(), true));
     }
 
     /** One page of the jobs matching {@code filter}, newest first. */
     JobPage page(JobFilter filter, int page, int pageSize) {
         Instant now = clock.instant();
-        List<JobSummary> matching = new ArrayList<>();
         Map<String, Integer> states = new TreeMap<>();
-        List<String> backends;
+        java.util.TreeSet<String> backends = new java.util.TreeSet<>();
+        List<JobSummary> slice = new ArrayList<>();
+        int total;
+        int p;
+        int pages;
         synchronized (this) {
-            List<JobRow> all = new ArrayList<>(rows.values());
-            all.sort(Comparator.comparing((JobRow r) -> r.firstSeen).reversed().thenComparing(r -> r.id));
-            java.util.TreeSet<String> seenBackends = new java.util.TreeSet<>();
-            for (JobRow r : all) {
+            List<JobRow> matching = new ArrayList<>();
+            for (JobRow r : rows.values()) {
                 if (r.backend != null) {
-                    seenBackends.add(r.backend);
+                    backends.add(r.backend);
                 }
                 states.merge(r.state, 1, Integer::sum);
                 if (filter.matches(r)) {
-                    matching.add(r.summary(now));
+                    matching.add(r);
                 }
             }
-            backends = List.copyOf(seenBackends);
+            matching.sort(Comparator.comparing((JobRow r) -> r.firstSeen).reversed().thenComparing(r -> r.id));
+            total = matching.size();
+            pages = Math.max(1, (total + pageSize - 1) / pageSize);
+            p = Math.min(Math.max(1, page), pages);
+            for (JobRow r : matching.subList((p - 1) * pageSize, Math.min(total, p * pageSize))) {
+                slice.add(r.summary(now, false));
+            }
         }
-        int pages = Math.max(1, (matching.size() + pageSize - 1) / pageSize);
-        int p = Math.min(Math.max(1, page), pages);
-        List<JobSummary> slice = matching.subList((p - 1) * pageSize, Math.min(matching.size(), p * pageSize));
-        return new JobPage(List.copyOf(slice), p, pages, matching.size(), states, backends, filter);
+        return new JobPage(List.copyOf(slice), p, pages, total, states, List.copyOf(backends), filter);
     }
 
     /** Samples tasks in flight per backend; called once a second. */

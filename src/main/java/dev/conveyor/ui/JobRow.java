@@ -81,7 +81,8 @@ final class JobRow {
         return FINAL.contains(state);
     }
 
-    JobSummary summary(Instant now) {
+    /** @param withEvents include the recent events (the job page), not for list rows */
+    JobSummary summary(Instant now, boolean withEvents) {
         List<JobSummary.StageSpan> spans = new ArrayList<>();
         Instant start = firstSeen;
         Instant end = finishedAt != null ? finishedAt : now;
@@ -104,6 +105,6 @@ final class JobRow {
         }
         return new JobSummary(id, name == null ? id : name, backend == null ? "" : backend, Map.copyOf(labels), state,
                 stage, message == null ? "" : Redaction.text(message), counts, firstSeen, finishedAt,
-                Durations.between(firstSeen, now), Durations.between(firstSeen, end), spans, List.copyOf(events));
+                Durations.between(firstSeen, now), Durations.between(firstSeen, end), spans, withEvents ? List.copyOf(events) : List.of());
     }
 }

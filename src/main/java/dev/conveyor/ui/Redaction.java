@@ -27,7 +27,7 @@ public final class Redaction {
             "(?i).*(secret|password|passwd|token|_key|^key$|apikey|api_key|credential|sas|connection_string).*");
     /** {@code NAME: value}, {@code NAME=value}, {@code "NAME": "value"} on one line. */
     private static final Pattern ASSIGNMENT = Pattern.compile(
-            "(?m)^(\\s*-?\\s*[\"']?)([A-Za-z_][A-Za-z0-9_.-]*)([\"']?\\s*[:=]\\s*)(\\S.*?)\\s*$");
+            "(?m)^(\\s*-?\\s*(?:export\\s+)?[\"']?)([A-Za-z_][A-Za-z0-9_.-]*)([\"']?\\s*[:=]\\s*)(\\S.*?)\\s*$");
     private static final Pattern JSON_PAIR = Pattern.compile("\"([A-Za-z_][A-Za-z0-9_.-]*)\"(\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern REFERENCE = Pattern.compile("[\"']?\\$\\{[A-Za-z_][A-Za-z0-9_]*}[\"']?");
 

@@ -86,7 +86,8 @@ public class UiResource {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> events() {
         Multi<String> ticks = Multi.createFrom().ticks().every(Duration.ofSeconds(15)).map(t -> "-");
-        return Multi.createBy().merging().streams(ui.board().changes(), ticks);
+        // A slow browser drops ids rather than failing its stream: it re-reads whole parts anyway.
+        return Multi.createBy().merging().streams(ui.board().changes().onOverflow().drop(), ticks);
     }
 
     @GET

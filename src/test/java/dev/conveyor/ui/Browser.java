@@ -16,16 +16,23 @@ import java.time.Duration;
  * without them reports the test as not run, with what to install — never as passed.
  */
 final class Browser {
-    static final Path CHROMIUM = Path.of(System.getProperty("conveyor.test.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("conveyor.test.chromedriver", "/usr/bin/chromedriver"));
+    static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
+    private static final String NOT_RUN = "NOT RUN: the browser tests need Debian's chromium and chromedriver ("
+            + CHROMIUM + ", " + CHROMEDRIVER + "): apt-get install -y chromium chromium-driver (.ci/run does)";
 
     private Browser() {
     }
 
+    static boolean installed() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
     static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "NOT RUN: the browser tests need Debian's chromium and chromedriver (" + CHROMIUM + ", " + CHROMEDRIVER
-                        + "): apt-get install -y chromium chromium-driver (.ci/run does)");
+        if (!installed()) {
+            System.err.println(NOT_RUN);
+        }
+        Assumptions.assumeTrue(installed(), NOT_RUN);
     }
 
     static ChromeDriver start() throws IOException {

@@ -32,8 +32,12 @@ class PythonClientTest {
     @Test
     void thePythonClientSuitePassesAgainstTheService() throws Exception {
         String python = python().orElse(null);
-        Assumptions.assumeTrue(python != null, "NOT RUN: no python3 that can import confluent_kafka "
-                + "(Debian: apt-get install -y python3-confluent-kafka; .ci/run does)");
+        String notRun = "NOT RUN: no python3 that can import confluent_kafka "
+                + "(Debian: apt-get install -y python3-confluent-kafka; .ci/run does)";
+        if (python == null) {
+            System.err.println(notRun);
+        }
+        Assumptions.assumeTrue(python != null, notRun);
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         try (JobProbe probe = new JobProbe(bootstrap)) {
             ProcessBuilder pb = new ProcessBuilder(python, "-m", "unittest", "discover", "-s", "tests", "-v")

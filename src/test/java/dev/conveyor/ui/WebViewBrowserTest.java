@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * list and turns SUCCEEDED without a reload; its page draws the task graph and shows a task's
  * stdout and output; a running job is cancelled from its page (after the confirm dialog) and turns
  * CANCELLED. Leaves a screenshot of a job page in {@code target/ui-job.png}
- * ({@code -Dscreenshots.update=true} also writes {@code docs/ui-job.png}).
+ * ({@code -Dscreenshots.update=true} also writes {@code docs/ui-job.png}). The endpoints' refusals are
+ * checked over plain HTTP in the same service (those tests need no browser).
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -47,9 +48,10 @@ class WebViewBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Browser.assumeInstalled();
         probe = new JobProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        browser = Browser.start();
+        if (Browser.installed()) {
+            browser = Browser.start();
+        }
     }
 
     @AfterAll
@@ -85,6 +87,7 @@ class WebViewBrowserTest {
 
     @Test
     void aJobAppearsTurnsSucceededLiveAndItsPageShowsTheGraphLogsAndOutputs() throws Exception {
+        Browser.assumeInstalled();
         browser.get(ui.toString());
         waiting().until(ExpectedConditions.attributeContains(By.id("live"), "class", "on"));
         String chain = id("ui-chain");
@@ -148,6 +151,7 @@ class WebViewBrowserTest {
 
     @Test
     void aRunningJobIsCancelledFromItsPageAfterConfirming() {
+        Browser.assumeInstalled();
         String sleeper = id("ui-sleep");
         probe.publish(sleeper, """
                 name: sleeper
@@ -175,5 +179,41 @@ class WebViewBrowserTest {
         assertThat(control).hasSize(1);
         assertThat(control.get(0).headers()).containsEntry("ce_source", "conveyor/ui");
         assertThat(control.get(0).json().path("reason").asText()).isEqualTo("cancelled from the web view");
+    }
+
+    // ---- the endpoints over plain HTTP (no browser needed): what they answer and what they refuse ----
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(ui + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theListAndTheThroughputAnswer() throws Exception {
+        HttpResponse<String> list = get("?state=active&label=team%3Ddata&q=x");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("<table class=\"jobs\"", "value=\"team=data\"");
+        assertThat(get("/throughput").body()).contains("\"jobsPerSecond\"", "\"tasksInFlight\"");
+        assertThat(get("/assets/ui.css").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownJobsBadIdsAndPathsOutOfAJobAre404() throws Exception {
+        assertThat(get("/jobs/no-such-job").statusCode()).isEqualTo(404);
+        assertThat(get("/jobs/..%2Fetc").statusCode()).isEqualTo(404);
+        assertThat(get("/jobs/j/tasks/t/attempts/1/outputs/..%2F..%2Fspec.json").statusCode()).isEqualTo(404);
+        assertThat(get("/jobs/j/tasks/t/attempts/1/logs/spec").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void cancelNeedsThePagesOwnHeader() throws Exception {
+        HttpResponse<String> forged = HTTP.send(HttpRequest.newBuilder(URI.create(ui + "/jobs/some-job/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create(ui + "/jobs/some-job/cancel"))
+                .header("X-Conveyor-UI", "cancel").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
     }
 }

@@ -63,6 +63,9 @@ public class CollectionStage {
     @Inject
     @Channel(Channels.RESULTS)
     KafkaTransactions<String> results;
+    /** Each result published, for ops/ConveyorMetrics (fired after its transaction committed). */
+    @Inject
+    jakarta.enterprise.event.Event<JobResult> published;
 
     private ExecutorService builders;
 
@@ -88,7 +91,8 @@ public class CollectionStage {
                     return results.withTransactionAndAck(batch, tx -> {
                         records.forEach(tx::send);
                         return Uni.createFrom().voidItem();
-                    }).invoke(() -> LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms",
+                    }).invoke(() -> records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire)))
+                    .invoke(() -> LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms",
                             batch.getRecords().size(), (planned - start) / 1_000_000, (System.nanoTime() - planned) / 1_000_000));
                 })
                 .onFailure().recoverWithItem(e -> {
@@ -148,7 +152,8 @@ public class CollectionStage {
     }
 
     private void add(List<Message<String>> out, JobResult result) {
-        out.add(Envelopes.message(result.jobId(), "collection", EventTypes.RESULT, result));
+        // the result rides along as metadata (the connector ignores it) so metrics see it once committed
+        out.add(Envelopes.message(result.jobId(), "collection", EventTypes.RESULT, result).addMetadata(result));
         out.add(Envelopes.message(result.jobId(), "collection", EventTypes.STATUS,
                 new JobStatusEvent(result.jobId(), "collection", result.status().name(), null, null,
                         result.reason() == null ? "result published" : result.reason(), null, Instant.now()),

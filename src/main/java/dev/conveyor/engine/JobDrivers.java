@@ -27,6 +27,8 @@ public final class JobDrivers {
     private final Clock clock;
     private final Map<String, CallPolicy> policies = new ConcurrentHashMap<>();
 
+    private volatile dev.conveyor.retry.CallObserver callObserver = dev.conveyor.retry.CallObserver.NONE;
+
     public JobDrivers(ComputeBackends backends, ObjectStore store, ProviderOptions options, EngineSettings settings,
                       Function<String, RetrySettings> retrySettings, Clock clock) {
         this.backends = backends;
@@ -43,7 +45,17 @@ public final class JobDrivers {
 
     /** The one policy of a backend: its retries, backoff and pacing are shared by every job on it. */
     public CallPolicy policy(String backendType) {
-        return policies.computeIfAbsent(backendType, t -> new CallPolicy(t, retrySettings.apply(t)));
+        return policies.computeIfAbsent(backendType, t -> {
+            CallPolicy p = new CallPolicy(t, retrySettings.apply(t));
+            p.observeCalls(callObserver);
+            return p;
+        });
+    }
+
+    /** Told about every backend call attempt of every policy, those made so far and later ones (metrics). */
+    public void observeCalls(dev.conveyor.retry.CallObserver observer) {
+        this.callObserver = observer;
+        policies.values().forEach(p -> p.observeCalls(observer));
     }
 
     /** Releases what the job held on its backend (its Batch job, working folders). Idempotent. */

@@ -6,33 +6,70 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The shape every stage consumer shares: read the event, do the (blocking) work off the event
  * loop, publish, and only then acknowledge. A record that cannot be read, or whose handling fails,
  * is nacked: the channel's dead-letter-queue strategy sends it to the DLQ with reason headers and
- * the partition moves on.
+ * the partition moves on. While a record is handled its job id (the record key) is in the logging
+ * MDC ({@link JobLogContext}); every record is counted and timed through the {@link StageObserver}.
  */
 public final class StageHandler {
     private static final Logger LOG = Logger.getLogger(StageHandler.class);
+    /** The stage that consumes each event type (the metrics' stage tag). */
+    private static final Map<String, String> STAGES = Map.of(
+            "JobSubmitted", "staging",
+            "JobStaged", "dispatch",
+            "JobDispatched", "monitoring",
+            "ControlMessage", "control");
+
+    private static volatile StageObserver observer = StageObserver.NONE;
 
     private StageHandler() {
     }
 
+    /** Where every stage reports its records (one per process; ops/ConveyorMetrics sets it). */
+    public static void observeWith(StageObserver o) {
+        observer = o == null ? StageObserver.NONE : o;
+    }
+
+    /** The stage name the metrics use for records of {@code type}. */
+    public static String stageOf(Class<?> type) {
+        return STAGES.getOrDefault(type.getSimpleName(), type.getSimpleName());
+    }
+
     public static <T> Uni<Void> handle(Message<String> message, Class<T> type, Function<T, Uni<Void>> work) {
-        return Uni.createFrom().<T>item(() -> Json.read(message.getPayload(), type))
+        String stage = stageOf(type);
+        String jobId = RecordSource.key(message);
+        StageObserver o = observer;
+        long start = System.nanoTime();
+        o.record(stage, StageObserver.Outcome.IN);
+        return Uni.createFrom().<Uni<Void>>item(() -> JobLogContext.with(jobId,
+                        () -> work.apply(Json.read(message.getPayload(), type))))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(item -> work.apply(item))
+                .chain(pending -> pending)
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
+                .invoke(() -> {
+                    o.took(stage, System.nanoTime() - start);
+                    o.record(stage, StageObserver.Outcome.OUT);
+                })
                 .onFailure().recoverWithUni(e -> {
-                    LOG.errorf(e, "%s: record %s goes to the DLQ", type.getSimpleName(), RecordSource.of(message));
+                    o.took(stage, System.nanoTime() - start);
+                    o.record(stage, StageObserver.Outcome.FAILED);
+                    JobLogContext.with(jobId, () -> {
+                        LOG.errorf(e, "%s: record %s goes to the DLQ", type.getSimpleName(), RecordSource.of(message));
+                        return null;
+                    });
+                    o.record(stage, StageObserver.Outcome.DLQ);
                     return Uni.createFrom().completionStage(message.nack(e));
                 });
     }
 
-    /** Runs blocking work on a worker thread. */
+    /** Runs blocking work on a worker thread, with the caller's job id (if any) in the worker's MDC. */
     public static <R> Uni<R> blocking(java.util.function.Supplier<R> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        String jobId = JobLogContext.current();
+        return Uni.createFrom().item(() -> JobLogContext.with(jobId, work)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -27,6 +27,7 @@ public final class CallPolicy {
     private final RetrySettings settings;
     private final Guard guard;
     private volatile BiConsumer<String, Throwable> onRetry = (op, e) -> { };
+    private volatile CallObserver observer = CallObserver.NONE;
 
     public CallPolicy(String name, RetrySettings settings) {
         this.name = name;
@@ -64,13 +65,26 @@ public final class CallPolicy {
         this.onRetry = listener;
     }
 
+    /** Told about each attempt (ok, throttled, error); for metrics. */
+    public void observeCalls(CallObserver observer) {
+        this.observer = observer == null ? CallObserver.NONE : observer;
+    }
+
+    /** Throttling: a rate limit (ours or the service's) or a transient failure that says when to come back. */
+    static boolean isThrottling(Throwable e) {
+        return e instanceof RateLimitException || (isTransient(e) && retryAfter(e).isPresent());
+    }
+
     /** Runs {@code call}, retrying transient failures; rethrows the last failure unchanged. */
     @SuppressWarnings("unchecked")
     public <T> T call(String operation, Callable<T> call) {
         Callable<Object> observed = () -> {
             try {
-                return call.call();
+                Object out = call.call();
+                observer.attempted(name, operation, CallObserver.Outcome.OK);
+                return out;
             } catch (Exception | Error e) {
+                observer.attempted(name, operation, isThrottling(e) ? CallObserver.Outcome.THROTTLED : CallObserver.Outcome.ERROR);
                 if (isTransient(e)) {
                     onRetry.accept(operation, e);
                 }
@@ -79,6 +93,9 @@ public final class CallPolicy {
         };
         try {
             return (T) guard.call(observed, Object.class);
+        } catch (RateLimitException e) {
+            observer.attempted(name, operation, CallObserver.Outcome.THROTTLED); // our own pacing refused it
+            throw e;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {

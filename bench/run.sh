@@ -3,17 +3,22 @@
 #   bench/run.sh submission [TASKS] [ROUNDS]   CPU time to read+validate+normalise one large request
 #   bench/run.sh pipeline [JOBS] [TASKS]        the five stages on a real broker, noop provider
 #   bench/run.sh ratio [JOBS] [RATE] [SECONDS]  the pipeline beside a plain 5-hop Kafka chain, same broker, same run
+#   bench/run.sh inflight [JOBS] [TASKS] [SECONDS] [XMX]  JOBS x TASKS noop tasks running at once in a service at -XmxXMX
+#   bench/run.sh scale [JOBS]                   the same burst on one service process, then on two sharing the groups
+#   bench/run.sh lag [JOBS]                     where a job waits: per-stage median times from the status topic
 # Results (with the command that produced them) go to docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-submission}; shift || true
 ./mvnw -q -DskipTests -DskipITs package
-./mvnw -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+./mvnw -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 case "$what" in
   submission) exec java -Xmx1g -cp "$cp" dev.conveyor.bench.SubmissionBench "$@" ;;
   pipeline)   exec java -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
   lag)        exec java -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
+  inflight)   exec java -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
+  scale)      exec java -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
   ratio)      exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
-  *) echo "usage: bench/run.sh submission|pipeline|ratio [args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio [args]" >&2; exit 2 ;;
 esac

@@ -117,6 +117,7 @@ public class Wiring {
                     AwsBatchSettings.DEFAULT.sweepEvery(), aws.defaultImage(), aws.logGroup(), AwsBatchSettings.DEFAULT.logLines()),
                     clock));
         }
+        AzureBatchWiring.backend(config.azureBatch(), profiles, clock).ifPresent(backends::add);
         backends.add(new NoopComputeBackend(clock));
         int slots = config.local().slots().orElse(Runtime.getRuntime().availableProcessors());
         backends.add(new LocalComputeBackend(new LocalOptions(Path.of(config.dataDir(), "local"), slots,

@@ -48,6 +48,8 @@ final class Emulations {
             // one case per cloud backend: case "azure-batch": return ...; case "aws-batch": return ...;
             case "aws-batch":
                 return AwsBatchEmulation.start(workDir);
+            case "azure-batch":
+                return AzureBatchEmulation.start(workDir);
             default:
                 throw CliException.badInput("--emulate: no emulator stands in for runsOn type '" + type + "'");
         }

@@ -53,9 +53,9 @@ record RequestFile(String jobId, byte[] body) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> {
                 JsonNode type = e.getValue().path("type");
-                if ((e.getKey().equals("runsOn") || e.getKey().equals("runs-on")) && type.isTextual()) {
-                    // ddeutil spells the cloud types with '_' (aws_batch, azure_batch); the request's with '-'
-                    types.add(e.getKey().equals("runs-on") ? type.asText().replace('_', '-') : type.asText());
+                if ((e.getKey().equals("runsOn") || e.getKey().equals("runs-on") || e.getKey().equals("runs_on"))
+                        && type.isTextual()) {
+                    types.add(type.asText().replace('_', '-')); // ddeutil's azure_batch / aws_batch
                 }
                 collectTypes(e.getValue(), types);
             });

@@ -81,11 +81,16 @@ public class CollectionStage {
 
     @Incoming(Channels.COMPLETED_IN)
     public Uni<Void> onCompleted(KafkaRecordBatch<String, String> batch) {
+        long start = System.nanoTime();
         return StageHandler.blocking(() -> planAll(batch.getRecords()))
-                .chain(records -> results.withTransactionAndAck(batch, tx -> {
-                    records.forEach(tx::send);
-                    return Uni.createFrom().voidItem();
-                }))
+                .chain(records -> {
+                    long planned = System.nanoTime();
+                    return results.withTransactionAndAck(batch, tx -> {
+                        records.forEach(tx::send);
+                        return Uni.createFrom().voidItem();
+                    }).invoke(() -> LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms",
+                            batch.getRecords().size(), (planned - start) / 1_000_000, (System.nanoTime() - planned) / 1_000_000));
+                })
                 .onFailure().recoverWithItem(e -> {
                     // The transaction aborted: the consumer rewinds to the last committed offset and
                     // these records come again. Nothing is lost; nothing was published.

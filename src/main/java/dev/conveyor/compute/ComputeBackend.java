@@ -71,6 +71,14 @@ public interface ComputeBackend {
         return java.util.Set.of();
     }
 
+    /**
+     * A job saved earlier is driven again by this instance (a restart, a takeover): the backend
+     * learns what it needs to reach the job's resources (e.g. an account named only in the job's
+     * options). Called once per driver, before any describe of its handles.
+     */
+    default void resume(BackendJob job) {
+    }
+
     /** One cheap call that proves the credentials and the service work (for readiness, cached by the caller). */
     default void check() {
     }

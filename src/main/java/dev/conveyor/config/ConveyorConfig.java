@@ -37,6 +37,19 @@ public interface ConveyorConfig {
 
     Monitoring monitoring();
 
+    AzureBatch azureBatch();
+
+    /** The {@code azure-batch} backend ({@code conveyor.azure-batch.*}); enabled when a profile has a Batch account URL. */
+    interface AzureBatch {
+        /** A pool Conveyor created is deleted after it ran no active job this long. */
+        @WithDefault("30m")
+        Duration poolIdleTtl();
+
+        /** Read timeout of one call to the Batch service. */
+        @WithDefault("60s")
+        Duration requestTimeout();
+    }
+
     Results results();
 
     Submission submission();

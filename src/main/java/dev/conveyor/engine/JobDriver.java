@@ -83,6 +83,7 @@ public final class JobDriver {
         if (saved.isPresent()) {
             state = saved.get();
             context = context.withEnvironment(state.environment).withDeadline(state.deadline);
+            backend.resume(context);
             return true;
         }
         RunState s = scheduler.newRun(backend.type(), clock.instant());

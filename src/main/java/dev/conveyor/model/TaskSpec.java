@@ -47,10 +47,16 @@ public record TaskSpec(
         TaskResources resources) {
 
     public TaskSpec {
-        matrix = matrix == null ? Map.of() : matrix;
+        // Empty collections shared, not one of each per task: a job holds up to 10,000 tasks and a
+        // service up to 100,000 in flight.
+        env = env == null || env.isEmpty() ? Map.of() : env;
+        inputs = inputs == null || inputs.isEmpty() ? List.of() : inputs;
+        outputs = outputs == null || outputs.isEmpty() ? List.of() : outputs;
+        needs = needs == null || needs.isEmpty() ? List.of() : needs;
+        matrix = matrix == null || matrix.isEmpty() ? Map.of() : matrix;
         group = group == null ? id : group;
-        outputRefs = outputRefs == null ? List.of() : outputRefs;
-        resources = resources == null ? TaskResources.NONE : resources;
+        outputRefs = outputRefs == null || outputRefs.isEmpty() ? List.of() : outputRefs;
+        resources = resources == null || resources.equals(TaskResources.NONE) ? TaskResources.NONE : resources;
     }
 
     public TaskSpec(String id, String command, Map<String, String> env, List<InputSpec> inputs,

@@ -14,8 +14,10 @@ import java.util.Optional;
 
 /**
  * The normalised job specs, stored once at submission ({@code jobs/<id>/spec.json}) and read back
- * by each later stage from the claim check its event carries (key + SHA-256). A bounded cache,
- * weighed by task count, spares the read when the stages share a process.
+ * by each later stage from the claim check its event carries (key + SHA-256). One bounded cache
+ * per process, weighed by task count and addressed by the spec's hash (so any store and any stage
+ * may share it), spares the read and the parse when the stages share a process; a spec found
+ * there is the very object the other stages hold, not a copy.
  */
 public final class JobSpecs {
     /** A stored spec: where, and the SHA-256 of its bytes. */
@@ -23,10 +25,13 @@ public final class JobSpecs {
     }
 
     private final ObjectStore store;
-    private final Cache<String, JobSpec> cache = Caffeine.newBuilder()
-            .maximumWeight(200_000)
+    /** At most this many tasks' specs stay cached (the jobs being watched hold their own on top). */
+    static final long CACHED_TASKS = 50_000;
+    private static final Cache<String, JobSpec> CACHE = Caffeine.newBuilder()
+            .maximumWeight(CACHED_TASKS)
             .weigher((String hash, JobSpec spec) -> 1 + spec.tasks().size())
             .build();
+    private final Cache<String, JobSpec> cache = CACHE;
 
     public JobSpecs(ObjectStore store) {
         this.store = store;

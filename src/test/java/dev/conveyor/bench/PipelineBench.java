@@ -111,7 +111,7 @@ public final class PipelineBench {
         return c;
     }
 
-    private static String peakRss(long pid) {
+    static String peakRss(long pid) {
         try {
             return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                     .filter(l -> l.startsWith("VmHWM")).map(l -> l.replaceAll("\\s+", " ").substring(7)).findFirst()

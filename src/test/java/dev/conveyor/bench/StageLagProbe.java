@@ -11,6 +11,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,15 @@ public final class StageLagProbe {
         groups.put("conveyor-collection", "conveyor.completed");
         Path root = Files.createTempDirectory("conveyor-lag-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
-            Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString())
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            String opts = System.getProperty("bench.service.opts", "");
+            if (!opts.isBlank()) {
+                cmd.addAll(List.of(opts.trim().split("\\s+")));
+            }
+            cmd.addAll(List.of("-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
+            System.out.println("service log: " + root.resolve("service.log"));
+            Process service = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
                  RatioBench.Pipeline pipeline = new RatioBench.Pipeline(kafka.bootstrapServers())) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local Azure Batch data-plane service (API 2024-07-01.20.0 and older) that the official SDKs can talk to:
+ * A local Azure Batch data-plane service (API 2025-06-01, 2024-07-01.20.0 and older) that the official SDKs can talk to:
  * SharedKey auth, pools, jobs, tasks that really run as local processes, task files, resource and output files
  * against blob storage, the service's errors, and injected faults. State lives in memory.
  */

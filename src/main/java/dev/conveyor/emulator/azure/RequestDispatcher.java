@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  */
 final class RequestDispatcher {
     static final int MAX_BODY_BYTES = 1024 * 1024;
-    static final Set<String> API_VERSIONS = Set.of("2024-07-01.20.0", "2024-02-01.19.0", "2023-11-01.18.0",
+    static final Set<String> API_VERSIONS = Set.of("2025-06-01", "2024-07-01.20.0", "2024-02-01.19.0", "2023-11-01.18.0",
             "2023-05-01.17.0", "2022-10-01.16.0", "2022-01-01.15.0", "2021-06-01.14.0", "2020-09-01.12.0",
             "2020-03-01.11.0", "2019-08-01.10.0", "2019-06-01.9.0", "2018-12-01.8.0");
     private static final Logger LOG = Logger.getLogger(RequestDispatcher.class.getName());

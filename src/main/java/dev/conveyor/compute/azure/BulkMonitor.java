@@ -1,0 +1,138 @@
+package dev.conveyor.compute.azure;
+
+import dev.conveyor.compute.TaskHandle;
+import dev.conveyor.compute.TaskObservation;
+import dev.conveyor.compute.azure.BatchTypes.Counts;
+import dev.conveyor.compute.azure.BatchTypes.TaskInfo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Describes handles across Batch jobs in few calls: per Batch job one task-counts call; only when
+ * the counts moved (or a handle is new to it, or {@code fullRefresh} passed) one list call,
+ * {@code $select}ed to what an observation needs and {@code $filter}ed to the tasks that are not
+ * completed or changed since the last list (less two minutes, for clock skew). Never a call per
+ * task (Nextflow's Azure executor gets every task every cycle).
+ */
+final class BulkMonitor {
+    private static final Duration SKEW = Duration.ofMinutes(2);
+
+    private record Seen(Counts counts, Instant listedAt, Instant fullAt, Map<String, TaskInfo> tasks) {
+    }
+
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final Duration fullRefresh;
+    private final Clock clock;
+
+    BulkMonitor(Duration fullRefresh, Clock clock) {
+        this.fullRefresh = fullRefresh;
+        this.clock = clock;
+    }
+
+    /** A handle's ref: {@code <account key>/<Batch job id>/<Batch task id>}. */
+    record Ref(String account, String job, String task) {
+        static Ref parse(String ref) {
+            String[] p = ref.split("/", 3);
+            if (p.length != 3) {
+                throw new IllegalArgumentException("not an azure-batch handle: " + ref);
+            }
+            return new Ref(p[0], p[1], p[2]);
+        }
+
+        String key() {
+            return account + "/" + job;
+        }
+
+        @Override
+        public String toString() {
+            return account + "/" + job + "/" + task;
+        }
+    }
+
+    Map<TaskHandle, TaskObservation> describe(List<TaskHandle> handles, Function<String, AzureBatchApi> apis) {
+        Map<String, Map<TaskHandle, Ref>> byJob = new LinkedHashMap<>();
+        for (TaskHandle h : handles) {
+            Ref r = Ref.parse(h.ref());
+            byJob.computeIfAbsent(r.key(), k -> new LinkedHashMap<>()).put(h, r);
+        }
+        Map<TaskHandle, TaskObservation> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<TaskHandle, Ref>> e : byJob.entrySet()) {
+            Ref any = e.getValue().values().iterator().next();
+            AzureBatchApi api = apis.apply(any.account());
+            if (api == null) { // an account this instance has not met yet (named only in a request): asked again later
+                e.getValue().keySet().forEach(h -> out.put(h, TaskObservation.queued()));
+                continue;
+            }
+            describeJob(api, any.job(), e.getKey(), e.getValue(), out);
+        }
+        return out;
+    }
+
+    private void describeJob(AzureBatchApi api, String job, String key, Map<TaskHandle, Ref> handles,
+                             Map<TaskHandle, TaskObservation> out) {
+        Counts counts = api.taskCounts(job);
+        if (counts == null) {
+            seen.remove(key);
+            handles.keySet().forEach(h -> out.put(h, TaskObservation.lost("the Batch job " + job + " is gone")));
+            return;
+        }
+        Instant now = clock.instant();
+        Seen before = seen.get(key);
+        Seen s = before;
+        boolean full = before == null || !now.isBefore(before.fullAt.plus(fullRefresh));
+        boolean unknown = before != null && handles.values().stream().anyMatch(r -> !before.tasks.containsKey(r.task()));
+        if (full || unknown || !counts.equals(s.counts)) {
+            s = list(api, job, counts, s, full, now);
+            if (!full && !s.tasks.keySet().containsAll(handles.values().stream().map(Ref::task).toList())) {
+                s = list(api, job, counts, s, true, now); // one we never saw, not in a filtered list: look at everything
+            }
+            seen.put(key, s);
+        }
+        for (Map.Entry<TaskHandle, Ref> h : handles.entrySet()) {
+            TaskInfo t = s.tasks.get(h.getValue().task());
+            out.put(h.getKey(), t == null ? TaskObservation.lost("task " + h.getValue().task() + " is not in Batch job " + job)
+                    : observe(t));
+        }
+    }
+
+    private static Seen list(AzureBatchApi api, String job, Counts counts, Seen before, boolean full, Instant now) {
+        String filter = full ? null : "state ne 'completed' or stateTransitionTime ge datetime'"
+                + before.listedAt.minus(SKEW) + "'";
+        Map<String, TaskInfo> tasks = full ? new HashMap<>() : new HashMap<>(before.tasks);
+        for (TaskInfo t : api.listTasks(job, filter)) {
+            tasks.put(t.id(), t);
+        }
+        return new Seen(counts, now, full ? now : before.fullAt, tasks);
+    }
+
+    /** Forgets a Batch job (released). */
+    void forget(String account, String job) {
+        seen.remove(account + "/" + job);
+    }
+
+    static TaskObservation observe(TaskInfo t) {
+        String state = t.state() == null ? "" : t.state().toLowerCase(Locale.ROOT);
+        return switch (state) {
+            case "active" -> TaskObservation.queued();
+            case "preparing", "running" -> TaskObservation.running(t.startTime());
+            case "completed" -> {
+                String reason = t.failureCode() == null ? null
+                        : t.failureCode() + (t.failureMessage() == null ? "" : ": " + t.failureMessage());
+                TaskObservation o = TaskObservation.ended(t.exitCode(), reason, t.startTime(), t.endTime());
+                boolean wallClock = (t.failureCode() != null && t.failureCode().toLowerCase(Locale.ROOT).contains("wallclock"))
+                        || (t.failureMessage() != null && t.failureMessage().toLowerCase(Locale.ROOT).contains("wall clock"));
+                yield wallClock ? o.withTimedOut() : o;
+            }
+            default -> TaskObservation.queued();
+        };
+    }
+}

@@ -325,9 +325,18 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
                 TaskObservation o = v == null ? null : v.children.get(id);
                 out.put(h, o != null ? o : TaskObservation.queued());
             } else {
-                lastStatus.put(id, d.status());
+                remember(id, d.status());
                 out.put(h, observe(api, d));
             }
+        }
+    }
+
+    /** The status of a job that may still be stopped; ended ones are forgotten (the map stays small). */
+    private void remember(String id, JobStatus status) {
+        if (Observations.active(status)) {
+            lastStatus.put(id, status);
+        } else {
+            lastStatus.remove(id);
         }
     }
 
@@ -340,7 +349,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
             return;
         }
         for (JobSummary c : api.children(parent.jobId(), parent.jobName())) {
-            lastStatus.put(c.jobId(), c.status());
+            remember(c.jobId(), c.status());
             if (v.detailed.contains(c.jobId())) {
                 continue;
             }
@@ -435,7 +444,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
                 stop(api, id, "Conveyor job " + job.jobId() + " released");
             }
         }
-        forget(job.jobId());
+        forgetEndedArrays();
         if (Duration.between(lastSweep.get(), clock.instant()).compareTo(settings.sweepEvery()) >= 0) {
             lastSweep.set(clock.instant());
             try {
@@ -463,8 +472,8 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
         return ours;
     }
 
-    private void forget(String jobId) {
-        // observations of finished arrays are not needed once their job is released
+    private void forgetEndedArrays() {
+        // observations of arrays whose every child ended are not needed any more
         arraysSeen.entrySet().removeIf(e -> e.getValue().children.values().stream().allMatch(
                 o -> o.phase() == TaskObservation.Phase.ENDED));
     }

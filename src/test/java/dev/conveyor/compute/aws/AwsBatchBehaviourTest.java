@@ -130,7 +130,7 @@ class AwsBatchBehaviourTest {
 
     @Test
     void aSubmissionInterruptedBeforeItsHandleWasSavedIsFoundAgainNotSubmittedTwice() throws Exception {
-        var job = Jobs.of(id("crash"), "tasks: [{id: t, command: 'sleep 1; echo once'}]");
+        var job = Jobs.of(id("crash"), "labels: {team: data, cost-center: '42'}\ntasks: [{id: t, command: 'sleep 1; echo once'}]");
         JobDriver d = run.open(job);
         run.runUntil(d, st -> st.task("t").phase == Phase.ACTIVE, LIMIT);
         // As if the instance died between SubmitJob and saving its handle:
@@ -146,7 +146,8 @@ class AwsBatchBehaviourTest {
         assertThat(end.task("t").attempts).hasSize(1);
         assertThat(awsJobsNamed(job.id() + "-t-1")).singleElement().satisfies(j -> {
             assertThat(j.tags()).containsEntry("conveyor:job", job.id()).containsEntry("conveyor:task", "t")
-                    .containsEntry("conveyor:attempt", "1");
+                    .containsEntry("conveyor:attempt", "1").containsEntry("team", "data").containsEntry("cost-center", "42");
+            assertThat(j.propagateTags()).isTrue();
         });
     }
 
@@ -247,6 +248,15 @@ class AwsBatchBehaviourTest {
         URI sibling = URI.create(url.toString().replace("/task.sh?", "/stdout.txt?"));
         assertThat(http.send(HttpRequest.newBuilder(sibling).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode())
                 .as("the signature is for one key").isEqualTo(403);
+        String wrapper = http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher put = Pattern.compile("'(http[^']+/stdout\\.txt\\?[^']+)'").matcher(wrapper);
+        assertThat(put.find()).as("the wrapper uploads its stdout through a presigned PUT").isTrue();
+        URI write = URI.create(put.group(1));
+        assertThat(http.send(HttpRequest.newBuilder(write).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .as("a write URL does not read").isEqualTo(403);
+        URI elsewhere = URI.create(write.toString().replace("/stdout.txt?", "/exitcode?"));
+        assertThat(http.send(HttpRequest.newBuilder(elsewhere).PUT(HttpRequest.BodyPublishers.ofString("0")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).as("nor writes another key").isEqualTo(403);
         Matcher expires = Pattern.compile("X-Amz-Expires=(\\d+)").matcher(url.getQuery());
         assertThat(expires.find()).isTrue();
         long seconds = Long.parseLong(expires.group(1));
@@ -256,6 +266,21 @@ class AwsBatchBehaviourTest {
             run.turn(d, "done");
             return d.state().ended();
         });
+    }
+
+    @Test
+    void theReadinessCheckProvesTheKeysAndAWrongSecretIsTerminal() {
+        fx.backend.check();
+        var wrong = new dev.conveyor.credentials.AwsAccount(fx.account.region(), fx.account.accessKeyId(),
+                dev.conveyor.credentials.Secret.of("not-the-secret-0000000000000000000000000"), null,
+                fx.account.batchEndpoint(), fx.account.logsEndpoint(), null, false);
+        try (AwsBatchComputeBackend bad = new AwsBatchComputeBackend(new dev.conveyor.credentials.Profiles(Map.of("default",
+                new Profile("default", null, wrong, Map.of("job_queue_arn", "conveyor-queue")))), fx.store,
+                AwsBatchSettings.DEFAULT, java.time.Clock.systemUTC())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(bad::check)
+                    .isInstanceOf(dev.conveyor.compute.TerminalComputeException.class)
+                    .hasMessageNotContaining("not-the-secret");
+        }
     }
 
     @Test

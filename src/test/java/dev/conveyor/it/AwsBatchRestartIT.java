@@ -9,18 +9,16 @@ import dev.conveyor.model.TaskState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
 import dev.conveyor.testing.JobProbe;
+import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.testing.S3ProxyFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -66,16 +64,7 @@ class AwsBatchRestartIT {
         Map<String, String> config = new TreeMap<>(s3.storageProperties("aws-restart", "default"));
         config.put("conveyor.profiles.default.aws.batch-endpoint", aws.endpoint());
         config.put("conveyor.profiles.default.defaults.job_queue_arn", AwsBatchEmulatorOptions.DEFAULT_QUEUE);
-        String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dconveyor.instance-id=aws-restart-it", "-Dconveyor.monitoring.poll-interval=200ms", "-Dquarkus.http.port=0",
-                "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
-                "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000"));
-        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", jar, "serve", "--bootstrap-servers", kafka.bootstrapServers(),
-                "--data-dir", root.resolve("data").toString()));
-        File log = root.resolve(name + ".log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        return ServiceProcess.start(root, name, "aws-restart-it", kafka.bootstrapServers(), config);
     }
 
     @Test

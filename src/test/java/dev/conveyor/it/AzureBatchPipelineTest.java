@@ -50,7 +50,11 @@ class AzureBatchPipelineTest {
         @Override
         public Map<String, String> start() {
             emulator = AzureBatchEmulator.start(AzureBatchEmulatorOptions.defaults().withAllocationDelay(Duration.ofMillis(50)));
-            Azurite azurite = SharedAzurite.get();
+            return config(emulator, SharedAzurite.get(), "pipe" + UUID.randomUUID().toString().substring(0, 8));
+        }
+
+        /** The default profile on the emulator and Azurite, and the blob store on Azurite (containers under the prefix). */
+        static Map<String, String> config(AzureBatchEmulator emulator, Azurite azurite, String containerPrefix) {
             String p = "conveyor.profiles.default.azure.";
             Map<String, String> c = new LinkedHashMap<>();
             c.put(p + "batch-account-name", emulator.accountName());
@@ -61,7 +65,7 @@ class AzureBatchPipelineTest {
             c.put(p + "blob-endpoint", azurite.blobEndpoint());
             c.put("conveyor.storage.type", "azure-blob");
             c.put("conveyor.storage.azure.profile", "default");
-            c.put("conveyor.storage.azure.container-prefix", "pipe" + UUID.randomUUID().toString().substring(0, 8));
+            c.put("conveyor.storage.azure.container-prefix", containerPrefix);
             c.put("conveyor.submission.providers", "local,noop,azure-batch");
             return c;
         }

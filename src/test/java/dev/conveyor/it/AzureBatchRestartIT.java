@@ -2,7 +2,6 @@ package dev.conveyor.it;
 
 import dev.conveyor.emulator.azure.AzureBatchEmulator;
 import dev.conveyor.emulator.azure.AzureBatchEmulatorOptions;
-import dev.conveyor.emulator.azurite.Azurite;
 import dev.conveyor.emulator.azurite.SharedAzurite;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.JobState;
@@ -10,19 +9,15 @@ import dev.conveyor.model.TaskState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
 import dev.conveyor.testing.JobProbe;
+import dev.conveyor.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,29 +57,8 @@ class AzureBatchRestartIT {
     }
 
     private Process startService(String name) throws IOException {
-        Azurite azurite = SharedAzurite.get();
-        String p = "conveyor.profiles.default.azure.";
-        Map<String, String> config = new TreeMap<>();
-        config.put(p + "batch-account-name", batch.accountName());
-        config.put(p + "batch-account-url", batch.endpoint());
-        config.put(p + "batch-account-key", batch.accountKey());
-        config.put(p + "storage-account-name", azurite.accountName());
-        config.put(p + "storage-account-key", azurite.accountKey());
-        config.put(p + "blob-endpoint", azurite.blobEndpoint());
-        config.put("conveyor.storage.type", "azure-blob");
-        config.put("conveyor.storage.azure.profile", "default");
-        config.put("conveyor.storage.azure.container-prefix", containerPrefix);
-        config.put("conveyor.submission.providers", "local,noop,azure-batch");
-        String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dconveyor.instance-id=azure-restart-it", "-Dconveyor.monitoring.poll-interval=200ms", "-Dquarkus.http.port=0",
-                "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
-                "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000"));
-        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", jar, "serve", "--bootstrap-servers", kafka.bootstrapServers(),
-                "--data-dir", root.resolve("data").toString()));
-        File log = root.resolve(name + ".log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        return ServiceProcess.start(root, name, "azure-restart-it", kafka.bootstrapServers(),
+                AzureBatchPipelineTest.AzureBatch.config(batch, SharedAzurite.get(), containerPrefix));
     }
 
     @Test

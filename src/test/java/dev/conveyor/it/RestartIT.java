@@ -6,16 +6,16 @@ import dev.conveyor.model.TaskState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
 import dev.conveyor.testing.JobProbe;
+import dev.conveyor.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,21 +49,7 @@ class RestartIT {
     }
 
     private Process startService(String name) throws IOException {
-        String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
-        File log = root.resolve(name + ".log").toFile();
-        return new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dconveyor.instance-id=restart-it",
-                "-Dconveyor.monitoring.poll-interval=200ms",
-                // serve listens for health checks on 8080 by default: any free port, so nothing collides.
-                "-Dquarkus.http.port=0",
-                // A killed consumer is noticed after its session times out; keep the test short.
-                "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
-                "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000",
-                "-jar", jar, "serve",
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--data-dir", root.resolve("data").toString()))
-                .redirectErrorStream(true).redirectOutput(log).start();
+        return ServiceProcess.start(root, name, "restart-it", kafka.bootstrapServers(), Map.of());
     }
 
     @Test

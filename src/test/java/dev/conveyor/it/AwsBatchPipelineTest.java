@@ -94,7 +94,9 @@ class AwsBatchPipelineTest {
         assertThat(report.logs().stdout()).startsWith("s3://" + BUCKET + "/jobs/" + id + "/");
         assertThat(probe().statusStates(id)).contains("ACCEPTED", "STAGED", "DISPATCHED", "RUNNING", "SUCCEEDED");
         long submits = emulator.requestCounts().getOrDefault("SubmitJob", 0L) - submitsBefore;
-        assertThat(submits).as("3 arrays of 2 cells (max-parallel 2) and the report").isLessThanOrEqualTo(4);
+        // cells released together go as one array (2 at a time here); a slot freed alone releases one cell:
+        // how many arrays depends on timing, but never more than one SubmitJob per task
+        assertThat(submits).as("SubmitJob calls for 7 tasks").isBetween(2L, 7L);
 
         String secret = S3ProxyFixture.emulator().secretAccessKey();
         for (String topic : new String[] {"conveyor.status", "conveyor.results", "conveyor.submitted", "conveyor.staged",

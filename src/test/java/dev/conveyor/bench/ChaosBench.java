@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * process and two all-stage {@code serve} workers in default settings on one shared data dir; JOBS
  * mixed jobs ({@code noop} and {@code local}, one task or a 2-task chain) published evenly over
  * SECONDS, while a random worker is SIGKILLed every 6 s and started again (with
- * {@code --broker-kill}, the broker once instead, half-way). Then it waits for the results and
+ * {@code --broker-kill}, the broker once instead, half-way; {@code --burst}: every job at once;
+ * {@code --interval=0} or SECONDS 0: no kills). Then it waits for the results and
  * counts what went wrong: lost, duplicated, wrong-state results, tasks run twice (every local task
  * appends its name to a marker file), orphans (task processes still alive after their job's
  * result), leftovers (local job folders not cleaned), and the longest time without a new result
@@ -44,12 +45,15 @@ public final class ChaosBench {
     public static void main(String[] args) throws Exception {
         List<String> positional = new ArrayList<>();
         boolean brokerKill = false;
+        boolean burst = false;
         int workers = 2;
         long seed = System.nanoTime();
         double interval = 6;
         for (String a : args) {
             if (a.equals("--broker-kill")) {
                 brokerKill = true;
+            } else if (a.equals("--burst")) {
+                burst = true;
             } else if (a.startsWith("--workers=")) {
                 workers = Integer.parseInt(a.substring(10));
             } else if (a.startsWith("--seed=")) {
@@ -62,20 +66,23 @@ public final class ChaosBench {
         }
         int jobs = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 300;
         int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 120;
-        System.exit(new ChaosBench(jobs, seconds, brokerKill, workers, interval, seed).run());
+        System.exit(new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed).run());
     }
 
     private final int jobs;
     private final int seconds;
     private final boolean brokerKill;
+    private final boolean burst;
     private final int workerCount;
     private final double interval;
     private final long seed;
     private final Path root;
     private final Path markers;
 
-    private ChaosBench(int jobs, int seconds, boolean brokerKill, int workers, double interval, long seed) throws IOException {
+    private ChaosBench(int jobs, int seconds, boolean brokerKill, boolean burst, int workers, double interval, long seed)
+            throws IOException {
         this.jobs = jobs;
+        this.burst = burst;
         this.seconds = seconds;
         this.brokerKill = brokerKill;
         this.workerCount = workers;
@@ -108,8 +115,9 @@ public final class ChaosBench {
     }
 
     private int run() throws Exception {
-        System.out.printf("chaos: %d jobs over %d s, %d workers, a kill every %.0f s%s, seed %d, in %s%n",
-                jobs, seconds, workerCount, interval, brokerKill ? " (the broker once)" : "", seed, root);
+        System.out.printf("chaos: %d jobs %s, %d workers, a kill every %.0f s for %d s%s, seed %d, in %s%n",
+                jobs, burst ? "at once" : "over " + seconds + " s", workerCount, interval, seconds,
+                brokerKill ? " (the broker once)" : "", seed, root);
         Random random = new Random(seed);
         try (ChaosCluster cluster = new ChaosCluster(root, workerCount, List.of())) {
             cluster.startBroker();
@@ -123,18 +131,25 @@ public final class ChaosBench {
                 List<Future<RecordMetadata>> sent = new ArrayList<>();
                 Thread submitter = new Thread(() -> {
                     for (int i = 0; i < jobs; i++) {
-                        sleepUntil(t0 + (long) (i * (seconds * 1e9 / jobs)));
+                        if (!burst) {
+                            sleepUntil(t0 + (long) (i * (seconds * 1e9 / jobs)));
+                        }
                         sent.add(producer.send(new ProducerRecord<>("conveyor.requests", jobId(i), request(i))));
                     }
                 }, "chaos-submitter");
                 submitter.start();
 
-                int kills = (int) Math.floor(seconds / interval);
+                int kills = interval <= 0 ? 0 : (int) Math.floor(seconds / interval);
                 int brokerAt = brokerKill ? Math.max(1, kills / 2) : -1;
                 long lastKill = t0;
                 List<String> events = new ArrayList<>();
                 for (int k = 1; k <= kills; k++) {
-                    sleepUntil(t0 + (long) (k * interval * 1e9));
+                    long slot = t0 + (long) (k * interval * 1e9);
+                    if (System.nanoTime() > slot + (long) (interval * 1e9 / 2)) {
+                        events.add("(slot %d skipped: the last restart took longer)".formatted(k));
+                        continue;
+                    }
+                    sleepUntil(slot);
                     lastKill = System.nanoTime();
                     if (k == brokerAt) {
                         cluster.killAndRestartBroker(Duration.ofSeconds(2));

@@ -6,7 +6,9 @@
 #   bench/run.sh inflight [JOBS] [TASKS] [SECONDS] [XMX]  JOBS x TASKS noop tasks running at once in a service at -XmxXMX
 #   bench/run.sh scale [JOBS]                   the same burst on one service process, then on two sharing the groups
 #   bench/run.sh lag [JOBS]                     where a job waits: per-stage median times from the status topic
-# Results (with the command that produced them) go to docs/benchmarks.md.
+#   bench/run.sh chaos [JOBS] [SECONDS] [--broker-kill]  2 workers + 1 broker process, a worker SIGKILLed every 6 s: lost/duplicated/wrong/re-run counts
+#   bench/run.sh fuzz [HOSTILE] [GOOD]          hostile records among good ones: how each was answered, one answer per record
+# Results (with the command that produced them) go to docs/benchmarks.md (chaos and fuzz: docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-submission}; shift || true
@@ -19,6 +21,8 @@ case "$what" in
   lag)        exec java -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
   inflight)   exec java -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
   scale)      exec java -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
+  chaos)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
+  fuzz)       exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
   ratio)      exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
-  *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio [args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio|chaos|fuzz [args]" >&2; exit 2 ;;
 esac

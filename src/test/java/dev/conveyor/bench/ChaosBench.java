@@ -1,0 +1,336 @@
+package dev.conveyor.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.model.Json;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The chaos harness ({@code bench/run.sh chaos [JOBS] [SECONDS] [--broker-kill]}): one broker
+ * process and two all-stage {@code serve} workers in default settings on one shared data dir; JOBS
+ * mixed jobs ({@code noop} and {@code local}, one task or a 2-task chain) published evenly over
+ * SECONDS, while a random worker is SIGKILLed every 6 s and started again (with
+ * {@code --broker-kill}, the broker once instead, half-way; {@code --burst}: every job at once;
+ * {@code --interval=0} or SECONDS 0: no kills). Then it waits for the results and
+ * counts what went wrong: lost, duplicated, wrong-state results, tasks run twice (every local task
+ * appends its name to a marker file), orphans (task processes still alive after their job's
+ * result), leftovers (local job folders not cleaned), and the longest time without a new result
+ * after the last kill. Exit code 0 only when every count is 0. Not a test: never in the build.
+ */
+public final class ChaosBench {
+    private static final Duration WAIT_FOR_RESULTS = Duration.ofMinutes(5);
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+
+    public static void main(String[] args) throws Exception {
+        List<String> positional = new ArrayList<>();
+        boolean brokerKill = false;
+        boolean burst = false;
+        int workers = 2;
+        long seed = System.nanoTime();
+        double interval = 6;
+        for (String a : args) {
+            if (a.equals("--broker-kill")) {
+                brokerKill = true;
+            } else if (a.equals("--burst")) {
+                burst = true;
+            } else if (a.startsWith("--workers=")) {
+                workers = Integer.parseInt(a.substring(10));
+            } else if (a.startsWith("--seed=")) {
+                seed = Long.parseLong(a.substring(7));
+            } else if (a.startsWith("--interval=")) {
+                interval = Double.parseDouble(a.substring(11));
+            } else {
+                positional.add(a);
+            }
+        }
+        int jobs = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 300;
+        int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 120;
+        System.exit(new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed).run());
+    }
+
+    private final int jobs;
+    private final int seconds;
+    private final boolean brokerKill;
+    private final boolean burst;
+    private final int workerCount;
+    private final double interval;
+    private final long seed;
+    private final Path root;
+    private final Path markers;
+
+    private ChaosBench(int jobs, int seconds, boolean brokerKill, boolean burst, int workers, double interval, long seed)
+            throws IOException {
+        this.jobs = jobs;
+        this.burst = burst;
+        this.seconds = seconds;
+        this.brokerKill = brokerKill;
+        this.workerCount = workers;
+        this.interval = interval;
+        this.seed = seed;
+        this.root = Files.createTempDirectory("conveyor-chaos-");
+        this.markers = root.resolve("markers.txt");
+        Files.createFile(markers);
+    }
+
+    /** The request of job {@code i}: noop or local, one task or a chain a → b. */
+    String request(int i) {
+        String id = jobId(i);
+        boolean local = i % 4 >= 2;
+        boolean chain = i % 2 == 1;
+        String a = local ? "echo %s/a >> %s; sleep 1".formatted(id, markers) : "sleep 1";
+        String b = local ? "echo %s/b >> %s".formatted(id, markers) : "true";
+        String tasks = chain
+                ? "[{\"id\":\"a\",\"command\":%s},{\"id\":\"b\",\"needs\":[\"a\"],\"command\":%s}]".formatted(quote(a), quote(b))
+                : "[{\"id\":\"a\",\"command\":%s}]".formatted(quote(a));
+        return "{\"id\":\"%s\",\"runsOn\":{\"type\":\"%s\"},\"tasks\":%s}".formatted(id, local ? "local" : "noop", tasks);
+    }
+
+    static String jobId(int i) {
+        return "chaos-%05d".formatted(i);
+    }
+
+    private static String quote(String s) {
+        return Json.write(s);
+    }
+
+    private int run() throws Exception {
+        System.out.printf("chaos: %d jobs %s, %d workers, a kill every %.0f s for %d s%s, seed %d, in %s%n",
+                jobs, burst ? "at once" : "over " + seconds + " s", workerCount, interval, seconds,
+                brokerKill ? " (the broker once)" : "", seed, root);
+        Random random = new Random(seed);
+        try (ChaosCluster cluster = new ChaosCluster(root, workerCount, List.of())) {
+            cluster.startBroker();
+            for (int i = 0; i < workerCount; i++) {
+                cluster.startWorker(i);
+            }
+            try (ResultLog results = new ResultLog(cluster.bootstrap());
+                 KafkaProducer<String, String> producer = producer(cluster.bootstrap())) {
+                warmUp(producer, results);
+                long t0 = System.nanoTime();
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                Thread submitter = new Thread(() -> {
+                    for (int i = 0; i < jobs; i++) {
+                        if (!burst) {
+                            sleepUntil(t0 + (long) (i * (seconds * 1e9 / jobs)));
+                        }
+                        sent.add(producer.send(new ProducerRecord<>("conveyor.requests", jobId(i), request(i))));
+                    }
+                }, "chaos-submitter");
+                submitter.start();
+
+                int kills = interval <= 0 ? 0 : (int) Math.floor(seconds / interval);
+                int brokerAt = brokerKill ? Math.max(1, kills / 2) : -1;
+                long lastKill = t0;
+                List<String> events = new ArrayList<>();
+                for (int k = 1; k <= kills; k++) {
+                    long slot = t0 + (long) (k * interval * 1e9);
+                    if (System.nanoTime() > slot + (long) (interval * 1e9 / 2)) {
+                        events.add("(slot %d skipped: the last restart took longer)".formatted(k));
+                        continue;
+                    }
+                    sleepUntil(slot);
+                    lastKill = System.nanoTime();
+                    if (k == brokerAt) {
+                        cluster.killAndRestartBroker(Duration.ofSeconds(2));
+                        events.add("%.0fs broker".formatted((lastKill - t0) / 1e9));
+                    } else {
+                        int w = random.nextInt(cluster.workerCount());
+                        cluster.killAndRestartWorker(w);
+                        events.add("%.0fs worker-%d".formatted((lastKill - t0) / 1e9, w));
+                    }
+                }
+                submitter.join();
+                for (Future<RecordMetadata> f : sent) {
+                    f.get(5, TimeUnit.MINUTES);
+                }
+                System.out.println("kills: " + String.join(", ", events));
+
+                List<String> ids = java.util.stream.IntStream.range(0, jobs).mapToObj(ChaosBench::jobId).toList();
+                long deadline = System.nanoTime() + WAIT_FOR_RESULTS.toNanos();
+                while (System.nanoTime() < deadline && !results.firstByJob().keySet().containsAll(ids)) {
+                    Thread.sleep(500);
+                }
+                Thread.sleep(SETTLE.toMillis()); // duplicates, clean-up
+                return report(results, ids, lastKill, t0, cluster);
+            }
+        }
+    }
+
+    private void warmUp(KafkaProducer<String, String> producer, ResultLog results) throws Exception {
+        String id = "chaos-warm-up";
+        producer.send(new ProducerRecord<>("conveyor.requests", id,
+                "{\"id\":\"" + id + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}")).get();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!results.firstByJob().containsKey(id)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no result for the warm-up job; see the logs in " + root);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private int report(ResultLog log, List<String> ids, long lastKill, long t0, ChaosCluster cluster) throws IOException {
+        Map<String, List<ResultLog.Seen>> byJob = log.all().stream().filter(s -> ids.contains(s.key()))
+                .collect(Collectors.groupingBy(ResultLog.Seen::key, TreeMap::new, Collectors.toList()));
+        List<String> lost = ids.stream().filter(id -> !byJob.containsKey(id)).toList();
+        List<String> duplicated = byJob.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
+        Map<String, String> wrong = new TreeMap<>();
+        byJob.forEach((id, seen) -> seen.stream().filter(s -> !"SUCCEEDED".equals(s.json().path("status").asText())).findFirst()
+                .ifPresent(s -> wrong.put(id, s.json().path("status").asText() + ": " + s.json().path("reason").asText())));
+
+        Map<String, Long> runs = Files.readAllLines(markers).stream().filter(l -> !l.isBlank())
+                .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
+        Map<String, Long> twice = runs.entrySet().stream().filter(e -> e.getValue() > 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+        long expectedLocalTasks = ids.stream().mapToInt(id -> {
+            int i = Integer.parseInt(id.substring(6));
+            return i % 4 >= 2 ? (i % 2 == 1 ? 2 : 1) : 0;
+        }).sum();
+
+        Path localJobs = cluster.data().resolve("local").resolve("jobs");
+        List<String> leftovers = new ArrayList<>();
+        if (Files.isDirectory(localJobs)) {
+            try (Stream<Path> s = Files.list(localJobs)) {
+                s.map(p -> p.getFileName().toString()).sorted().forEach(leftovers::add);
+            }
+        }
+        List<String> orphans = liveTaskProcesses(localJobs);
+
+        // Longest time without a new result after the last kill, while jobs were still waiting for theirs.
+        List<Long> after = byJob.values().stream().map(l -> l.get(0).nanos()).filter(t -> t > lastKill).sorted().toList();
+        long gap = 0;
+        long previous = lastKill;
+        for (long t : after) {
+            gap = Math.max(gap, t - previous);
+            previous = t;
+        }
+        if (!lost.isEmpty()) {
+            gap = Math.max(gap, System.nanoTime() - previous); // waited in vain until the end
+        }
+        double lastResult = byJob.values().stream().mapToLong(l -> l.get(0).nanos()).max().orElse(t0);
+
+        System.out.println();
+        System.out.printf("| chaos run | %s |%n|---|---|%n", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        System.out.printf("| jobs / workers / kills | %d / %d / every %.0f s for %d s%s (%d worker starts) |%n",
+                jobs, workerCount, interval, seconds, brokerKill ? ", broker once" : "", cluster.workerStarts());
+        System.out.printf("| results | %d of %d jobs, the last %.0f s after the first request |%n", byJob.size(), jobs, (lastResult - t0) / 1e9);
+        System.out.printf("| lost | %d |%n", lost.size());
+        System.out.printf("| duplicated | %d |%n", duplicated.size());
+        System.out.printf("| wrong state | %d |%n", wrong.size());
+        System.out.printf("| tasks run twice | %d (of %d local task runs, %d expected) |%n", twice.size(),
+                runs.values().stream().mapToLong(Long::longValue).sum(), expectedLocalTasks);
+        System.out.printf("| orphans (task processes alive after the result) | %d |%n", orphans.size());
+        System.out.printf("| leftovers (local job folders not cleaned) | %d |%n", leftovers.size());
+        System.out.printf("| longest gap without a result after the last kill | %.1f s |%n", gap / 1e9);
+        details("lost", lost);
+        details("duplicated", duplicated);
+        details("wrong state", wrong.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
+        details("run twice", twice.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).toList());
+        details("orphans", orphans);
+        details("leftovers", leftovers);
+        System.out.println("logs and data: " + root);
+        boolean clean = lost.isEmpty() && duplicated.isEmpty() && wrong.isEmpty() && twice.isEmpty() && orphans.isEmpty()
+                && leftovers.isEmpty();
+        return clean ? 0 : 1;
+    }
+
+    private static void details(String what, List<String> items) {
+        if (!items.isEmpty()) {
+            System.out.printf("  %s: %s%s%n", what, String.join(", ", items.subList(0, Math.min(20, items.size()))),
+                    items.size() > 20 ? " …" : "");
+        }
+    }
+
+    /** Task processes (their command line names an attempt folder of this run) still alive. */
+    private static List<String> liveTaskProcesses(Path localJobs) {
+        String marker = localJobs.toString() + "/";
+        List<String> out = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            try {
+                String cmdline = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline"), StandardCharsets.UTF_8);
+                int at = cmdline.indexOf(marker);
+                if (at >= 0) {
+                    String rest = cmdline.substring(at + marker.length());
+                    out.add(p.pid() + ":" + rest.substring(0, Math.max(0, rest.indexOf('/'))));
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile
+            }
+        });
+        return out;
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+    }
+
+    static KafkaProducer<String, String> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    /** Every record of a topic, read_committed, with the time this process saw it. */
+    static final class ResultLog implements AutoCloseable {
+        record Seen(String key, String value, long nanos, Map<String, String> headers, int partition, long offset) {
+            JsonNode json() {
+                try {
+                    return Json.MAPPER.readTree(value);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        private final TopicTail tail;
+
+        ResultLog(String bootstrap) {
+            this.tail = new TopicTail(bootstrap, "conveyor.results", "job-result");
+        }
+
+        List<Seen> all() {
+            return tail.seen();
+        }
+
+        Map<String, Seen> firstByJob() {
+            Map<String, Seen> out = new LinkedHashMap<>();
+            for (Seen s : tail.seen()) {
+                out.putIfAbsent(s.key(), s);
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            tail.close();
+        }
+    }
+}

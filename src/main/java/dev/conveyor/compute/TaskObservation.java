@@ -13,9 +13,17 @@ import java.time.Instant;
  * @param timedOut       the backend stopped it at its time limit
  * @param logRef         where the backend keeps its own log of it (an AWS log stream, an Azure node
  *                       file path), for the result; null if none
+ * @param terminal       no new attempt can end differently (the image cannot be pulled, the
+ *                       container cannot be created from the task's definition): the engine fails the
+ *                       task at once, whatever retries it has left
  */
 public record TaskObservation(Phase phase, Integer exitCode, String reason, Instant startedAt, Instant endedAt,
-                              boolean infrastructure, boolean timedOut, String logRef) {
+                              boolean infrastructure, boolean timedOut, String logRef, boolean terminal) {
+
+    public TaskObservation(Phase phase, Integer exitCode, String reason, Instant startedAt, Instant endedAt,
+                           boolean infrastructure, boolean timedOut, String logRef) {
+        this(phase, exitCode, reason, startedAt, endedAt, infrastructure, timedOut, logRef, false);
+    }
 
     public enum Phase {
         /** Accepted, not started yet (queued, waiting for a node, pulling the image). */
@@ -43,14 +51,22 @@ public record TaskObservation(Phase phase, Integer exitCode, String reason, Inst
     }
 
     public TaskObservation withInfrastructure() {
-        return new TaskObservation(phase, exitCode, reason, startedAt, endedAt, true, timedOut, logRef);
+        return new TaskObservation(phase, exitCode, reason, startedAt, endedAt, true, timedOut, logRef, terminal);
     }
 
     public TaskObservation withTimedOut() {
-        return new TaskObservation(phase, exitCode, reason, startedAt, endedAt, infrastructure, true, logRef);
+        return new TaskObservation(phase, exitCode, reason, startedAt, endedAt, infrastructure, true, logRef, terminal);
     }
 
     public TaskObservation withLogRef(String ref) {
-        return new TaskObservation(phase, exitCode, reason, startedAt, endedAt, infrastructure, timedOut, ref);
+        return new TaskObservation(phase, exitCode, reason, startedAt, endedAt, infrastructure, timedOut, ref, terminal);
+    }
+
+    public TaskObservation withReason(String why) {
+        return new TaskObservation(phase, exitCode, why, startedAt, endedAt, infrastructure, timedOut, logRef, terminal);
+    }
+
+    public TaskObservation withTerminal() {
+        return new TaskObservation(phase, exitCode, reason, startedAt, endedAt, infrastructure, timedOut, logRef, true);
     }
 }

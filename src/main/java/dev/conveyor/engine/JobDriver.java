@@ -221,14 +221,14 @@ public final class JobDriver {
             reports.unpackOutputs(state.jobId, h.taskId(), h.attempt());
             TaskObservation ended = new TaskObservation(TaskObservation.Phase.ENDED, code.get(),
                     code.get() == 0 ? null : obs.reason(), obs.startedAt(), obs.endedAt(),
-                    obs.infrastructure() && code.get() != 0, obs.timedOut(), obs.logRef());
+                    obs.infrastructure() && code.get() != 0, obs.timedOut(), obs.logRef(), obs.terminal() && code.get() != 0);
             return new Observed(ended, true);
         }
         String why = "the task wrapper did not report"
                 + (obs.exitCode() == null ? "" : " (exit code " + obs.exitCode() + ")")
                 + (obs.reason() == null ? "" : ": " + obs.reason());
         TaskObservation failed = new TaskObservation(obs.phase(), null, why, obs.startedAt(), obs.endedAt(),
-                obs.infrastructure(), obs.timedOut(), obs.logRef());
+                obs.infrastructure(), obs.timedOut(), obs.logRef(), obs.terminal());
         return new Observed(failed, false);
     }
 

@@ -141,8 +141,11 @@ public final class Scheduler {
                 t.charged++;
             }
             if (t.charged <= spec.retries()) {
-                retry(t, taskId, state, reason, now.plus(jittered(settings.backoffAfter(t.charged))), c);
-                return;
+                if (!obs.terminal()) {
+                    retry(t, taskId, state, reason, now.plus(jittered(settings.backoffAfter(t.charged))), c);
+                    return;
+                }
+                reason = reason + " (not retried: another attempt would end the same way)";
             }
         }
         done(t, taskId, state, obs.exitCode(), reason, c);

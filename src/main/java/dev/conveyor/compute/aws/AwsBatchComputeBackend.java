@@ -394,8 +394,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
             return o;
         }
         String reason = (o.reason() == null ? "" : o.reason() + "; ") + "log (" + stream + "): " + clip(tail, 2000);
-        return new TaskObservation(o.phase(), o.exitCode(), reason, o.startedAt(), o.endedAt(), o.infrastructure(),
-                o.timedOut(), o.logRef());
+        return o.withReason(reason);
     }
 
     @Override

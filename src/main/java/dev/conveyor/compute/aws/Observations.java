@@ -13,12 +13,15 @@ import java.util.List;
  * AWS Batch's job states in the SPI's words. SUBMITTED…STARTING are QUEUED; RUNNING; SUCCEEDED and
  * FAILED are ENDED with the container's exit code and reason. A host taken away
  * ({@code Host EC2 (instance …) terminated.}: spot reclaim) is an infrastructure ending, retried by
- * the engine without charging the task's retries. Container reasons such as
- * {@code CannotPullContainerError} end the attempt at once with the reason.
+ * the engine without charging the task's retries. Container reasons that no new attempt can change
+ * ({@code CannotPullContainerError}: the image does not exist or cannot be reached with the job's
+ * credentials) are terminal: the task fails at once with the reason, even with retries left.
  */
 final class Observations {
     static final String HOST_LOST = "Host EC2";
     static final String TIMED_OUT = "Job attempt duration exceeded timeout";
+    /** Container reasons after which a retry would end the same way. */
+    static final List<String> TERMINAL = List.of("CannotPullContainerError");
     private Observations() {
     }
 
@@ -61,6 +64,9 @@ final class Observations {
                 }
                 if (startsWith(statusReason, TIMED_OUT) || startsWith(attemptReason, TIMED_OUT)) {
                     o = o.withTimedOut();
+                }
+                if (!o.infrastructure() && TERMINAL.stream().anyMatch(t -> startsWith(containerReason, t))) {
+                    o = o.withTerminal();
                 }
                 return o;
             }

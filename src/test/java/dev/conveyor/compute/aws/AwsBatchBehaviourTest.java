@@ -118,6 +118,18 @@ class AwsBatchBehaviourTest {
     }
 
     @Test
+    void anImageThatCannotBePulledIsNotRetriedEvenWithRetriesLeft() {
+        long submits = fx.calls("SubmitJob");
+        RunState s = run.runToEnd(Jobs.of(id("pull-retries"),
+                "tasks: [{id: t, retries: 3, image: 'registry.invalid/none:1', command: 'echo never'}]"), LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.FAILED);
+        assertThat(s.task("t").attempts).as("one attempt: a retry would pull the same missing image").hasSize(1);
+        assertThat(s.task("t").reason).contains("CannotPullContainerError").contains("not retried");
+        assertThat(fx.calls("SubmitJob") - submits).isEqualTo(1);
+    }
+
+    @Test
     void tasksThatRanNeverAskCloudWatchAndStillNameTheirLogStream() {
         long logCalls = fx.calls("GetLogEvents");
         RunState s = run.runToEnd(Jobs.of(id("logs"), "tasks: [{id: ok, command: 'echo fine'}, {id: bad, command: 'echo no >&2; exit 4'}]"), LIMIT);

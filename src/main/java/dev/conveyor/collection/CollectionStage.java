@@ -17,7 +17,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import org.apache.kafka.common.TopicPartition;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,9 +34,11 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +73,10 @@ public class CollectionStage {
     @Inject
     jakarta.enterprise.event.Event<JobResult> published;
 
+    @Inject
+    KafkaClientService kafka;
+
+    private final RewindGuard guard = new RewindGuard();
     private ExecutorService builders;
 
     @PostConstruct
@@ -84,6 +94,51 @@ public class CollectionStage {
 
     @Incoming(Channels.COMPLETED_IN)
     public Uni<Void> onCompleted(KafkaRecordBatch<String, String> batch) {
+        Map<TopicPartition, Long> firsts = firstOffsets(batch.getRecords());
+        return admitted(firsts).chain(ok -> {
+            if (ok) {
+                return publish(batch, firsts);
+            }
+            LOG.infof("a batch of %d completion(s) fetched before the last rewind is skipped; the consumer rewinds again",
+                    batch.getRecords().size());
+            return consumer().resetToLastCommittedPositions();
+        });
+    }
+
+    /** False for a batch fetched before an abort's rewind ({@link RewindGuard}). */
+    private Uni<Boolean> admitted(Map<TopicPartition, Long> firsts) {
+        if (guard.idle()) {
+            return Uni.createFrom().item(true);
+        }
+        Set<TopicPartition> suspects = guard.suspects(firsts);
+        if (suspects.isEmpty()) {
+            return Uni.createFrom().item(true);
+        }
+        return consumer().committed(suspects.toArray(TopicPartition[]::new)).map(committed -> {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            committed.forEach((tp, o) -> {
+                if (o != null) {
+                    offsets.put(tp, o.offset());
+                }
+            });
+            return guard.settle(firsts, offsets);
+        });
+    }
+
+    private KafkaConsumer<Object, Object> consumer() {
+        return kafka.getConsumers(Channels.COMPLETED_IN).get(0);
+    }
+
+    static Map<TopicPartition, Long> firstOffsets(List<KafkaRecord<String, String>> records) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (KafkaRecord<String, String> r : records) {
+            r.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(m ->
+                    out.merge(new TopicPartition(m.getTopic(), m.getPartition()), m.getOffset(), Math::min));
+        }
+        return out;
+    }
+
+    private Uni<Void> publish(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts) {
         long start = System.nanoTime();
         return StageHandler.blocking(() -> planAll(batch.getRecords()))
                 .chain(records -> {
@@ -97,7 +152,9 @@ public class CollectionStage {
                 })
                 .onFailure().recoverWithItem(e -> {
                     // The transaction aborted: the consumer rewinds to the last committed offset and
-                    // these records come again. Nothing is lost; nothing was published.
+                    // these records come again; a batch fetched before the rewind must not commit
+                    // past them (RewindGuard). Nothing is lost; nothing was published.
+                    guard.aborted(firsts);
                     LOG.warnf("result transaction for %d completion(s) aborted, will be retried: %s",
                             batch.getRecords().size(), e.getMessage());
                     return null;

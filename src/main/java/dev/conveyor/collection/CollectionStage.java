@@ -22,7 +22,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import org.apache.kafka.common.TopicPartition;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +34,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,7 +79,14 @@ public class CollectionStage {
     @Inject
     KafkaClientService kafka;
 
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+    @ConfigProperty(name = "mp.messaging.incoming.completed-in.group.id")
+    String group;
+
     private final RewindGuard guard = new RewindGuard();
+    private CommittedOffsets offsets;
     private ExecutorService builders;
 
     @PostConstruct
@@ -90,6 +100,11 @@ public class CollectionStage {
 
     void stop(@Observes ShutdownEvent event) {
         builders.shutdownNow();
+        synchronized (this) {
+            if (offsets != null) {
+                offsets.close();
+            }
+        }
     }
 
     @Incoming(Channels.COMPLETED_IN)
@@ -129,6 +144,23 @@ public class CollectionStage {
         return kafka.getConsumers(Channels.COMPLETED_IN).get(0);
     }
 
+    /** Per partition, the offset after the batch's last record: where a committed batch leaves the group. */
+    static Map<TopicPartition, Long> nextOffsets(List<KafkaRecord<String, String>> records) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (KafkaRecord<String, String> r : records) {
+            r.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(m ->
+                    out.merge(new TopicPartition(m.getTopic(), m.getPartition()), m.getOffset() + 1, Math::max));
+        }
+        return out;
+    }
+
+    private synchronized CommittedOffsets offsets() {
+        if (offsets == null) {
+            offsets = new CommittedOffsets(kafkaConfig, group, Duration.ofSeconds(30));
+        }
+        return offsets;
+    }
+
     static Map<TopicPartition, Long> firstOffsets(List<KafkaRecord<String, String>> records) {
         Map<TopicPartition, Long> out = new HashMap<>();
         for (KafkaRecord<String, String> r : records) {
@@ -146,18 +178,31 @@ public class CollectionStage {
                     return results.withTransactionAndAck(batch, tx -> {
                         records.forEach(tx::send);
                         return Uni.createFrom().voidItem();
-                    }).invoke(() -> records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire)))
-                    .invoke(() -> LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms",
-                            batch.getRecords().size(), (planned - start) / 1_000_000, (System.nanoTime() - planned) / 1_000_000));
+                    })
+                    .chain(() -> StageHandler.blocking(() -> policy.call("commit-check",
+                            () -> offsets().behind(nextOffsets(batch.getRecords())))))
+                    .chain(behind -> {
+                        if (!behind.isEmpty()) {
+                            // the commit failed and SmallRye aborted it without saying so (CommittedOffsets)
+                            guard.aborted(firsts);
+                            LOG.warnf("the result transaction for %d completion(s) did not commit (%s not moved); "
+                                    + "the consumer rewinds and they come again", batch.getRecords().size(), behind);
+                            return consumer().resetToLastCommittedPositions();
+                        }
+                        records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire));
+                        LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms", batch.getRecords().size(),
+                                (planned - start) / 1_000_000, (System.nanoTime() - planned) / 1_000_000);
+                        return Uni.createFrom().voidItem();
+                    });
                 })
-                .onFailure().recoverWithItem(e -> {
-                    // The transaction aborted: the consumer rewinds to the last committed offset and
-                    // these records come again; a batch fetched before the rewind must not commit
-                    // past them (RewindGuard). Nothing is lost; nothing was published.
+                .onFailure().recoverWithUni(e -> {
+                    // The transaction aborted (or whether it committed is unknown): the consumer rewinds to
+                    // the last committed offsets and these records come again if they were not published;
+                    // a batch fetched before the rewind must not commit past them (RewindGuard).
                     guard.aborted(firsts);
                     LOG.warnf("result transaction for %d completion(s) aborted, will be retried: %s",
                             batch.getRecords().size(), e.getMessage());
-                    return null;
+                    return consumer().resetToLastCommittedPositions().onFailure().recoverWithNull();
                 })
                 .replaceWithVoid();
     }

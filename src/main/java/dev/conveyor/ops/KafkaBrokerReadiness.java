@@ -4,8 +4,8 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import dev.conveyor.kafka.AdminClients;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
@@ -56,17 +56,7 @@ public class KafkaBrokerReadiness implements ReadinessContributor {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Map<String, Object> config = new HashMap<>();
-            kafkaConfig.forEach((key, value) -> {
-                if (AdminClientConfig.configNames().contains(key)) {
-                    config.put(key, value);
-                }
-            });
-            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "conveyor-readiness");
-            int timeoutMs = (int) timeout.toMillis();
-            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-            admin = Admin.create(config);
+            admin = AdminClients.create(kafkaConfig, "conveyor-readiness", timeout);
         }
         return admin;
     }

@@ -10,12 +10,23 @@ import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,6 +71,50 @@ class CompletionDeliveryTest extends PipelineTestBase {
         assertThat(probe().awaitResult(second, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
         JobResult lost = probe().awaitResult(first, Duration.ofSeconds(60));
         assertThat(lost.status()).isEqualTo(JobState.SUCCEEDED);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> probe().on("conveyor.results", first).size() == 1);
+    }
+
+    /**
+     * The chaos run's lost results: a consumer joins the collection group while a result transaction
+     * is open, so its commit fails (the group's generation moved on). SmallRye 4.33 logs the failed
+     * commit, aborts, and completes as if it had committed, without rewinding; the next batch of the
+     * partition then committed past the aborted completion. The member that joins subscribes to
+     * another topic, so the service keeps every partition (cooperative-sticky) and its position.
+     */
+    @Test
+    void aResultTransactionAbortedByARebalanceIsPublishedAgainNotSkipped() throws Exception {
+        FaultyStore faulty = new FaultyStore(ClientProxy.unwrap(store));
+        QuarkusMock.installMockForType(faulty, ObjectStore.class);
+        String first = newId("rebalanced");
+        String second = samePartitionAs(first);
+        CountDownLatch release = new CountDownLatch(1);
+        faulty.holdWrites(key -> key.equals("jobs/" + first + "/result.json"), release);
+
+        probe().publish(first, "{\"id\":\"" + first + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> faulty.held() == 1);
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        String otherTopic = "conveyor.rebalance-probe";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(otherTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaConsumer<String, String> joiner = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "conveyor-collection",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
+                new StringDeserializer(), new StringDeserializer())) {
+            joiner.subscribe(List.of(otherTopic));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                joiner.poll(Duration.ofMillis(100));
+                return !joiner.assignment().isEmpty();
+            });
+        }
+        release.countDown(); // the open transaction now commits with an old generation: it fails
+        probe().publish(second, "{\"id\":\"" + second + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}");
+
+        assertThat(probe().awaitResult(second, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(probe().awaitResult(first, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> probe().on("conveyor.results", first).size() == 1);
     }

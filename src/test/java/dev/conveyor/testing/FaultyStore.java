@@ -38,7 +38,34 @@ public final class FaultyStore implements ObjectStore {
         return refused.get();
     }
 
-    private void maybeFail(String key) throws StoreUnavailableException {
+    private volatile Predicate<String> holding = k -> false;
+    private volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
+    private final AtomicInteger held = new AtomicInteger();
+
+    /** The next write of a matching key waits until {@code release} opens (once). */
+    public void holdWrites(Predicate<String> keys, java.util.concurrent.CountDownLatch release) {
+        this.release = release;
+        this.holding = keys;
+    }
+
+    /** Writes that waited (or wait now) in {@link #holdWrites}. */
+    public int held() {
+        return held.get();
+    }
+
+    private void maybeFail(String key) throws IOException {
+        if (holding.test(key)) {
+            holding = k -> false;
+            held.incrementAndGet();
+            try {
+                if (!release.await(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                    throw new IOException("injected: a held write of " + key + " was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException(key);
+            }
+        }
         if (failing.test(key) && left.getAndDecrement() > 0) {
             refused.incrementAndGet();
             throw new StoreUnavailableException("injected: the store answered 503 for " + key, null, null);

@@ -5,8 +5,10 @@ import dev.conveyor.model.Problem;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.testing.JobProbe;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -57,6 +59,28 @@ class BadInputTest extends PipelineTestBase {
         JobResult rejected = probe().awaitResult(key, Duration.ofSeconds(30));
         assertThat(rejected.status()).isEqualTo(JobState.REJECTED);
         assertThat(rejected.problems()).singleElement().satisfies(p -> assertThat(p.path()).isEqualTo("$"));
+    }
+
+    /**
+     * Found by the fuzz run: a {@code ce_source} header without a value made SmallRye's CloudEvents
+     * reader throw, which closed the requests consumer; no request was answered after it. Conveyor
+     * reads no CloudEvents attributes from incoming records, so it no longer parses them.
+     */
+    @Test
+    void cloudEventHeadersWithoutValuesNeverStopTheRequestsConsumer() {
+        String key = newId("ce-garbage");
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_id", new byte[0]);
+        headers.add("ce_source", null);
+        headers.add("ce_type", new byte[] {(byte) 0xff, 0x00});
+        probe().publish(key, ("{\"id\": \"" + key + "\", \"tasks\": [{\"id\": \"t\", \"command\": \"echo headers\"}]}")
+                .getBytes(StandardCharsets.UTF_8), headers);
+        String next = newId("after-ce-garbage");
+        probe().publish(key, "{\"id\": \"" + next + "\", \"tasks\": [{\"id\": \"t\", \"command\": \"echo next\"}]}");
+
+        assertThat(probe().awaitResult(key, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(probe().awaitResult(next, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
     }
 
     @Test

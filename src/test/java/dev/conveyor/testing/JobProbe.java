@@ -113,10 +113,15 @@ public final class JobProbe implements AutoCloseable {
     }
 
     public void publish(String key, byte[] request) {
+        publish(key, request, new org.apache.kafka.common.header.internals.RecordHeaders());
+    }
+
+    /** A request record with these headers (which may be anything a client sends, nulls included). */
+    public void publish(String key, byte[] request, org.apache.kafka.common.header.Headers headers) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("conveyor.requests", key, request)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>("conveyor.requests", null, key, request, headers)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

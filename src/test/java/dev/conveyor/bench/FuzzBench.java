@@ -169,7 +169,9 @@ public final class FuzzBench {
                 "con", "."};
             String body = "{\"id\":\"" + ids[n % ids.length] + "\",\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}";
             String key = n % 2 == 0 ? null : tag; // a key the service may use to answer, or none
-            return List.of(new Hostile("bad ids", key, body, key));
+            // "con" is a valid id (only Windows minds it): the first runs, the others are DUPLICATEs of it
+            String answersTo = ids[n % ids.length].equals("con") ? "con" : key;
+            return List.of(new Hostile("bad ids", key, body, answersTo));
         });
         classes.put("oversized", (f, n) -> {
             String id = f.nextId("big");

@@ -113,10 +113,17 @@ public final class JobProbe implements AutoCloseable {
     }
 
     public void publish(String key, byte[] request) {
+        publish(key, request, Map.of());
+    }
+
+    /** Publishes a request carrying {@code headers} (e.g. a producer's W3C traceparent). */
+    public void publish(String key, byte[] request, Map<String, String> headers) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("conveyor.requests", key, request)).get(30, TimeUnit.SECONDS);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>("conveyor.requests", key, request);
+            headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+            producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -5,7 +5,10 @@ import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.DeadLetters;
 import dev.conveyor.messaging.Envelopes;
 import dev.conveyor.messaging.EventTypes;
+import dev.conveyor.messaging.JobLogContext;
 import dev.conveyor.messaging.RecordSource;
+import dev.conveyor.messaging.RecordTracer;
+import dev.conveyor.messaging.RecordTracing;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.Json;
@@ -230,6 +233,15 @@ public class CollectionStage {
 
     /** What to publish for one completion record. Never throws. */
     List<Message<String>> plan(Message<String> message, String source) {
+        RecordTracer.Span span = RecordTracing.taken("collection", message);
+        try {
+            return JobLogContext.with(RecordSource.key(message), () -> planTraced(message, source));
+        } finally {
+            span.end(null);
+        }
+    }
+
+    private List<Message<String>> planTraced(Message<String> message, String source) {
         List<Message<String>> out = new ArrayList<>();
         JobCompleted done;
         try {

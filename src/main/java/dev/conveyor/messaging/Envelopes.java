@@ -9,7 +9,7 @@ import java.net.URI;
 import java.time.ZonedDateTime;
 import java.util.UUID;
 
-/** Builds outgoing messages: JSON body, key = job id, CloudEvents 1.0 attributes (binary mode). */
+/** Builds outgoing messages: JSON body, key = job id, CloudEvents 1.0 attributes (binary mode), trace context. */
 public final class Envelopes {
     private Envelopes() {
     }
@@ -24,6 +24,10 @@ public final class Envelopes {
                 OutgoingKafkaRecordMetadata.<String>builder().withKey(jobId);
         if (topic != null) {
             kafka.withTopic(topic);
+        }
+        var trace = RecordTracing.headersFor(stage, jobId); // W3C traceparent: the job's trace goes on
+        if (trace.toArray().length > 0) {
+            kafka.withHeaders(trace);
         }
         OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
                 .withId(UUID.randomUUID().toString())

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * loop, publish, and only then acknowledge. A record that cannot be read, or whose handling fails,
  * is nacked: the channel's dead-letter-queue strategy sends it to the DLQ with reason headers and
  * the partition moves on. While a record is handled its job id (the record key) is in the logging
- * MDC ({@link JobLogContext}); every record is counted and timed through the {@link StageObserver}.
+ * MDC ({@link JobLogContext}); every record is counted and timed through the {@link StageObserver}
+ * and is one span of its job's trace ({@link RecordTracing}).
  */
 public final class StageHandler {
     private static final Logger LOG = Logger.getLogger(StageHandler.class);
@@ -45,6 +46,7 @@ public final class StageHandler {
         String jobId = RecordSource.key(message);
         StageObserver o = observer;
         long start = System.nanoTime();
+        RecordTracer.Span span = RecordTracing.taken(stage, message);
         o.record(stage, StageObserver.Outcome.IN);
         return Uni.createFrom().<Uni<Void>>item(() -> JobLogContext.with(jobId,
                         () -> work.apply(Json.read(message.getPayload(), type))))
@@ -52,10 +54,12 @@ public final class StageHandler {
                 .chain(pending -> pending)
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
                 .invoke(() -> {
+                    span.end(null);
                     o.took(stage, System.nanoTime() - start);
                     o.record(stage, StageObserver.Outcome.OUT);
                 })
                 .onFailure().recoverWithUni(e -> {
+                    span.end(e);
                     o.took(stage, System.nanoTime() - start);
                     o.record(stage, StageObserver.Outcome.FAILED);
                     JobLogContext.with(jobId, () -> {

@@ -11,6 +11,7 @@ import dev.conveyor.engine.Phase;
 import dev.conveyor.engine.RunState;
 import dev.conveyor.engine.Step;
 import dev.conveyor.engine.TaskRun;
+import dev.conveyor.messaging.JobLogContext;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
@@ -162,7 +163,8 @@ public final class MonitoringService {
                 w.busy.set(false);
                 continue;
             }
-            running.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+            // the job's id in the MDC for its turn: its logs name it, its backend calls join its trace
+            running.add(java.util.concurrent.CompletableFuture.runAsync(() -> JobLogContext.with(w.jobId(), () -> {
                 try {
                     out.add(turn(w, mineObserved));
                 } catch (IOException | RuntimeException e) {
@@ -171,7 +173,8 @@ public final class MonitoringService {
                 } finally {
                     w.busy.set(false);
                 }
-            }, turns));
+                return null;
+            }), turns));
         }
         java.util.concurrent.CompletableFuture.allOf(running.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
         return out;

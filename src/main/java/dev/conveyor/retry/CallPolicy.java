@@ -28,6 +28,8 @@ public final class CallPolicy {
     private final Guard guard;
     private volatile BiConsumer<String, Throwable> onRetry = (op, e) -> { };
     private volatile CallObserver observer = CallObserver.NONE;
+    /** One per process, for every policy (ops/tracing sets it). */
+    private static volatile CallTracer tracer = CallTracer.NONE;
 
     public CallPolicy(String name, RetrySettings settings) {
         this.name = name;
@@ -70,6 +72,11 @@ public final class CallPolicy {
         this.observer = observer == null ? CallObserver.NONE : observer;
     }
 
+    /** Wraps every attempt of every policy (for traces). */
+    public static void traceCalls(CallTracer t) {
+        tracer = t == null ? CallTracer.NONE : t;
+    }
+
     /** Throttling: a rate limit (ours or the service's) or a transient failure that says when to come back. */
     static boolean isThrottling(Throwable e) {
         return e instanceof RateLimitException || (isTransient(e) && retryAfter(e).isPresent());
@@ -80,7 +87,7 @@ public final class CallPolicy {
     public <T> T call(String operation, Callable<T> call) {
         Callable<Object> observed = () -> {
             try {
-                Object out = call.call();
+                Object out = tracer.traced(name, operation, call);
                 observer.attempted(name, operation, CallObserver.Outcome.OK);
                 return out;
             } catch (Exception | Error e) {

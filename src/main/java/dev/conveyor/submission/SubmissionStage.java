@@ -2,8 +2,11 @@ package dev.conveyor.submission;
 
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
+import dev.conveyor.messaging.JobLogContext;
 import dev.conveyor.messaging.KeyedExecutor;
 import dev.conveyor.messaging.RecordSource;
+import dev.conveyor.messaging.RecordTracer;
+import dev.conveyor.messaging.RecordTracing;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.model.Problem;
 import dev.conveyor.model.events.JobCompleted;
@@ -57,19 +60,39 @@ public class SubmissionStage {
     }
 
     private Uni<Void> handle(Message<byte[]> message) {
+        RecordTracer.Span span = RecordTracing.taken(STAGE, message);
         String source = RecordSource.of(message);
         Instant timestamp = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(IncomingKafkaRecordMetadata::getTimestamp).orElse(Instant.now());
         var record = new SubmissionService.Record(message.getPayload(), RecordSource.key(message), source, timestamp);
-        return StageHandler.blocking(() -> policy.call("submit", () -> submission.submit(record)))
+        // the key (the job id a producer chose) in the MDC: the submission's logs and calls name the job
+        return JobLogContext.with(RecordSource.key(message),
+                        () -> StageHandler.blocking(() -> policy.call("submit", () -> submission.submit(record))))
+                .invoke(outcome -> jobIdOf(outcome).ifPresent(span::job))
                 .chain(outcome -> publish(outcome, record.requestId()))
                 .chain(outcome -> outcome instanceof Unreadable u
                         ? Uni.createFrom().completionStage(message.nack(new UnreadableRequestException(u.reason())))
                         : Uni.createFrom().completionStage(message.ack()))
+                .invoke(() -> span.end(null))
                 .onFailure().recoverWithUni(e -> {
+                    span.end(e);
                     LOG.errorf(e, "request %s could not be handled; it goes to the DLQ", source);
                     return Uni.createFrom().completionStage(message.nack(e));
                 });
+    }
+
+    /** The id of the job an outcome is about, when there is one (for the trace). */
+    private static java.util.Optional<String> jobIdOf(Outcome outcome) {
+        if (outcome instanceof Accepted a) {
+            return java.util.Optional.of(a.job().id());
+        } else if (outcome instanceof Rejected r) {
+            return java.util.Optional.ofNullable(r.jobId());
+        } else if (outcome instanceof Duplicate d) {
+            return java.util.Optional.ofNullable(d.jobId());
+        } else if (outcome instanceof Unreadable u) {
+            return u.jobId();
+        }
+        return java.util.Optional.empty();
     }
 
     private Uni<Outcome> publish(Outcome outcome, String request) {

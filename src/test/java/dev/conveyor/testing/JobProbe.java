@@ -116,6 +116,13 @@ public final class JobProbe implements AutoCloseable {
         publish(key, request, new org.apache.kafka.common.header.internals.RecordHeaders());
     }
 
+    /** Publishes a request carrying {@code headers} (e.g. a producer's W3C traceparent). */
+    public void publish(String key, byte[] request, Map<String, String> headers) {
+        org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        publish(key, request, h);
+    }
+
     /** A request record with these headers (which may be anything a client sends, nulls included). */
     public void publish(String key, byte[] request, org.apache.kafka.common.header.Headers headers) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(

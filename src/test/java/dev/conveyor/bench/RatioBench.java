@@ -47,7 +47,7 @@ public final class RatioBench {
             Result chainBurst;
             Result chainRate;
             try (PlainChain chain = new PlainChain(kafka.bootstrapServers(), sample.length())) {
-                chain.warmUp();
+                chain.warmUp(burst * 10 / 4);
                 chainBurst = chain.burst(burst * 10);
                 chainRate = chain.atRate(rate, seconds);
             }
@@ -56,9 +56,26 @@ public final class RatioBench {
             Result pipeRate;
             String rss;
             String heap;
+            double serviceCpuPerJob;
+            double benchCpuPerJob;
             try (Pipeline pipeline = new Pipeline(kafka.bootstrapServers())) {
-                pipeline.warmUp();
+                pipeline.warmUp(burst / 4);
+                String jfr = System.getProperty("bench.jfr", "");
+                if (!jfr.isBlank()) {
+                    jcmd(service.pid(), "JFR.start", "settings=profile", "filename=" + jfr);
+                }
+                long serviceCpu = cpuNanos(service.toHandle());
+                long benchCpu = cpuNanos(ProcessHandle.current());
+                Map<String, Long> threadsBefore = Threads.ticks(service.pid());
                 pipeBurst = pipeline.burst(burst);
+                if (Boolean.getBoolean("bench.threads")) {
+                    Threads.print(threadsBefore, Threads.ticks(service.pid()), burst);
+                }
+                serviceCpuPerJob = (cpuNanos(service.toHandle()) - serviceCpu) / 1e6 / burst;
+                benchCpuPerJob = (cpuNanos(ProcessHandle.current()) - benchCpu) / 1e6 / burst;
+                if (!jfr.isBlank()) {
+                    jcmd(service.pid(), "JFR.stop");
+                }
                 pipeRate = pipeline.atRate(rate, seconds);
                 rss = Memory.peakRss(service.pid());
                 heap = Memory.heap(service.pid());
@@ -76,6 +93,8 @@ public final class RatioBench {
             System.out.printf("| latency at %d/s, p99 | %.0f ms | %.0f ms | %.1f× |%n", rate, chainRate.p99(), pipeRate.p99(),
                     pipeRate.p99() / chainRate.p99());
             System.out.printf("| `serve` peak RSS / heap used | — | %s / %s | |%n", rss, heap);
+            System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; warm-up before each burst: a quarter of it)%n",
+                    serviceCpuPerJob, benchCpuPerJob);
             System.out.printf("(service JVM options: %s)%n", serviceOpts.isBlank() ? "default" : serviceOpts);
         }
     }
@@ -91,6 +110,16 @@ public final class RatioBench {
     static String request(String id) {
         return Json.write(Map.of("id", id, "runsOn", Map.of("type", "noop"),
                 "tasks", List.of(Map.of("id", "t", "command", "true"))));
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    private static void jcmd(long pid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 
     private static Process startService(String bootstrap, Path root, String opts) throws Exception {
@@ -136,8 +165,8 @@ public final class RatioBench {
 
         abstract String value(String key);
 
-        void warmUp() {
-            burst(20);
+        void warmUp(int n) {
+            burst(Math.max(20, n));
         }
 
         Result burst(int n) {
@@ -277,6 +306,34 @@ public final class RatioBench {
                 }
             });
             super.close();
+        }
+    }
+
+    /** CPU by thread (name without its number), from /proc: where the service's time per job goes. */
+    static final class Threads {
+        static Map<String, Long> ticks(long pid) {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                tasks.forEach(t -> {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#]?\\d+$", "");
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    } catch (Exception e) {
+                        // the thread ended
+                    }
+                });
+            } catch (Exception e) {
+                // no /proc
+            }
+            return out;
+        }
+
+        static void print(Map<String, Long> before, Map<String, Long> after, int jobs) {
+            after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("  %-20s %6.2f ms/job%n", e.getKey(), e.getValue() * 10.0 / jobs));
         }
     }
 

@@ -42,7 +42,7 @@ public final class ScaleOutBench {
                         .start());
             }
             try (RatioBench.Pipeline pipeline = new RatioBench.Pipeline(bootstrap)) {
-                pipeline.warmUp();
+                pipeline.warmUp(20);
                 pipeline.burst(Math.max(50, burst / 10)); // every process has joined every group and warmed up
                 return pipeline.burst(burst);
             }

@@ -59,7 +59,9 @@ import java.util.concurrent.Executors;
  *
  * <p>Completions are consumed in batches (what one poll returns) and published in <em>one</em>
  * transaction per batch — SmallRye's documented pattern for exactly-once processing — with the
- * results of different jobs built in parallel and one job's completions in order.
+ * results of different jobs built in parallel and one job's completions in order. The next batch is
+ * planned while the previous one commits; the transactions themselves run one after the other, and
+ * a batch planned across a rewind or a partition revocation is dropped, not committed.
  */
 @ApplicationScoped
 public class CollectionStage {
@@ -81,6 +83,9 @@ public class CollectionStage {
 
     @Inject
     KafkaClientService kafka;
+    @Inject
+    @Identifier(CollectionRebalance.NAME)
+    CollectionRebalance rebalance;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -89,6 +94,11 @@ public class CollectionStage {
     String group;
 
     private final RewindGuard guard = new RewindGuard();
+    /** Counts rewinds: a batch planned before one is dropped instead of committed. */
+    private final java.util.concurrent.atomic.AtomicLong rewinds = new java.util.concurrent.atomic.AtomicLong();
+    /** The transaction of the batch ahead (settled: committed, or rewound). */
+    private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private final TransactionCommits commits = new TransactionCommits(() -> kafka.getProducer(Channels.RESULTS).unwrap());
     private CommittedOffsets offsets;
     private ExecutorService builders;
 
@@ -173,41 +183,83 @@ public class CollectionStage {
         return out;
     }
 
+    /**
+     * Plans the batch (in parallel per job) while the previous batch's transaction commits, then
+     * starts this batch's transaction once that one is settled. Returns when the transaction is
+     * started, so SmallRye hands over the next batch to plan meanwhile: at most one batch commits
+     * and one is planned at a time, and transactions run strictly in order — a batch never commits
+     * before the one ahead of it has committed (or been rewound, in which case it is dropped and
+     * its records come again).
+     */
     private Uni<Void> publish(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts) {
         long start = System.nanoTime();
+        long epoch = rewinds.get();
+        long revocations = rebalance.revocations();
+        CompletableFuture<Void> ahead = inFlight;
         return StageHandler.blocking(() -> planAll(batch.getRecords()))
+                .call(records -> Uni.createFrom().completionStage(ahead))
                 .chain(records -> {
-                    long planned = System.nanoTime();
-                    return results.withTransactionAndAck(batch, tx -> {
-                        records.forEach(tx::send);
+                    if (rewinds.get() != epoch) {
+                        // the batch ahead was rewound after this one was fetched: its records come again
+                        LOG.infof("a batch of %d completion(s) planned before a rewind is dropped; its records come again",
+                                batch.getRecords().size());
                         return Uni.createFrom().voidItem();
-                    })
-                    .chain(() -> StageHandler.blocking(() -> policy.call("commit-check",
-                            () -> offsets().behind(nextOffsets(batch.getRecords())))))
-                    .chain(behind -> {
-                        if (!behind.isEmpty()) {
-                            // the commit failed and SmallRye aborted it without saying so (CommittedOffsets)
-                            guard.aborted(firsts);
-                            LOG.warnf("the result transaction for %d completion(s) did not commit (%s not moved); "
-                                    + "the consumer rewinds and they come again", batch.getRecords().size(), behind);
-                            return consumer().resetToLastCommittedPositions();
-                        }
-                        records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire));
-                        LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms", batch.getRecords().size(),
-                                (planned - start) / 1_000_000, (System.nanoTime() - planned) / 1_000_000);
-                        return Uni.createFrom().voidItem();
-                    });
+                    }
+                    if (rebalance.revocations() != revocations) {
+                        // some of its partitions may be another member's now, which reads them again
+                        return rewind(firsts, "partitions were revoked while " + batch.getRecords().size()
+                                + " completion(s) were planned; they are not committed here");
+                    }
+                    inFlight = transact(batch, firsts, records, System.nanoTime() - start).subscribeAsCompletionStage();
+                    return Uni.createFrom().voidItem();
                 })
-                .onFailure().recoverWithUni(e -> {
-                    // The transaction aborted (or whether it committed is unknown): the consumer rewinds to
-                    // the last committed offsets and these records come again if they were not published;
-                    // a batch fetched before the rewind must not commit past them (RewindGuard).
-                    guard.aborted(firsts);
-                    LOG.warnf("result transaction for %d completion(s) aborted, will be retried: %s",
-                            batch.getRecords().size(), e.getMessage());
-                    return consumer().resetToLastCommittedPositions().onFailure().recoverWithNull();
+                .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(ahead)
+                        .chain(() -> rewind(firsts, "planning " + batch.getRecords().size() + " completion(s) failed: " + e)));
+    }
+
+    /** One batch's transaction, then whether it committed; rewinds when it did not. Never fails. */
+    private Uni<Void> transact(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts,
+                               List<Message<String>> records, long planNanos) {
+        long started = System.nanoTime();
+        double commitsBefore = commits.total();
+        return results.withTransactionAndAck(batch, tx -> {
+                    records.forEach(tx::send);
+                    return Uni.createFrom().voidItem();
                 })
+                .chain(() -> {
+                    if (commitsBefore >= 0 && commits.total() > commitsBefore) {
+                        // the producer's commitTransaction returned normally: the transaction committed
+                        return Uni.createFrom().item(Set.<TopicPartition>of());
+                    }
+                    // SmallRye may have aborted a failed commit without saying so (CommittedOffsets): ask the group
+                    return StageHandler.blocking(() -> policy.call("commit-check",
+                            () -> offsets().behind(nextOffsets(batch.getRecords()))));
+                })
+                .chain(behind -> {
+                    if (!behind.isEmpty()) {
+                        return rewind(firsts, "the result transaction for " + batch.getRecords().size()
+                                + " completion(s) did not commit (" + behind + " not moved)");
+                    }
+                    records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire));
+                    LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms", batch.getRecords().size(),
+                            planNanos / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+                    return Uni.createFrom().voidItem();
+                })
+                .onFailure().recoverWithUni(e -> rewind(firsts, "result transaction for " + batch.getRecords().size()
+                        + " completion(s) aborted: " + e.getMessage()))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The transaction aborted (or whether it committed is unknown): the consumer rewinds to the last
+     * committed offsets and these records come again; a batch planned or fetched before the rewind
+     * must not commit past them ({@link #rewinds}, {@link RewindGuard}).
+     */
+    private Uni<Void> rewind(Map<TopicPartition, Long> firsts, String why) {
+        rewinds.incrementAndGet();
+        guard.aborted(firsts);
+        LOG.warnf("%s; the consumer rewinds and they come again", why);
+        return consumer().resetToLastCommittedPositions().onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** The records of a batch, planned in parallel per job (one job's in order), in batch order. */

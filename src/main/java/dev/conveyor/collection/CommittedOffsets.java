@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The collection group's committed offsets, read back after a result transaction. SmallRye's
+ * The collection group's committed offsets, read back after a result transaction whose commit the
+ * producer did not count ({@link TransactionCommits}). SmallRye's
  * {@code KafkaTransactions} (4.33) logs a failed commit ("Transaction commit failed … aborting"),
  * aborts, and then completes as if it had committed: it neither fails nor rewinds the consumer, and
  * the next batch would commit past the aborted completions (the chaos run lost two results so). The

@@ -127,7 +127,9 @@ public final class RatioBench {
         if (!opts.isBlank()) {
             cmd.addAll(List.of(opts.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
+        // -Dbench.service.jar=<another build's quarkus-run.jar> compares two builds against the same chain
+        String jar = System.getProperty("bench.service.jar", "target/quarkus-app/quarkus-run.jar");
+        cmd.addAll(List.of("-Dquarkus.http.port=0", "-jar", jar, "serve",
                 "--bootstrap-servers", bootstrap, "--data-dir", root.resolve("data").toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
     }

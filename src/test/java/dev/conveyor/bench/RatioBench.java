@@ -47,8 +47,10 @@ public final class RatioBench {
             Result chainBurst;
             Result chainRate;
             try (PlainChain chain = new PlainChain(kafka.bootstrapServers(), sample.length())) {
-                chain.warmUp(burst * 10 / 4);
+                chain.warmUp(burst * 10);
+                settle(ProcessHandle.current());
                 chainBurst = chain.burst(burst * 10);
+                settle(ProcessHandle.current());
                 chainRate = chain.atRate(rate, seconds);
             }
             Process service = startService(kafka.bootstrapServers(), root, serviceOpts);
@@ -59,7 +61,8 @@ public final class RatioBench {
             double serviceCpuPerJob;
             double benchCpuPerJob;
             try (Pipeline pipeline = new Pipeline(kafka.bootstrapServers())) {
-                pipeline.warmUp(burst / 4);
+                pipeline.warmUp(burst);
+                settle(service.toHandle());
                 String jfr = System.getProperty("bench.jfr", "");
                 if (!jfr.isBlank()) {
                     jcmd(service.pid(), "JFR.start", "settings=profile", "filename=" + jfr);
@@ -76,6 +79,7 @@ public final class RatioBench {
                 if (!jfr.isBlank()) {
                     jcmd(service.pid(), "JFR.stop");
                 }
+                settle(service.toHandle());
                 pipeRate = pipeline.atRate(rate, seconds);
                 rss = Memory.peakRss(service.pid());
                 heap = Memory.heap(service.pid());
@@ -93,7 +97,7 @@ public final class RatioBench {
             System.out.printf("| latency at %d/s, p99 | %.0f ms | %.0f ms | %.1f× |%n", rate, chainRate.p99(), pipeRate.p99(),
                     pipeRate.p99() / chainRate.p99());
             System.out.printf("| `serve` peak RSS / heap used | — | %s / %s | |%n", rss, heap);
-            System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; warm-up before each burst: a quarter of it)%n",
+            System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; before each burst a warm-up of the same size; each phase starts once the process under test has settled)%n",
                     serviceCpuPerJob, benchCpuPerJob);
             System.out.printf("(service JVM options: %s)%n", serviceOpts.isBlank() ? "default" : serviceOpts);
         }
@@ -110,6 +114,20 @@ public final class RatioBench {
     static String request(String id) {
         return Json.write(Map.of("id", id, "runsOn", Map.of("type", "noop"),
                 "tasks", List.of(Map.of("id", "t", "command", "true"))));
+    }
+
+    /**
+     * Waits until {@code process} uses under a fifth of a core over a second (at most 60 s): a phase
+     * measures the work it sends, not the JIT compiling or the backlog of the phase before it.
+     */
+    private static void settle(ProcessHandle process) throws InterruptedException {
+        for (int i = 0; i < 60; i++) {
+            long before = cpuNanos(process);
+            Thread.sleep(1000);
+            if (cpuNanos(process) - before < 200_000_000L) {
+                return;
+            }
+        }
     }
 
     private static long cpuNanos(ProcessHandle process) {

@@ -28,6 +28,7 @@ import dev.conveyor.retry.RetrySettings;
 import dev.conveyor.staging.InputSources;
 import dev.conveyor.staging.StagingService;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.ObservedObjectStore;
 import dev.conveyor.storage.file.FileObjectStore;
 import dev.conveyor.storage.s3.S3ObjectStore;
 import dev.conveyor.storage.s3.S3StoreOptions;
@@ -71,14 +72,15 @@ public class Wiring {
     @Produces
     @ApplicationScoped
     ObjectStore objectStore(ConveyorConfig config, Profiles profiles) {
-        return switch (config.storage().type()) {
+        // every call and byte counted for /q/metrics (ops/ConveyorMetrics)
+        return ObservedObjectStore.of(switch (config.storage().type()) {
             case "file" -> new FileObjectStore(config.storage().fileRoot().map(Path::of)
                     .orElse(Path.of(config.dataDir(), "store")));
             case "s3" -> s3Store(config.storage().s3(), profiles);
             case "azure-blob" -> AzureBlobWiring.store(config.storage().azure(), profiles);
             default -> throw new IllegalArgumentException("conveyor.storage.type=" + config.storage().type()
                     + " is not supported (supported: file, s3, azure-blob)");
-        };
+        });
     }
 
     static S3ObjectStore s3Store(ConveyorConfig.S3Store s3, Profiles profiles) {

@@ -10,6 +10,7 @@ import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.RecordTracer;
 import dev.conveyor.messaging.RecordTracing;
 import dev.conveyor.messaging.StageHandler;
+import dev.conveyor.messaging.StageObserver;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.events.JobCompleted;
@@ -66,6 +67,7 @@ import java.util.concurrent.Executors;
 @ApplicationScoped
 public class CollectionStage {
     private static final Logger LOG = Logger.getLogger(CollectionStage.class);
+    private static final String STAGE = "collection";
 
     @Inject
     CollectionService collection;
@@ -193,6 +195,8 @@ public class CollectionStage {
      */
     private Uni<Void> publish(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts) {
         long start = System.nanoTime();
+        StageObserver o = StageHandler.observer();
+        batch.getRecords().forEach(r -> o.record(STAGE, StageObserver.Outcome.IN));
         long epoch = rewinds.get();
         long revocations = rebalance.revocations();
         CompletableFuture<Void> ahead = inFlight;
@@ -210,7 +214,7 @@ public class CollectionStage {
                         return rewind(firsts, "partitions were revoked while " + batch.getRecords().size()
                                 + " completion(s) were planned; they are not committed here");
                     }
-                    inFlight = transact(batch, firsts, records, System.nanoTime() - start).subscribeAsCompletionStage();
+                    inFlight = transact(batch, firsts, records, start).subscribeAsCompletionStage();
                     return Uni.createFrom().voidItem();
                 })
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(ahead)
@@ -219,7 +223,7 @@ public class CollectionStage {
 
     /** One batch's transaction, then whether it committed; rewinds when it did not. Never fails. */
     private Uni<Void> transact(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts,
-                               List<Message<String>> records, long planNanos) {
+                               List<Message<String>> records, long start) {
         long started = System.nanoTime();
         double commitsBefore = commits.total();
         return results.withTransactionAndAck(batch, tx -> {
@@ -241,8 +245,14 @@ public class CollectionStage {
                                 + " completion(s) did not commit (" + behind + " not moved)");
                     }
                     records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire));
+                    StageObserver o = StageHandler.observer();
+                    long now = System.nanoTime();
+                    batch.getRecords().forEach(r -> {
+                        o.took(STAGE, now - start);
+                        o.record(STAGE, StageObserver.Outcome.OUT);
+                    });
                     LOG.debugf("%d completion(s): planned in %d ms, committed in %d ms", batch.getRecords().size(),
-                            planNanos / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+                            (started - start) / 1_000_000, (now - started) / 1_000_000);
                     return Uni.createFrom().voidItem();
                 })
                 .onFailure().recoverWithUni(e -> rewind(firsts, "result transaction for " + batch.getRecords().size()
@@ -300,6 +310,7 @@ public class CollectionStage {
             done = Json.read(message.getPayload(), JobCompleted.class);
         } catch (RuntimeException e) {
             LOG.errorf("completion record %s is unreadable; it goes to the DLQ: %s", source, e.getMessage());
+            failed();
             out.add(DeadLetters.of(message, config.topics().dlq(), e));
             return out;
         }
@@ -312,9 +323,15 @@ public class CollectionStage {
                     "the result could not be built: " + cause.getMessage() + " (the job ended " + done.state() + ")",
                     done.problems().isEmpty() ? null : done.problems(), null, null, null, done.submittedAt(),
                     done.startedAt(), done.finishedAt(), null, List.of(), done.request(), null, null));
+            failed();
             out.add(DeadLetters.of(message, config.topics().dlq(), cause));
         }
         return out;
+    }
+
+    private static void failed() {
+        StageHandler.observer().record(STAGE, StageObserver.Outcome.FAILED);
+        StageHandler.observer().record(STAGE, StageObserver.Outcome.DLQ);
     }
 
     private void add(List<Message<String>> out, JobResult result) {

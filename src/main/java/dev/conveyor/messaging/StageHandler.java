@@ -36,6 +36,32 @@ public final class StageHandler {
         observer = o == null ? StageObserver.NONE : o;
     }
 
+    /**
+     * Counts {@code message} in for {@code stage} and returns it wrapped so that its acknowledgement
+     * counts it out (a nack: failed and sent to the DLQ) with the time it was held — for the stages
+     * that do not go through {@link #handle} (submission, monitoring, collection).
+     */
+    public static <T> Message<T> observed(String stage, Message<T> message) {
+        StageObserver o = observer;
+        long start = System.nanoTime();
+        o.record(stage, StageObserver.Outcome.IN);
+        return message.withAck(() -> {
+            o.took(stage, System.nanoTime() - start);
+            o.record(stage, StageObserver.Outcome.OUT);
+            return message.ack();
+        }).withNack(e -> {
+            o.took(stage, System.nanoTime() - start);
+            o.record(stage, StageObserver.Outcome.FAILED);
+            o.record(stage, StageObserver.Outcome.DLQ);
+            return message.nack(e);
+        });
+    }
+
+    /** Where stages outside {@link #handle} report records they count themselves (collection's batches). */
+    public static StageObserver observer() {
+        return observer;
+    }
+
     /** The stage name the metrics use for records of {@code type}. */
     public static String stageOf(Class<?> type) {
         return STAGES.getOrDefault(type.getSimpleName(), type.getSimpleName());

@@ -51,6 +51,8 @@ public final class MonitoringService {
     private final JobSpecs specs;
     private final Clock clock;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    /** Per backend, the attempts its last cycle described (the tasks-in-flight gauge). */
+    private final Map<String, Integer> activeTasks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MonitoringService(JobDrivers drivers, ObjectStore store, Clock clock) {
         this.drivers = drivers;
@@ -117,6 +119,11 @@ public final class MonitoringService {
         return watches.size();
     }
 
+    /** Attempts on their backends (submitted, queued or running) in the jobs watched here, as of each backend's last cycle. */
+    public int tasksInFlight() {
+        return activeTasks.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     public Map<String, Object> tokens() {
         Map<String, Object> out = new HashMap<>();
         watches.forEach((id, w) -> out.put(id, w.token));
@@ -136,11 +143,13 @@ public final class MonitoringService {
     public List<Outcome> cycle(String backend, java.util.concurrent.Executor turns) {
         List<Watch> mine = watches.values().stream().filter(w -> w.backend().equals(backend)).toList();
         if (mine.isEmpty()) {
+            activeTasks.remove(backend);
             return List.of();
         }
         ComputeBackend b = drivers.backends().get(backend);
         List<TaskHandle> handles = new ArrayList<>();
         mine.forEach(w -> handles.addAll(w.driver.activeHandles()));
+        activeTasks.put(backend, handles.size());
         Map<TaskHandle, TaskObservation> described = Map.of();
         if (!handles.isEmpty()) {
             try {

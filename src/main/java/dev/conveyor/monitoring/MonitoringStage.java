@@ -145,7 +145,7 @@ public class MonitoringStage {
     @Incoming(Channels.DISPATCHED_IN)
     public Uni<Void> onDispatched(Message<String> received) {
         // the job's monitoring span lasts while the record is held: its ack (or nack) ends it
-        Message<String> message = dev.conveyor.messaging.RecordTracing.endingOnAck(received,
+        Message<String> message = dev.conveyor.messaging.RecordTracing.endingOnAck(StageHandler.observed(STAGE, received),
                 dev.conveyor.messaging.RecordTracing.taken(STAGE, received));
         return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler
                 .blocking(() -> Json.read(message.getPayload(), JobDispatched.class))

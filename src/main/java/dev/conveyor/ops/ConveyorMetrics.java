@@ -7,6 +7,8 @@ import dev.conveyor.model.result.JobResult;
 import dev.conveyor.monitoring.MonitoringService;
 import dev.conveyor.retry.CallObserver;
 import dev.conveyor.retry.CallPolicy;
+import dev.conveyor.storage.ObservedObjectStore;
+import dev.conveyor.storage.StoreObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,9 +32,11 @@ import java.util.Locale;
  */
 @Startup
 @ApplicationScoped
-public class ConveyorMetrics implements StageObserver, CallObserver {
+public class ConveyorMetrics implements StageObserver, CallObserver, StoreObserver {
     @Inject
     MeterRegistry registry;
+    /** The store's meters by their tags: looked up on every call and every chunk read. */
+    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
     @Inject
     JobDrivers drivers;
     @Inject
@@ -50,8 +54,28 @@ public class ConveyorMetrics implements StageObserver, CallObserver {
         drivers.observeCalls(this);
         stagePolicy.observeCalls(this);
         collectionPolicy.observeCalls(this);
+        ObservedObjectStore.observeWith(this);
         Gauge.builder("conveyor.jobs.watched", monitoring, MonitoringService::watching)
                 .description("Jobs this instance's monitoring stage is watching right now").register(registry);
+        Gauge.builder("conveyor.tasks.in.flight", monitoring, MonitoringService::tasksInFlight)
+                .description("Attempts submitted, queued or running on their backends in the jobs this instance watches")
+                .register(registry);
+    }
+
+    @Override
+    public void called(String store, String operation, boolean ok) {
+        meters.computeIfAbsent("calls " + store + " " + operation + " " + ok, k -> Counter.builder("conveyor.store.calls")
+                .description("Object-store calls, by operation and outcome")
+                .tag("store", store).tag("operation", operation).tag("outcome", ok ? "ok" : "error")
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void bytes(String store, StoreObserver.Direction direction, long count) {
+        meters.computeIfAbsent("bytes " + store + " " + direction, k -> Counter.builder("conveyor.store.bytes")
+                .description("Bytes written to and read from the object store").baseUnit("bytes")
+                .tag("store", store).tag("direction", lower(direction))
+                .register(registry)).increment(count);
     }
 
     @Override

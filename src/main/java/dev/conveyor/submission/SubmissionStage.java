@@ -55,7 +55,8 @@ public class SubmissionStage {
     KeyedExecutor keyed;
 
     @Incoming(Channels.REQUESTS)
-    public Uni<Void> onRequest(Message<byte[]> message) {
+    public Uni<Void> onRequest(Message<byte[]> received) {
+        Message<byte[]> message = StageHandler.observed(STAGE, received);
         return keyed.submit(RecordSource.orderingKey(message), () -> handle(message));
     }
 

@@ -59,7 +59,7 @@ class MetricsEndpointTest {
         assertThat(value(body, "conveyor_jobs_completed_total", "state=\"succeeded\"", "backend=\"" + result.runsOn() + "\""))
                 .isGreaterThanOrEqualTo(1);
         assertThat(value(body, "conveyor_request_to_result_seconds_count")).isGreaterThanOrEqualTo(1);
-        for (String stage : new String[] {"staging", "dispatch"}) {
+        for (String stage : new String[] {"submission", "staging", "dispatch", "monitoring", "collection"}) {
             assertThat(value(body, "conveyor_stage_records_total", "stage=\"" + stage + "\"", "outcome=\"in\"")).as(stage).isGreaterThanOrEqualTo(1);
             assertThat(value(body, "conveyor_stage_records_total", "stage=\"" + stage + "\"", "outcome=\"out\"")).as(stage).isGreaterThanOrEqualTo(1);
             assertThat(value(body, "conveyor_stage_seconds_count", "stage=\"" + stage + "\"")).as(stage).isGreaterThanOrEqualTo(1);
@@ -69,6 +69,12 @@ class MetricsEndpointTest {
         assertThat(value(body, "conveyor_backend_calls_total", "policy=\"" + result.runsOn() + "\"", "operation=\"submit\"",
                 "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
         assertThat(body).contains("conveyor_jobs_watched ");
+        assertThat(body).containsPattern("(?m)^conveyor_tasks_in_flight \\d");
+        // the spec, run states, result went to the object store and were read back
+        assertThat(value(body, "conveyor_store_calls_total", "operation=\"put\"", "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
+        assertThat(value(body, "conveyor_store_calls_total", "operation=\"read\"", "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
+        assertThat(value(body, "conveyor_store_bytes_total", "direction=\"written\"")).isGreaterThan(0);
+        assertThat(value(body, "conveyor_store_bytes_total", "direction=\"read\"")).isGreaterThan(0);
         // Quarkus binds the Kafka clients' own metrics
         assertThat(body).containsPattern("(?m)^kafka_(consumer|producer)_");
     }

@@ -31,7 +31,16 @@ public final class RecordTracing {
         }).withNack(e -> {
             span.end(e);
             return message.nack(e);
-        });
+        }).addMetadata(new HeldSpan(span));
+    }
+
+    /** The span of a record held until its job ends ({@link #endingOnAck}). */
+    public record HeldSpan(RecordTracer.Span span) {
+    }
+
+    /** Ends the span of a held record that leaves this instance without an ack (its partition was revoked). */
+    public static void handedOver(Message<?> message) {
+        message.getMetadata(HeldSpan.class).ifPresent(h -> h.span().end(null));
     }
 
     /** The trace headers of a record of {@code jobId} that {@code stage} produces. */

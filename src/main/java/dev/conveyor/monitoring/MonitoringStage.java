@@ -250,6 +250,12 @@ public class MonitoringStage {
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         if (!lost.isEmpty()) {
             LOG.infof("partitions %s revoked: %d job(s) handed over", partitions, lost.size());
+            Map<String, Object> tokens = monitoring.tokens();
+            lost.forEach(id -> {
+                if (tokens.get(id) instanceof Message<?> m) {
+                    dev.conveyor.messaging.RecordTracing.handedOver(m); // its span ends here; the new owner starts one
+                }
+            });
             monitoring.drop(lost);
         }
     }

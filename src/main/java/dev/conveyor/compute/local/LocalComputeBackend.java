@@ -263,23 +263,41 @@ public final class LocalComputeBackend implements ComputeBackend, AutoCloseable 
             if (request == null || !claim(a)) {
                 return; // released meanwhile, or another instance started it
             }
-            AttemptFiles.Launch launch = launcher.launch(a, request.command(), () -> wake.run());
-            AttemptFiles.write(a.launch(), launch);
-            ProcessHandle.of(launch.pid()).ifPresent(p -> {
-                synchronized (running) {
-                    running.add(p);
+            // this attempt's job and task in the MDC: a line logged while it starts names them
+            dev.conveyor.compute.TaskLogContext.with(request.jobId(), request.taskId(), () -> {
+                try {
+                    launch(a, request);
+                } catch (IOException e) {
+                    couldNotStart(a, e);
                 }
+                return null;
             });
         } catch (IOException e) {
-            LOG.warnf("could not start %s: %s", a.dir(), e.getMessage());
-            try {
-                Files.writeString(a.exitCode(), "127\n");
-                Files.writeString(a.processLog(), "could not start the process: " + e.getMessage() + "\n");
-            } catch (IOException ignored) {
-                // the attempt is then lost after the launch grace period
-            }
+            couldNotStart(a, e);
+        } catch (Exception e) {
+            LOG.error("local backend: starting " + a.dir() + " failed", e);
         }
         wake.run();
+    }
+
+    private void launch(AttemptDir a, AttemptFiles.Request request) throws IOException {
+        AttemptFiles.Launch launch = launcher.launch(a, request.command(), () -> wake.run());
+        AttemptFiles.write(a.launch(), launch);
+        ProcessHandle.of(launch.pid()).ifPresent(p -> {
+            synchronized (running) {
+                running.add(p);
+            }
+        });
+    }
+
+    private static void couldNotStart(AttemptDir a, IOException e) {
+        LOG.warnf("could not start %s: %s", a.dir(), e.getMessage());
+        try {
+            Files.writeString(a.exitCode(), "127\n");
+            Files.writeString(a.processLog(), "could not start the process: " + e.getMessage() + "\n");
+        } catch (IOException ignored) {
+            // the attempt is then lost after the launch grace period
+        }
     }
 
     /** Creates the {@code started} marker: true for the one caller that created it. */

@@ -100,6 +100,14 @@ public class CollectionStage {
     private final java.util.concurrent.atomic.AtomicLong rewinds = new java.util.concurrent.atomic.AtomicLong();
     /** The transaction of the batch ahead (settled: committed, or rewound). */
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    /** The committed offsets this instance knows, and the revocations it has accounted for. */
+    private final Known known = new Known();
+
+    private static final class Known {
+        final AlreadyCommitted offsets = new AlreadyCommitted();
+        final java.util.concurrent.atomic.AtomicLong revocationsSeen = new java.util.concurrent.atomic.AtomicLong();
+    }
+
     private final TransactionCommits commits = new TransactionCommits(() -> kafka.getProducer(Channels.RESULTS).unwrap());
     private CommittedOffsets offsets;
     private ExecutorService builders;
@@ -201,8 +209,12 @@ public class CollectionStage {
         long revocations = rebalance.revocations();
         CompletableFuture<Void> ahead = inFlight;
         return StageHandler.blocking(() -> planAll(batch.getRecords()))
-                .call(records -> Uni.createFrom().completionStage(ahead))
+                .call(planned -> Uni.createFrom().completionStage(ahead))
                 .chain(records -> {
+                    long revokedNow = rebalance.revocations();
+                    if (known.revocationsSeen.getAndSet(revokedNow) != revokedNow) {
+                        known.offsets.forget(); // partitions came and went: read what the group has committed again
+                    }
                     if (rewinds.get() != epoch) {
                         // the batch ahead was rewound after this one was fetched: its records come again
                         LOG.infof("a batch of %d completion(s) planned before a rewind is dropped; its records come again",
@@ -214,11 +226,53 @@ public class CollectionStage {
                         return rewind(firsts, "partitions were revoked while " + batch.getRecords().size()
                                 + " completion(s) were planned; they are not committed here");
                     }
-                    inFlight = transact(batch, firsts, records, start).subscribeAsCompletionStage();
-                    return Uni.createFrom().voidItem();
+                    return admit(batch, records).chain(kept -> {
+                        if (kept == null) {
+                            return rewind(firsts, "a batch of " + batch.getRecords().size()
+                                    + " completion(s) starts above the committed offset (fetched before a rewind)");
+                        }
+                        inFlight = transact(batch, firsts, kept, start).subscribeAsCompletionStage();
+                        return Uni.createFrom().voidItem();
+                    });
                 })
                 .onFailure().recoverWithUni(e -> Uni.createFrom().completionStage(ahead)
                         .chain(() -> rewind(firsts, "planning " + batch.getRecords().size() + " completion(s) failed: " + e)));
+    }
+
+    /**
+     * The messages to publish for a batch whose transaction may start now: without those of records
+     * the group has already committed past ({@link AlreadyCommitted}); null when the batch is stale.
+     */
+    private Uni<List<Message<String>>> admit(KafkaRecordBatch<String, String> batch, List<List<Message<String>>> planned) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        for (KafkaRecord<String, String> r : batch.getRecords()) {
+            IncomingKafkaRecordMetadata<?, ?> m = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+            partitions.add(new TopicPartition(m.getTopic(), m.getPartition()));
+            offsets.add(m.getOffset());
+        }
+        List<TopicPartition> unknown = known.offsets.unknown(new java.util.LinkedHashSet<>(partitions));
+        Uni<Void> learned = unknown.isEmpty() ? Uni.createFrom().voidItem()
+                : StageHandler.blocking(() -> policy.call("committed-offsets",
+                        () -> offsets().committed(new java.util.HashSet<>(unknown))))
+                .invoke(fromGroup -> known.offsets.learned(fromGroup, unknown)).replaceWithVoid();
+        return learned.map(x -> {
+            AlreadyCommitted.Admission a = known.offsets.admit(partitions, offsets);
+            if (a.stale()) {
+                return null;
+            }
+            if (a.dropped() > 0) {
+                LOG.infof("%d of %d completion(s) in a batch are already published (below the committed offset); "
+                        + "they are not published again", a.dropped(), batch.getRecords().size());
+            }
+            List<Message<String>> out = new ArrayList<>();
+            for (int i = 0; i < planned.size(); i++) {
+                if (a.keep()[i]) {
+                    out.addAll(planned.get(i));
+                }
+            }
+            return out;
+        });
     }
 
     /** One batch's transaction, then whether it committed; rewinds when it did not. Never fails. */
@@ -244,6 +298,7 @@ public class CollectionStage {
                         return rewind(firsts, "the result transaction for " + batch.getRecords().size()
                                 + " completion(s) did not commit (" + behind + " not moved)");
                     }
+                    known.offsets.committed(nextOffsets(batch.getRecords()));
                     records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire));
                     StageObserver o = StageHandler.observer();
                     long now = System.nanoTime();
@@ -272,8 +327,8 @@ public class CollectionStage {
         return consumer().resetToLastCommittedPositions().onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** The records of a batch, planned in parallel per job (one job's in order), in batch order. */
-    List<Message<String>> planAll(List<KafkaRecord<String, String>> records) {
+    /** What each record of a batch publishes, planned in parallel per job (one job's in order), in batch order. */
+    List<List<Message<String>>> planAll(List<KafkaRecord<String, String>> records) {
         Map<String, List<Integer>> byJob = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
             byJob.computeIfAbsent(RecordSource.orderingKey(records.get(i)), k -> new ArrayList<>()).add(i);
@@ -288,9 +343,7 @@ public class CollectionStage {
             }, builders));
         }
         CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
-        List<Message<String>> out = new ArrayList<>();
-        planned.forEach(out::addAll);
-        return out;
+        return planned;
     }
 
     /** What to publish for one completion record. Never throws. */

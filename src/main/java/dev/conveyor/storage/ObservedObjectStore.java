@@ -26,6 +26,11 @@ public final class ObservedObjectStore implements ObjectStore, AutoCloseable {
         return store instanceof ObservedObjectStore ? store : new ObservedObjectStore(store);
     }
 
+    /** The store an observed store wraps ({@code store} itself when it is not wrapped). */
+    public static ObjectStore unwrap(ObjectStore store) {
+        return store instanceof ObservedObjectStore o ? o.store : store;
+    }
+
     /** Where every observed store reports (one per process). */
     public static void observeWith(StoreObserver o) {
         observer = o == null ? StoreObserver.NONE : o;

@@ -5,6 +5,7 @@ import dev.conveyor.config.ConveyorConfig;
 import dev.conveyor.credentials.Profiles;
 import dev.conveyor.emulator.s3.S3Emulator;
 import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.ObservedObjectStore;
 import dev.conveyor.storage.s3.S3ObjectStore;
 import dev.conveyor.testing.S3ProxyFixture;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -63,20 +64,21 @@ class S3StoreWiringTest {
         p.put("conveyor.storage.s3.part-size-mib", "6");
         ObjectStore store = wire(p);
         try {
-            assertThat(store).isInstanceOf(S3ObjectStore.class);
+            assertThat(store).isInstanceOf(ObservedObjectStore.class); // its calls and bytes are in /q/metrics
+            assertThat(ObservedObjectStore.unwrap(store)).isInstanceOf(S3ObjectStore.class);
             assertThat(store.type()).isEqualTo("s3");
             store.check();
             store.put("jobs/w/spec.json", "{}".getBytes(StandardCharsets.UTF_8));
             assertThat(store.uri("jobs/w/spec.json")).hasToString("s3://wired/env/dev/jobs/w/spec.json");
             assertThat(S3ProxyFixture.emulator().dataDir().resolve("wired/env/dev/jobs/w/spec.json")).exists();
         } finally {
-            ((S3ObjectStore) store).close();
+            ((S3ObjectStore) ObservedObjectStore.unwrap(store)).close();
         }
     }
 
     @Test
     void aMissingBucketWithoutCreateBucketIsReportedByCheck() throws Exception {
-        try (S3ObjectStore store = (S3ObjectStore) wire(s3Properties("never-created"))) {
+        try (S3ObjectStore store = (S3ObjectStore) ObservedObjectStore.unwrap(wire(s3Properties("never-created")))) {
             assertThatThrownBy(store::check).isInstanceOf(IOException.class)
                     .hasMessageContaining("S3 bucket 'never-created' does not exist")
                     .hasMessageContaining("conveyor.storage.s3.create-bucket");

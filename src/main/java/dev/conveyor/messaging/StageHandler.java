@@ -67,32 +67,23 @@ public final class StageHandler {
         return STAGES.getOrDefault(type.getSimpleName(), type.getSimpleName());
     }
 
-    public static <T> Uni<Void> handle(Message<String> message, Class<T> type, Function<T, Uni<Void>> work) {
+    public static <T> Uni<Void> handle(Message<String> received, Class<T> type, Function<T, Uni<Void>> work) {
         String stage = stageOf(type);
-        String jobId = RecordSource.key(message);
-        StageObserver o = observer;
-        long start = System.nanoTime();
-        RecordTracer.Span span = RecordTracing.taken(stage, message);
-        o.record(stage, StageObserver.Outcome.IN);
+        String jobId = RecordSource.key(received);
+        RecordTracer.Span span = RecordTracing.taken(stage, received);
+        Message<String> message = observed(stage, received); // counted in now, out (or failed + DLQ) on its (n)ack
         return Uni.createFrom().<Uni<Void>>item(() -> JobLogContext.with(jobId,
                         () -> work.apply(Json.read(message.getPayload(), type))))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(pending -> pending)
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
-                .invoke(() -> {
-                    span.end(null);
-                    o.took(stage, System.nanoTime() - start);
-                    o.record(stage, StageObserver.Outcome.OUT);
-                })
+                .invoke(() -> span.end(null))
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
-                    o.took(stage, System.nanoTime() - start);
-                    o.record(stage, StageObserver.Outcome.FAILED);
                     JobLogContext.with(jobId, () -> {
                         LOG.errorf(e, "%s: record %s goes to the DLQ", type.getSimpleName(), RecordSource.of(message));
                         return null;
                     });
-                    o.record(stage, StageObserver.Outcome.DLQ);
                     return Uni.createFrom().completionStage(message.nack(e));
                 });
     }

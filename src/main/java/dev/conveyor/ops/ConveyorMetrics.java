@@ -11,6 +11,7 @@ import dev.conveyor.storage.ObservedObjectStore;
 import dev.conveyor.storage.StoreObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
@@ -22,7 +23,12 @@ import jakarta.inject.Named;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Conveyor's own meters, served with the Kafka clients' on {@code /q/metrics} (Prometheus text).
@@ -35,8 +41,11 @@ import java.util.Locale;
 public class ConveyorMetrics implements StageObserver, CallObserver, StoreObserver {
     @Inject
     MeterRegistry registry;
-    /** The store's meters by their tags: looked up on every call and every chunk read. */
-    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Meters by their name and tags, registered once: a builder's {@code register} builds an id and
+     * looks it up on every call, and these are recorded several times per record.
+     */
+    private final Map<List<Object>, Meter> meters = new ConcurrentHashMap<>();
     @Inject
     JobDrivers drivers;
     @Inject
@@ -64,49 +73,57 @@ public class ConveyorMetrics implements StageObserver, CallObserver, StoreObserv
 
     @Override
     public void called(String store, String operation, boolean ok) {
-        meters.computeIfAbsent("calls " + store + " " + operation + " " + ok, k -> Counter.builder("conveyor.store.calls")
+        counter(List.of("calls", store, operation, ok), () -> Counter.builder("conveyor.store.calls")
                 .description("Object-store calls, by operation and outcome")
-                .tag("store", store).tag("operation", operation).tag("outcome", ok ? "ok" : "error")
-                .register(registry)).increment();
+                .tag("store", store).tag("operation", operation).tag("outcome", ok ? "ok" : "error")).increment();
     }
 
     @Override
     public void bytes(String store, StoreObserver.Direction direction, long count) {
-        meters.computeIfAbsent("bytes " + store + " " + direction, k -> Counter.builder("conveyor.store.bytes")
+        counter(List.of("bytes", store, direction), () -> Counter.builder("conveyor.store.bytes")
                 .description("Bytes written to and read from the object store").baseUnit("bytes")
-                .tag("store", store).tag("direction", lower(direction))
-                .register(registry)).increment(count);
+                .tag("store", store).tag("direction", lower(direction))).increment(count);
     }
 
     @Override
     public void record(String stage, StageObserver.Outcome outcome) {
-        Counter.builder("conveyor.stage.records").description("Records a stage took in, handled (out), failed, or sent to the DLQ")
-                .tag("stage", stage).tag("outcome", lower(outcome)).register(registry).increment();
+        counter(List.of("records", stage, outcome), () -> Counter.builder("conveyor.stage.records")
+                .description("Records a stage took in, handled (out), failed, or sent to the DLQ")
+                .tag("stage", stage).tag("outcome", lower(outcome))).increment();
     }
 
     @Override
     public void took(String stage, long nanos) {
-        Timer.builder("conveyor.stage").description("Time a stage spent on one record, from taking it to its acknowledgement")
-                .tag("stage", stage).publishPercentileHistogram().register(registry).record(Duration.ofNanos(nanos));
+        ((Timer) meters.computeIfAbsent(List.of("stage", stage), k -> Timer.builder("conveyor.stage")
+                .description("Time a stage spent on one record, from taking it to its acknowledgement")
+                .tag("stage", stage).publishPercentileHistogram().register(registry)))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void attempted(String policy, String operation, CallObserver.Outcome outcome) {
-        Counter.builder("conveyor.backend.calls").description("Attempts of calls to a backend or the object store, by outcome")
-                .tag("policy", policy).tag("operation", operation).tag("outcome", lower(outcome)).register(registry).increment();
+        counter(List.of("attempts", policy, operation, outcome), () -> Counter.builder("conveyor.backend.calls")
+                .description("Attempts of calls to a backend or the object store, by outcome")
+                .tag("policy", policy).tag("operation", operation).tag("outcome", lower(outcome))).increment();
     }
 
     /** A result was published by collection. */
     void published(@Observes JobResult result) {
-        Counter.builder("conveyor.jobs.completed").description("Results published, by final state and backend")
-                .tag("state", result.status() == null ? "unknown" : lower(result.status()))
-                .tag("backend", result.runsOn() == null ? "none" : result.runsOn())
-                .register(registry).increment();
+        String state = result.status() == null ? "unknown" : lower(result.status());
+        String backend = result.runsOn() == null ? "none" : result.runsOn();
+        counter(List.of("completed", state, backend), () -> Counter.builder("conveyor.jobs.completed")
+                .description("Results published, by final state and backend")
+                .tag("state", state).tag("backend", backend)).increment();
         if (result.submittedAt() != null) {
-            Timer.builder("conveyor.request.to.result").description("From a request's submission to its result's publication")
-                    .publishPercentileHistogram().register(registry)
+            ((Timer) meters.computeIfAbsent(List.of("request.to.result"), k -> Timer.builder("conveyor.request.to.result")
+                    .description("From a request's submission to its result's publication")
+                    .publishPercentileHistogram().register(registry)))
                     .record(Duration.between(result.submittedAt(), Instant.now()));
         }
+    }
+
+    private Counter counter(List<Object> key, Supplier<Counter.Builder> builder) {
+        return (Counter) meters.computeIfAbsent(key, k -> builder.get().register(registry));
     }
 
     private static String lower(Enum<?> e) {

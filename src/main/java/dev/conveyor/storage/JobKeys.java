@@ -74,6 +74,8 @@ public final class JobKeys {
     }
 
     public static String runState(String jobId, long version) {
-        return runStates(jobId) + String.format("%012d", version) + ".json";
+        // zero-padded to 12 digits so the names sort by version; String.format costs a locale lookup per call
+        String digits = Long.toString(version);
+        return runStates(jobId) + "0".repeat(Math.max(0, 12 - digits.length())) + digits + ".json";
     }
 }

@@ -19,13 +19,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -87,8 +88,11 @@ public final class FileObjectStore implements ObjectStore {
 
     private static Path writeTemp(Path target, InputStream data, long length) throws IOException {
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + TMP_SUFFIX);
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        // a random name from the thread's generator (UUID.randomUUID locks around the secure one);
+        // CREATE_NEW, so even a collision could never mix two writers' bytes
+        Path tmp = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TMP_SUFFIX);
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             if (length < 0) {
                 data.transferTo(out);
             } else {

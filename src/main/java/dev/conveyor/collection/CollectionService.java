@@ -51,7 +51,7 @@ public final class CollectionService {
             return Optional.empty();
         }
         JobSpec spec = done.specKey() == null ? null : specs.load(done.specKey(), done.specHash());
-        RunState run = spec == null ? null : runs.latest(done.jobId()).orElse(null);
+        RunState run = spec == null ? null : runs.latest(done.jobId(), done.runVersion()).orElse(null);
         JobResult full = builder.build(done, done.ran() ? spec : null, done.ran() ? run : null);
         JobResult result = full;
         if (!bounds.fits(full)) {

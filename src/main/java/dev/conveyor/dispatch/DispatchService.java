@@ -47,6 +47,6 @@ public final class DispatchService {
         JobDriver driver = drivers.driver(job);
         driver.open();
         return Optional.of(new JobDispatched(job.id(), event.specKey(), event.specHash(), driver.backend().type(),
-                event.request(), clock.instant()));
+                event.request(), clock.instant(), driver.state().version));
     }
 }

@@ -79,7 +79,12 @@ public final class JobDriver {
      * and saves the initial state. Returns whether the job was already known (re-delivery, takeover).
      */
     public boolean open() throws IOException {
-        var saved = runs.latest(spec().id());
+        return open(null);
+    }
+
+    /** @param knownVersion a version of the run state an event named (see {@link RunStore#latest(String, Long)}), or null */
+    public boolean open(Long knownVersion) throws IOException {
+        var saved = runs.latest(spec().id(), knownVersion);
         if (saved.isPresent()) {
             state = saved.get();
             context = context.withEnvironment(state.environment).withDeadline(state.deadline);

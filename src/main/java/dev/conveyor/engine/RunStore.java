@@ -33,6 +33,26 @@ public final class RunStore {
         }
     }
 
+    /**
+     * The latest saved state of the job, starting from a version an event named ({@code known},
+     * the one saved before the event was published): that version and the absence of the next one
+     * are two reads, where finding the latest is a listing of every version. When the next one
+     * exists (the job moved on) or {@code known} is null, it lists.
+     */
+    public Optional<RunState> latest(String jobId, Long known) throws IOException {
+        if (known != null && known > 0) {
+            Optional<byte[]> at = store.read(JobKeys.runState(jobId, known), ObjectStore.MAX_DOCUMENT_BYTES * 4);
+            if (at.isPresent() && at.get().length > 0
+                    && store.read(JobKeys.runState(jobId, known + 1), ObjectStore.MAX_DOCUMENT_BYTES * 4).isEmpty()) {
+                RunState s = Json.MAPPER.readValue(at.get(), RunState.class);
+                if (s.version == known) {
+                    return Optional.of(s);
+                }
+            }
+        }
+        return latest(jobId);
+    }
+
     /** The latest saved state of the job, or empty when it was never dispatched. */
     public Optional<RunState> latest(String jobId) throws IOException {
         String prefix = JobKeys.runStates(jobId);

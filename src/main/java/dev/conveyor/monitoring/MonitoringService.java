@@ -83,7 +83,7 @@ public final class MonitoringService {
         }
         JobSpec spec = specs.load(event.specKey(), event.specHash());
         JobDriver driver = drivers.driver(spec);
-        if (!driver.open()) {
+        if (!driver.open(event.runVersion())) {
             LOG.warnf("job %s had no saved run state; it starts now", event.jobId());
         }
         Watch w = new Watch(driver, event, token);
@@ -220,7 +220,7 @@ public final class MonitoringService {
                 .filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
         JobSpec spec = w.driver.spec();
         return new JobCompleted(s.jobId, spec.name(), s.finalState, s.finalReason, List.of(), w.event.specKey(),
-                w.event.specHash(), w.event.request(), true, spec.submittedAt(), started, s.endedAt);
+                w.event.specHash(), w.event.request(), true, spec.submittedAt(), started, s.endedAt, s.version);
     }
 
     static TaskCounts counts(RunState s) {

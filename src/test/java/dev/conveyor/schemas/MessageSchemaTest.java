@@ -174,7 +174,7 @@ class MessageSchemaTest {
 
     private static JobCompleted completed(RunState s) {
         return new JobCompleted(JOB_ID, "Nightly report", s.finalState, s.finalReason, List.of(), SPEC_KEY, SPEC_HASH,
-                REQUEST, true, SUBMITTED, T1, s.endedAt);
+                REQUEST, true, SUBMITTED, T1, s.endedAt, 7L);
     }
 
     private JobResult result(RunState s) throws IOException {
@@ -382,7 +382,7 @@ class MessageSchemaTest {
         void theClaimCheckEventsAreValid() {
             assertValidMessage("job-submitted", new JobSubmitted(JOB_ID, job.name(), SPEC_KEY, SPEC_HASH, 2, "local", REQUEST, SUBMITTED));
             assertValidMessage("job-staged", new JobStaged(JOB_ID, SPEC_KEY, SPEC_HASH, REQUEST, T1));
-            assertValidMessage("job-dispatched", new JobDispatched(JOB_ID, SPEC_KEY, SPEC_HASH, "local", REQUEST, DISPATCHED));
+            assertValidMessage("job-dispatched", new JobDispatched(JOB_ID, SPEC_KEY, SPEC_HASH, "local", REQUEST, DISPATCHED, 1L));
         }
 
         @Test

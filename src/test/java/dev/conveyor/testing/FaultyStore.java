@@ -38,6 +38,13 @@ public final class FaultyStore implements ObjectStore {
         return refused.get();
     }
 
+    private final AtomicInteger lists = new AtomicInteger();
+
+    /** How many list calls went through (a listing is what some reads are built to avoid). */
+    public int lists() {
+        return lists.get();
+    }
+
     private volatile Predicate<String> holding = k -> false;
     private volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
     private final AtomicInteger held = new AtomicInteger();
@@ -106,6 +113,7 @@ public final class FaultyStore implements ObjectStore {
 
     @Override
     public ListPage list(String prefix, String continuation, int maxResults) throws IOException {
+        lists.incrementAndGet();
         return real.list(prefix, continuation, maxResults);
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
  * @param problems what was wrong with a REJECTED request
  * @param request  the request record this answers ("topic/partition/offset@timestamp")
  * @param ran      whether the engine ran the job (then its run state holds every task)
+ * @param runVersion the version of that run state the job ended in (collection reads it without listing); null when it did not run
  */
 public record JobCompleted(
         String jobId,
@@ -28,7 +29,8 @@ public record JobCompleted(
         boolean ran,
         Instant submittedAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Long runVersion) {
 
     public JobCompleted {
         problems = problems == null ? List.of() : problems;
@@ -37,13 +39,13 @@ public record JobCompleted(
     public static JobCompleted rejected(String jobId, List<Problem> problems, String request, Instant at) {
         return new JobCompleted(jobId, jobId, JobState.REJECTED,
                 problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the request",
-                problems, null, null, request, false, at, null, at);
+                problems, null, null, request, false, at, null, at, null);
     }
 
     /** The job ended before anything ran (cancelled early, staging or dispatch failed). */
     public static JobCompleted beforeRun(String jobId, String name, String specKey, String specHash, String request,
                                          Instant submittedAt, JobState state, String reason, Instant at) {
         return new JobCompleted(jobId, name, state, reason, List.of(), specKey, specHash, request, false,
-                submittedAt, null, at);
+                submittedAt, null, at, null);
     }
 }

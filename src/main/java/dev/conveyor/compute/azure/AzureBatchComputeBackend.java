@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * 1 MB, split on RequestBodyTooLarge, the same task ids when repeated); the task wrapper as the
  * command line, its files placed as resource files and its logs, values and outputs returned as
  * output files on task completion (so they survive a node going away); described in bulk by
- * {@link BulkMonitor}. Every SDK call is in {@link AzureBatchApi}; retries, backoff, Retry-After
+ * {@link BulkMonitor}. Every SDK call is behind {@link AzureBatchApi}; retries, backoff, Retry-After
  * and pacing are the engine's {@code CallPolicy} around each SPI call.
  *
  * <p>A handle's ref is {@code <account key>/<Batch job>/<Batch task>}: the account key is a hash of

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The backend's own view of Azure Batch entities: plain records, no SDK types, so that only
- * {@link AzureBatchApi} knows which SDK (and api-version) is spoken.
+ * {@link AzureBatchApi} (and the classes it delegates to) knows which SDK (and api-version) is spoken.
  */
 final class BatchTypes {
     private BatchTypes() {

@@ -23,7 +23,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -31,10 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -76,67 +72,7 @@ public class MonitoringStage {
             return t;
         });
     }
-    private final Map<String, Poller> pollers = new ConcurrentHashMap<>();
-    private volatile boolean stopping;
-
-    /** The cycle of one backend and its current interval. */
-    private final class Poller {
-        final String backend;
-        Duration interval;
-        ScheduledFuture<?> next;
-        boolean running;
-
-        Poller(String backend) {
-            this.backend = backend;
-            this.interval = config.monitoring().pollInterval();
-        }
-
-        synchronized void wakeNow() {
-            if (running || stopping) {
-                return;
-            }
-            if (next != null) {
-                next.cancel(false);
-            }
-            schedule(Duration.ZERO);
-        }
-
-        synchronized void schedule(Duration in) {
-            try {
-                next = cycles.schedule(this::run, in.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // shutting down
-            }
-        }
-
-        private void run() {
-            synchronized (this) {
-                running = true;
-            }
-            Cycle result = Cycle.QUIET;
-            try {
-                result = cycle(backend);
-            } catch (Throwable t) {
-                LOG.error("monitoring cycle for " + backend + " failed", t);
-            }
-            synchronized (this) {
-                running = false;
-                Duration floor = config.monitoring().pollInterval();
-                Duration ceiling = config.monitoring().pollIntervalMax();
-                interval = result == Cycle.QUIET ? min(interval.multipliedBy(2), ceiling) : floor;
-                if (monitoring.backendsWatched().contains(backend)) {
-                    // Attempts just submitted: ask again at once (a quick backend already knows how they went).
-                    schedule(result == Cycle.LAUNCHED ? Duration.ZERO : interval);
-                } else {
-                    next = null;
-                }
-            }
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
+    private final Map<String, BackendPoller> pollers = new ConcurrentHashMap<>();
 
     @Inject
     @jakarta.inject.Named("stage-records")
@@ -174,27 +110,26 @@ public class MonitoringStage {
         String backend = drivers.backends().get(event.backend()).type();
         pollers.computeIfAbsent(backend, b -> {
             ComputeBackend cb = drivers.backends().get(b);
-            Poller p = new Poller(b);
+            BackendPoller p = new BackendPoller(b, cycles, () -> cycle(b), () -> monitoring.backendsWatched().contains(b),
+                    config.monitoring().pollInterval(), config.monitoring().pollIntervalMax());
             cb.onChange(p::wakeNow);
             return p;
         }).wakeNow();
     }
 
-    private enum Cycle { QUIET, CHANGED, LAUNCHED }
-
     /**
      * One cycle: status events go out without waiting (progress, not state); each completion is on
      * the broker before its dispatched record is acknowledged.
      */
-    private Cycle cycle(String backend) {
+    private BackendPoller.Cycle cycle(String backend) {
         List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend, turns);
-        Cycle result = Cycle.QUIET;
+        BackendPoller.Cycle result = BackendPoller.Cycle.QUIET;
         List<Uni<Void>> completions = new java.util.ArrayList<>();
         for (MonitoringService.Outcome o : outcomes) {
             if (o.launched()) {
-                result = Cycle.LAUNCHED;
-            } else if (result == Cycle.QUIET && (!o.events().isEmpty() || o.completed().isPresent())) {
-                result = Cycle.CHANGED;
+                result = BackendPoller.Cycle.LAUNCHED;
+            } else if (result == BackendPoller.Cycle.QUIET && (!o.events().isEmpty() || o.completed().isPresent())) {
+                result = BackendPoller.Cycle.CHANGED;
             }
             o.events().forEach(publish::statusLater);
             o.completed().ifPresent(done -> completions.add(completion(done, (Message<?>) o.token())
@@ -236,7 +171,7 @@ public class MonitoringStage {
     public boolean cancel(String jobId, String reason) {
         boolean here = monitoring.cancel(jobId, reason);
         if (here) {
-            pollers.values().forEach(Poller::wakeNow);
+            pollers.values().forEach(BackendPoller::wakeNow);
         }
         return here;
     }
@@ -261,7 +196,7 @@ public class MonitoringStage {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        stopping = true;
+        pollers.values().forEach(BackendPoller::stop);
         cycles.shutdownNow();
         turns.shutdownNow();
     }

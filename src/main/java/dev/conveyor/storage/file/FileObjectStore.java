@@ -130,6 +130,9 @@ public final class FileObjectStore implements ObjectStore {
     @Override
     public Optional<byte[]> read(String key, int maxBytes) throws IOException {
         Path p = path(key);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty(); // the common miss answered by one stat, not by building an exception
+        }
         try (InputStream in = Files.newInputStream(p)) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {

@@ -81,6 +81,7 @@ public final class RatioBench {
                 }
                 settle(service.toHandle());
                 pipeRate = pipeline.atRate(rate, seconds);
+                HopTimes.print(kafka.bootstrapServers(), "r-");
                 rss = Memory.peakRss(service.pid());
                 heap = Memory.heap(service.pid());
             } finally {

@@ -1,5 +1,6 @@
 package dev.conveyor.submission;
 
+import dev.conveyor.submission.ShellFrame.Kind;
 import dev.conveyor.submission.ShellWords.Command;
 import dev.conveyor.submission.Templates.Template;
 
@@ -39,34 +40,14 @@ final class ShellLexer {
     record Analysis(List<Placement> placements, List<Command> commands) {
     }
 
-    private enum Kind { COMMANDS, ARRAY, SINGLE, ANSI, DOUBLE, HEREDOC, COMMENT, PARAM, ARITH, BRACKET }
-
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** What may precede the ':' of an offset expansion ${name:…} (a name, a digit, a special, a subscript). */
     private static final Pattern OFFSET_SUBJECT = Pattern.compile("[!#]?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:\\[.*])?");
     private static final Pattern ASSIGNMENT_START = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?:\\[.*])?\\+?=");
 
-    private static final class Frame {
-        final Kind kind;
-        String arithmetic;   // ARITH, BRACKET: what it is, for messages
-        int depth;           // nested (), [] or {} inside the frame
-        boolean subst;       // COMMANDS: opened by $( and closed by )
-        boolean backtick;    // COMMANDS: opened by `
-        boolean inDouble;    // PARAM: inside "…" or a here-document
-        boolean wordLevel;   // BRACKET: a subscript of a word (ends at a blank)
-        char closer;         // BRACKET: ']' or '}' (an offset ends where its ${…} ends)
-        int start;           // PARAM: index after "${"
-        HereDocuments.Pending heredoc; // HEREDOC
-        ShellWords words;    // COMMANDS, ARRAY
-
-        Frame(Kind kind) {
-            this.kind = kind;
-        }
-    }
-
     private final String text;
     private final List<Template> templates;
-    private final Deque<Frame> stack = new ArrayDeque<>();
+    private final Deque<ShellFrame> stack = new ArrayDeque<>();
     private final HereDocuments heredocs = new HereDocuments();
     private final List<Placement> placements = new ArrayList<>();
     private final List<Command> commands = new ArrayList<>();
@@ -90,7 +71,7 @@ final class ShellLexer {
         int i = 0;
         boolean lineStart = true;
         while (i < n) {
-            Frame top = stack.peek();
+            ShellFrame top = stack.peek();
             if (top.kind == Kind.HEREDOC && lineStart) {
                 int lineEnd = text.indexOf('\n', i);
                 String line = text.substring(i, lineEnd < 0 ? n : lineEnd);
@@ -107,7 +88,7 @@ final class ShellLexer {
             if (next < templates.size() && templates.get(next).start() == i) {
                 Template t = templates.get(next++);
                 touch(top, i);
-                placements.add(place(t));
+                placements.add(ShellFrame.place(stack, t));
                 i = t.end();
                 lineStart = false;
                 continue;
@@ -134,7 +115,7 @@ final class ShellLexer {
                     // bodies follow in order; push the last one first so the first is on top
                     List<HereDocuments.Pending> bodies = heredocs.take();
                     for (int k = bodies.size() - 1; k >= 0; k--) {
-                        Frame f = new Frame(Kind.HEREDOC);
+                        ShellFrame f = new ShellFrame(Kind.HEREDOC);
                         f.heredoc = bodies.get(k);
                         stack.push(f);
                     }
@@ -158,7 +139,7 @@ final class ShellLexer {
             placements.add(new Placement(templates.get(next++), Quoting.ESCAPED, null, null));
         }
         while (!stack.isEmpty()) {
-            Frame f = stack.pop();
+            ShellFrame f = stack.pop();
             if (f.words != null) {
                 f.words.endWord(n);
                 f.words.endCommand(commands);
@@ -173,29 +154,9 @@ final class ShellLexer {
         return i + 1;
     }
 
-    private Placement place(Template t) {
-        String arithmetic = stack.stream().map(f -> f.arithmetic).filter(a -> a != null).findFirst().orElse(null);
-        for (Frame f : stack) {
-            Quoting quoting = switch (f.kind) {
-                case SINGLE -> Quoting.SINGLE;
-                case ANSI -> Quoting.ANSI;
-                case DOUBLE -> Quoting.DOUBLE;
-                case COMMENT -> Quoting.COMMENT;
-                case HEREDOC -> f.heredoc.quoted() ? Quoting.QUOTED_HEREDOC : Quoting.HEREDOC;
-                case ARITH, BRACKET -> Quoting.ARITHMETIC;
-                case COMMANDS, ARRAY -> Quoting.UNQUOTED;
-                case PARAM -> null; // quoted as what surrounds the ${ }
-            };
-            if (quoting != null) {
-                return new Placement(t, quoting, arithmetic, f.heredoc == null ? null : f.heredoc.delimiter());
-            }
-        }
-        return new Placement(t, Quoting.UNQUOTED, arithmetic, null);
-    }
-
     // ---- unquoted text: words and commands --------------------------------------------------------
 
-    private int unquoted(Frame top, int i) {
+    private int unquoted(ShellFrame top, int i) {
         char c = text.charAt(i);
         char d = i + 1 < text.length() ? text.charAt(i + 1) : '\0';
         ShellWords words = top.words;
@@ -209,7 +170,7 @@ final class ShellLexer {
             return i + 2;
         }
         if (c == '#' && !words.inWord()) {
-            stack.push(new Frame(Kind.COMMENT));
+            stack.push(new ShellFrame(Kind.COMMENT));
             return i + 1;
         }
         if (c == ';' || c == '&' || c == '|') {
@@ -276,7 +237,7 @@ final class ShellLexer {
         words.touch(i);
         String before = words.wordBefore(i);
         if (c == '[' && (top.kind == Kind.ARRAY ? before.isEmpty() : NAME.matcher(before).matches())) {
-            Frame f = push(Kind.BRACKET, "in an array subscript");
+            ShellFrame f = push(Kind.BRACKET, "in an array subscript");
             f.closer = ']';
             f.wordLevel = true;
             return i + 1;
@@ -292,7 +253,7 @@ final class ShellLexer {
             return i + 2;
         }
         if (c == '`') {
-            Frame f = commands(Kind.COMMANDS);
+            ShellFrame f = commands(Kind.COMMANDS);
             f.backtick = true;
             stack.push(f);
             return i + 1;
@@ -302,7 +263,7 @@ final class ShellLexer {
             return i + 3;
         }
         if (c == '$' && d == '(') {
-            Frame f = commands(Kind.COMMANDS);
+            ShellFrame f = commands(Kind.COMMANDS);
             f.subst = true;
             stack.push(f);
             return i + 2;
@@ -312,20 +273,20 @@ final class ShellLexer {
             return i + 2;
         }
         if (c == '$' && d == '{') {
-            Frame f = new Frame(Kind.PARAM);
+            ShellFrame f = new ShellFrame(Kind.PARAM);
             f.start = i + 2;
             f.inDouble = inDouble;
             stack.push(f);
             return i + 2;
         }
         if (!inDouble && c == '$' && d == '\'') {
-            stack.push(new Frame(Kind.ANSI));
+            stack.push(new ShellFrame(Kind.ANSI));
             return i + 2;
         }
         if (!inDouble && c == '\'') {
-            stack.push(new Frame(Kind.SINGLE));
+            stack.push(new ShellFrame(Kind.SINGLE));
         } else if (!inDouble && c == '"') {
-            stack.push(new Frame(Kind.DOUBLE));
+            stack.push(new ShellFrame(Kind.DOUBLE));
         }
         return i + 1;
     }
@@ -343,7 +304,7 @@ final class ShellLexer {
     }
 
     /** Inside <code>${…}</code>: nested quotes, subscripts and offsets. */
-    private int param(Frame top, int i) {
+    private int param(ShellFrame top, int i) {
         char c = text.charAt(i);
         char d = i + 1 < text.length() ? text.charAt(i + 1) : '\0';
         if (c == '}') {
@@ -359,7 +320,7 @@ final class ShellLexer {
             return i + 1;
         }
         if (c == '"') {
-            stack.push(new Frame(Kind.DOUBLE)); // bash reads nested quotes inside ${ }
+            stack.push(new ShellFrame(Kind.DOUBLE)); // bash reads nested quotes inside ${ }
             return i + 1;
         }
         String subject = text.substring(top.start, i);
@@ -374,7 +335,7 @@ final class ShellLexer {
         return expanding(i, top.inDouble);
     }
 
-    private int arith(Frame top, int i) {
+    private int arith(ShellFrame top, int i) {
         char c = text.charAt(i);
         if (c == '(') {
             top.depth++;
@@ -390,7 +351,7 @@ final class ShellLexer {
     }
 
     /** Subscripts, {@code $[ ]} and offsets: arithmetic up to their closing bracket. */
-    private int bracket(Frame top, int i) {
+    private int bracket(ShellFrame top, int i) {
         char c = text.charAt(i);
         if (top.wordLevel && " \t\r;&|<>()".indexOf(c) >= 0) {
             stack.pop(); // a word-level subscript ends with its word
@@ -408,20 +369,18 @@ final class ShellLexer {
         return expanding(i, false);
     }
 
-    private Frame push(Kind kind, String arithmetic) {
-        Frame f = new Frame(kind);
+    private ShellFrame push(Kind kind, String arithmetic) {
+        ShellFrame f = new ShellFrame(kind);
         f.arithmetic = arithmetic;
         stack.push(f);
         return f;
     }
 
-    private Frame commands(Kind kind) {
-        Frame f = new Frame(kind);
-        f.words = new ShellWords(text, kind == Kind.COMMANDS);
-        return f;
+    private ShellFrame commands(Kind kind) {
+        return ShellFrame.commands(kind, text);
     }
 
-    private static void touch(Frame top, int i) {
+    private static void touch(ShellFrame top, int i) {
         if (top.words != null) {
             top.words.touch(i);
         }

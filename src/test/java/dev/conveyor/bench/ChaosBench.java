@@ -167,11 +167,9 @@ public final class ChaosBench {
                 System.out.println("kills: " + String.join(", ", events));
 
                 List<String> ids = java.util.stream.IntStream.range(0, jobs).mapToObj(ChaosBench::jobId).toList();
-                long deadline = System.nanoTime() + WAIT_FOR_RESULTS.toNanos();
-                while (System.nanoTime() < deadline && !results.firstByJob().keySet().containsAll(ids)) {
-                    Thread.sleep(500);
-                }
-                Thread.sleep(SETTLE.toMillis()); // duplicates, clean-up
+                BenchWaits.until(() -> results.firstByJob().keySet().containsAll(ids), Duration.ofMillis(500), WAIT_FOR_RESULTS);
+                // duplicates, clean-up: until no result has come for SETTLE
+                BenchWaits.quietFor(() -> results.all().size(), SETTLE, SETTLE.multipliedBy(6));
                 return report(results, ids, lastKill, t0, cluster);
             }
         }
@@ -181,12 +179,8 @@ public final class ChaosBench {
         String id = "chaos-warm-up";
         producer.send(new ProducerRecord<>("conveyor.requests", id,
                 "{\"id\":\"" + id + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}")).get();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!results.firstByJob().containsKey(id)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no result for the warm-up job; see the logs in " + root);
-            }
-            Thread.sleep(200);
+        if (!BenchWaits.until(() -> results.firstByJob().containsKey(id), Duration.ofMillis(200), Duration.ofMinutes(3))) {
+            throw new IllegalStateException("no result for the warm-up job; see the logs in " + root);
         }
     }
 

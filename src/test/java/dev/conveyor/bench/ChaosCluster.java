@@ -85,7 +85,9 @@ final class ChaosCluster implements AutoCloseable {
     /** SIGKILL the broker, then start it again on the same directory and port. */
     void killAndRestartBroker(Duration down) throws IOException, InterruptedException {
         kill(broker);
-        Thread.sleep(down.toMillis());
+        Process dead = broker;
+        // the broker stays down for the whole of `down` (clients see it gone), then comes back
+        org.awaitility.Awaitility.await().during(down).atMost(down.plusSeconds(10)).until(() -> !dead.isAlive());
         startBroker();
     }
 

@@ -272,17 +272,12 @@ public final class FuzzBench {
                          new StringSerializer(), new ByteArraySerializer())) {
                 List<Sent> sent = publish(producer, hostileCount, goodCount);
                 System.out.printf("published %d records; waiting for answers%n", sent.size());
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                Answers answers = null;
-                while (System.nanoTime() < deadline) {
-                    answers = new Answers(sent, results.seen(), dlq.seen(), status.seen());
-                    if (answers.unanswered() == 0) {
-                        break;
-                    }
-                    Thread.sleep(1000);
-                }
-                Thread.sleep(10_000); // late doubles
-                answers = new Answers(sent, results.seen(), dlq.seen(), status.seen());
+                BenchWaits.until(() -> new Answers(sent, results.seen(), dlq.seen(), status.seen()).unanswered() == 0,
+                        Duration.ofSeconds(1), WAIT);
+                // late doubles: until no answer has come for 10 s
+                BenchWaits.quietFor(() -> results.seen().size() + dlq.seen().size() + status.seen().size(),
+                        Duration.ofSeconds(10), Duration.ofMinutes(1));
+                Answers answers = new Answers(sent, results.seen(), dlq.seen(), status.seen());
                 int exit = answers.report();
                 if (!results.invalid().isEmpty() || !status.invalid().isEmpty()) {
                     System.out.println("records that break their schema: " + results.invalid() + status.invalid());

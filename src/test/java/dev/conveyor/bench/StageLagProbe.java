@@ -11,6 +11,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,9 @@ public final class StageLagProbe {
                     p.send(new ProducerRecord<>("conveyor.requests", "lag-" + i, RatioBench.request("lag-" + i)));
                 }
                 p.flush();
-                for (int s = 0; s < 120; s++) {
+                int[] samples = {0};
+                // once a second, the lag of every stage's group, until all five have caught up (at most 120 s)
+                BenchWaits.until(() -> {
                     StringBuilder line = new StringBuilder(String.format("t=%5.1fs", (System.nanoTime() - start) / 1e9));
                     long total = 0;
                     for (Map.Entry<String, String> g : groups.entrySet()) {
@@ -60,11 +63,8 @@ public final class StageLagProbe {
                         line.append(String.format("  %s=%d", g.getKey().substring(9), lag));
                     }
                     System.out.println(line);
-                    if (total == 0 && s > 2) {
-                        break;
-                    }
-                    Thread.sleep(1000);
-                }
+                    return total == 0 && samples[0]++ > 2;
+                }, Duration.ofSeconds(1), Duration.ofSeconds(120));
                 p.close();
                 stageTimes(kafka.bootstrapServers(), jobs);
             } finally {

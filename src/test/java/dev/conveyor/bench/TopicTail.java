@@ -35,17 +35,8 @@ final class TopicTail implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024),
                 new StringDeserializer(), new StringDeserializer());
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (consumer.partitionsFor(topic).isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no topic " + topic);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        if (!BenchWaits.until(() -> !consumer.partitionsFor(topic).isEmpty(), Duration.ofMillis(200), Duration.ofMinutes(2))) {
+            throw new IllegalStateException("no topic " + topic);
         }
         List<TopicPartition> partitions = new ArrayList<>();
         consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));

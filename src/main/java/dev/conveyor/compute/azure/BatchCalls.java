@@ -7,6 +7,7 @@ import dev.conveyor.compute.TransientComputeException;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,22 @@ final class BatchCalls {
         call(operation, () -> {
             call.run();
             return null;
+        });
+    }
+
+    /**
+     * An end-of-life call (delete, terminate) that may find its work done: "not found" (404) and the
+     * service's {@code doneCodes} ({@code JobBeingDeleted}, {@code TaskCompleted}, …) count as success.
+     */
+    void runDoneIfGone(String operation, Runnable call, String... doneCodes) {
+        run(operation, () -> {
+            try {
+                call.run();
+            } catch (BatchErrorException e) {
+                if (status(e) != 404 && !Arrays.asList(doneCodes).contains(code(e))) {
+                    throw e;
+                }
+            }
         });
     }
 

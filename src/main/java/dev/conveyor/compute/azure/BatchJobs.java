@@ -66,29 +66,13 @@ final class BatchJobs {
 
     /** Terminates the Batch job (running tasks end, waiting ones never start); done or gone already is fine. */
     void terminateJob(String id, String reason) {
-        calls.run("Job_Terminate", () -> {
-            try {
-                client.jobs().terminate(id, reason, null);
-            } catch (BatchErrorException e) {
-                String c = code(e);
-                if (status(e) != 404 && !"JobCompleted".equals(c) && !"JobBeingTerminated".equals(c) && !"JobBeingDeleted".equals(c)) {
-                    throw e;
-                }
-            }
-        });
+        calls.runDoneIfGone("Job_Terminate", () -> client.jobs().terminate(id, reason, null),
+                "JobCompleted", "JobBeingTerminated", "JobBeingDeleted");
     }
 
     /** Deletes the Batch job and its tasks; gone already is fine. */
     void deleteJob(String id) {
-        calls.run("Job_Delete", () -> {
-            try {
-                client.jobs().delete(id);
-            } catch (BatchErrorException e) {
-                if (status(e) != 404 && !"JobBeingDeleted".equals(code(e))) {
-                    throw e;
-                }
-            }
-        });
+        calls.runDoneIfGone("Job_Delete", () -> client.jobs().delete(id), "JobBeingDeleted");
     }
 
     /** Task counts of the Batch job, or null when the job is gone. */

@@ -104,15 +104,7 @@ final class BatchPools {
 
     /** Deletes the pool; already gone or going is fine. */
     void deletePool(String id) {
-        calls.run("Pool_Delete", () -> {
-            try {
-                client.pools().delete(id);
-            } catch (BatchErrorException e) {
-                if (status(e) != 404 && !"PoolBeingDeleted".equals(code(e))) {
-                    throw e;
-                }
-            }
-        });
+        calls.runDoneIfGone("Pool_Delete", () -> client.pools().delete(id), "PoolBeingDeleted");
     }
 
     /** The cheapest call that proves the account and credentials work: one pool, id only. */

@@ -94,16 +94,7 @@ final class BatchTasks {
 
     /** Terminates one task; completed or gone already is fine. */
     void terminateTask(String jobId, String taskId) {
-        calls.run("Task_Terminate", () -> {
-            try {
-                client.tasks().terminate(jobId, taskId);
-            } catch (BatchErrorException e) {
-                String c = code(e);
-                if (status(e) != 404 && !"TaskCompleted".equals(c) && !"JobCompleted".equals(c)) {
-                    throw e;
-                }
-            }
-        });
+        calls.runDoneIfGone("Task_Terminate", () -> client.tasks().terminate(jobId, taskId), "TaskCompleted", "JobCompleted");
     }
 
     private static TaskAddParameter taskAdd(BatchTypes.TaskSpec t) {

@@ -1,6 +1,5 @@
 package dev.conveyor.compute.aws;
 
-import dev.conveyor.compute.ComputeBackend;
 import dev.conveyor.compute.ComputeBackendContract;
 import dev.conveyor.storage.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +19,7 @@ class AwsBatchComputeBackendTest extends ComputeBackendContract {
     }
 
     @Override
-    protected ComputeBackend backend() {
+    protected AwsBatchComputeBackend backend() { // the contract runs on this implementation
         return fixture().backend;
     }
 

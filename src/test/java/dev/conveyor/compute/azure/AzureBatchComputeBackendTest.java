@@ -1,6 +1,5 @@
 package dev.conveyor.compute.azure;
 
-import dev.conveyor.compute.ComputeBackend;
 import dev.conveyor.compute.ComputeBackendContract;
 import dev.conveyor.storage.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +25,7 @@ class AzureBatchComputeBackendTest extends ComputeBackendContract {
     }
 
     @Override
-    protected ComputeBackend backend() {
+    protected AzureBatchComputeBackend backend() { // the contract runs on this implementation
         return azure().backend;
     }
 

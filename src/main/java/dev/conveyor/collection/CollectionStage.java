@@ -203,6 +203,12 @@ public class CollectionStage {
      */
     private Uni<Void> publish(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts) {
         long start = System.nanoTime();
+        if (LOG.isDebugEnabled()) {
+            long oldest = batch.getRecords().stream().mapToLong(r -> r.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .map(m -> m.getTimestamp().toEpochMilli()).orElse(Long.MAX_VALUE)).min().orElse(0);
+            LOG.debugf("%d completion(s) fetched %d ms after the oldest was created", batch.getRecords().size(),
+                    System.currentTimeMillis() - oldest);
+        }
         StageObserver o = StageHandler.observer();
         batch.getRecords().forEach(r -> o.record(STAGE, StageObserver.Outcome.IN));
         long epoch = rewinds.get();
@@ -281,6 +287,9 @@ public class CollectionStage {
         long started = System.nanoTime();
         double commitsBefore = commits.total();
         return results.withTransactionAndAck(batch, tx -> {
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debugf("transaction begun %d ms after it was started", (System.nanoTime() - started) / 1_000_000);
+                    }
                     records.forEach(tx::send);
                     return Uni.createFrom().voidItem();
                 })

@@ -51,7 +51,9 @@ public final class RatioBench {
                 settle(ProcessHandle.current());
                 chainBurst = chain.burst(burst * 10);
                 settle(ProcessHandle.current());
-                chainRate = chain.atRate(rate, seconds);
+                chain.atRate("w-", rate, seconds);
+                settle(ProcessHandle.current());
+                chainRate = chain.atRate("r-", rate, seconds);
             }
             Process service = startService(kafka.bootstrapServers(), root, serviceOpts);
             Result pipeBurst;
@@ -80,7 +82,13 @@ public final class RatioBench {
                     jcmd(service.pid(), "JFR.stop");
                 }
                 settle(service.toHandle());
-                pipeRate = pipeline.atRate(rate, seconds);
+                Thread series = Boolean.getBoolean("bench.cpu-series") ? CpuSeries.start(service.toHandle()) : null;
+                pipeline.atRate("w-", rate, seconds);
+                settle(service.toHandle());
+                pipeRate = pipeline.atRate("r-", rate, seconds);
+                if (series != null) {
+                    series.interrupt();
+                }
                 HopTimes.print(kafka.bootstrapServers(), "r-");
                 rss = Memory.peakRss(service.pid());
                 heap = Memory.heap(service.pid());
@@ -98,7 +106,7 @@ public final class RatioBench {
             System.out.printf("| latency at %d/s, p99 | %.0f ms | %.0f ms | %.1f× |%n", rate, chainRate.p99(), pipeRate.p99(),
                     pipeRate.p99() / chainRate.p99());
             System.out.printf("| `serve` peak RSS / heap used | — | %s / %s | |%n", rss, heap);
-            System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; before each burst a warm-up of the same size; each phase starts once the process under test has settled)%n",
+            System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; before each burst a warm-up of the same size, before the rate phase one of the same rate and length; each phase starts once the process under test has settled)%n",
                     serviceCpuPerJob, benchCpuPerJob);
             System.out.printf("(service JVM options: %s)%n", serviceOpts.isBlank() ? "default" : serviceOpts);
         }
@@ -210,7 +218,8 @@ public final class RatioBench {
             return Result.of(lat, System.nanoTime() - start);
         }
 
-        Result atRate(int perSecond, int seconds) {
+        /** Publishes at a fixed rate, keys {@code prefix + run + i}; {@code "r-"} marks the measured phase for {@link HopTimes}. */
+        Result atRate(String prefix, int perSecond, int seconds) {
             Map<String, Long> sent = new ConcurrentHashMap<>();
             List<Long> lat = new ArrayList<>();
             String run = Long.toString(System.nanoTime(), 36);
@@ -221,7 +230,7 @@ public final class RatioBench {
             while (i < n) {
                 long due = start + i * gap;
                 if (System.nanoTime() >= due) {
-                    String key = "r-" + run + "-" + i++;
+                    String key = prefix + run + "-" + i++;
                     sent.put(key, System.nanoTime());
                     producer.send(new ProducerRecord<>(in, key, value(key)));
                 }

@@ -1,39 +1,44 @@
 package dev.conveyor.bench;
 
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Diagnostic ({@code -Dbench.cpu-series=true}): once a second during the rate phase, the CPU the
- * service and this process (broker, load generator) used, by thread name (from /proc).
+ * Diagnostic ({@code -Dbench.cpu-series=true}): once a second through the rate phase and its warm-up,
+ * the CPU the service and this process (broker, load generator) used, by thread name (from /proc).
  */
-final class CpuSeries {
-    private CpuSeries() {
-    }
-
-    static Thread start(ProcessHandle service) {
-        Thread t = new Thread(() -> run(service.pid()), "cpu-series");
+final class CpuSeries implements AutoCloseable {
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cpu-series");
         t.setDaemon(true);
-        t.start();
         return t;
+    });
+    private final long service;
+    private final long self = ProcessHandle.current().pid();
+    private Map<String, Long> lastService;
+    private Map<String, Long> lastSelf;
+    private int second;
+
+    private CpuSeries(long service) {
+        this.service = service;
+        this.lastService = RatioBench.Threads.ticks(service);
+        this.lastSelf = RatioBench.Threads.ticks(self);
     }
 
-    private static void run(long service) {
-        long self = ProcessHandle.current().pid();
-        Map<String, Long> lastService = RatioBench.Threads.ticks(service);
-        Map<String, Long> lastSelf = RatioBench.Threads.ticks(self);
-        int second = 0;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(1000); // pacing a once-a-second sample, not waiting for a condition
-            } catch (InterruptedException e) {
-                return;
-            }
-            Map<String, Long> s = RatioBench.Threads.ticks(service);
-            Map<String, Long> b = RatioBench.Threads.ticks(self);
-            System.out.printf("  [cpu %2d s] service %s | bench+broker %s%n", ++second, top(lastService, s), top(lastSelf, b));
-            lastService = s;
-            lastSelf = b;
-        }
+    static CpuSeries start(ProcessHandle service) {
+        CpuSeries series = new CpuSeries(service.pid());
+        series.clock.scheduleAtFixedRate(series::sample, 1, 1, TimeUnit.SECONDS);
+        return series;
+    }
+
+    private void sample() {
+        Map<String, Long> s = RatioBench.Threads.ticks(service);
+        Map<String, Long> b = RatioBench.Threads.ticks(self);
+        System.out.printf("  [cpu %2d s] service %s | bench+broker %s%n", ++second, top(lastService, s), top(lastSelf, b));
+        lastService = s;
+        lastSelf = b;
     }
 
     private static String top(Map<String, Long> before, Map<String, Long> after) {
@@ -43,5 +48,10 @@ final class CpuSeries {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
                 .forEach(e -> out.append(' ').append(e.getKey()).append('=').append(e.getValue() * 10));
         return out.toString();
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
     }
 }

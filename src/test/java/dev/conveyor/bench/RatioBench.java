@@ -82,12 +82,12 @@ public final class RatioBench {
                     jcmd(service.pid(), "JFR.stop");
                 }
                 settle(service.toHandle());
-                Thread series = Boolean.getBoolean("bench.cpu-series") ? CpuSeries.start(service.toHandle()) : null;
+                CpuSeries series = Boolean.getBoolean("bench.cpu-series") ? CpuSeries.start(service.toHandle()) : null;
                 pipeline.atRate("w-", rate, seconds);
                 settle(service.toHandle());
                 pipeRate = pipeline.atRate("r-", rate, seconds);
                 if (series != null) {
-                    series.interrupt();
+                    series.close();
                 }
                 HopTimes.print(kafka.bootstrapServers(), "r-");
                 rss = Memory.peakRss(service.pid());

@@ -60,6 +60,38 @@ final class BatchCalls {
         });
     }
 
+    /** A read that answers null when the service has no such object (404). */
+    <T> T getUnlessGone(String operation, Supplier<T> call) {
+        return call(operation, () -> {
+            try {
+                return call.get();
+            } catch (BatchErrorException e) {
+                if (status(e) == 404) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * A create call that may find its object there already: true when it was added, false when the
+     * service answered {@code existsCode} ({@code PoolExists}, {@code JobExists}).
+     */
+    boolean addUnlessExists(String operation, Runnable call, String existsCode) {
+        return call(operation, () -> {
+            try {
+                call.run();
+                return true;
+            } catch (BatchErrorException e) {
+                if (existsCode.equals(code(e))) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** The HTTP status of the failed call, 0 when there was no response. */
     static int status(BatchErrorException e) {
         return e.response() == null ? 0 : e.response().code();

@@ -1,7 +1,6 @@
 package dev.conveyor.compute.azure;
 
 import com.microsoft.azure.batch.protocol.BatchServiceClient;
-import com.microsoft.azure.batch.protocol.models.BatchErrorException;
 import com.microsoft.azure.batch.protocol.models.CloudJob;
 import com.microsoft.azure.batch.protocol.models.JobAddParameter;
 import com.microsoft.azure.batch.protocol.models.JobConstraints;
@@ -15,8 +14,6 @@ import dev.conveyor.compute.azure.BatchTypes.JobInfo;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.conveyor.compute.azure.BatchCalls.code;
-import static dev.conveyor.compute.azure.BatchCalls.status;
 import static dev.conveyor.compute.azure.SdkValues.metadata;
 import static dev.conveyor.compute.azure.SdkValues.period;
 
@@ -39,17 +36,7 @@ final class BatchJobs {
                 .withConstraints(new JobConstraints().withMaxTaskRetryCount(0)
                         .withMaxWallClockTime(j.maxWallClock() == null ? null : period(j.maxWallClock())))
                 .withMetadata(metadata(j.metadata()));
-        return calls.call("Job_Add", () -> {
-            try {
-                client.jobs().add(add);
-                return true;
-            } catch (BatchErrorException e) {
-                if ("JobExists".equals(code(e))) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return calls.addUnlessExists("Job_Add", () -> client.jobs().add(add), "JobExists");
     }
 
     /** Every Batch job of the account ({@code $select}ed to id, state, pool and metadata; paged). */
@@ -77,20 +64,13 @@ final class BatchJobs {
 
     /** Task counts of the Batch job, or null when the job is gone. */
     Counts taskCounts(String jobId) {
-        return calls.call("Job_GetTaskCounts", () -> {
-            try {
-                var result = client.jobs().getTaskCounts(jobId);
-                if (result == null) { // a GET of a missing job answers null (404) with this response builder
-                    return null;
-                }
-                TaskCounts c = result.taskCounts();
-                return new Counts(c.active(), c.running(), c.completed(), c.succeeded(), c.failed());
-            } catch (BatchErrorException e) {
-                if (status(e) == 404) {
-                    return null;
-                }
-                throw e;
+        return calls.getUnlessGone("Job_GetTaskCounts", () -> {
+            var result = client.jobs().getTaskCounts(jobId);
+            if (result == null) { // a GET of a missing job answers null (404) with this response builder
+                return null;
             }
+            TaskCounts c = result.taskCounts();
+            return new Counts(c.active(), c.running(), c.completed(), c.succeeded(), c.failed());
         });
     }
 }

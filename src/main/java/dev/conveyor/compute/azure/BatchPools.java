@@ -1,7 +1,6 @@
 package dev.conveyor.compute.azure;
 
 import com.microsoft.azure.batch.protocol.BatchServiceClient;
-import com.microsoft.azure.batch.protocol.models.BatchErrorException;
 import com.microsoft.azure.batch.protocol.models.CloudPool;
 import com.microsoft.azure.batch.protocol.models.ContainerConfiguration;
 import com.microsoft.azure.batch.protocol.models.ContainerRegistry;
@@ -17,8 +16,6 @@ import dev.conveyor.compute.azure.BatchTypes.PoolInfo;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.conveyor.compute.azure.BatchCalls.code;
-import static dev.conveyor.compute.azure.BatchCalls.status;
 import static dev.conveyor.compute.azure.SdkValues.instant;
 import static dev.conveyor.compute.azure.SdkValues.metadata;
 import static dev.conveyor.compute.azure.SdkValues.period;
@@ -35,16 +32,7 @@ final class BatchPools {
 
     /** The pool, or null when there is none by that id. */
     PoolInfo pool(String id) {
-        return calls.call("Pool_Get", () -> {
-            try {
-                return poolInfo(client.pools().get(id));
-            } catch (BatchErrorException e) {
-                if (status(e) == 404) {
-                    return null;
-                }
-                throw e;
-            }
-        });
+        return calls.getUnlessGone("Pool_Get", () -> poolInfo(client.pools().get(id)));
     }
 
     /** Creates the pool; false when it exists already (a concurrent creator won: {@code PoolExists}). */
@@ -74,17 +62,7 @@ final class BatchPools {
         if (p.startTask() != null) {
             add.withStartTask(new StartTask().withCommandLine(p.startTask()).withWaitForSuccess(true));
         }
-        return calls.call("Pool_Add", () -> {
-            try {
-                client.pools().add(add);
-                return true;
-            } catch (BatchErrorException e) {
-                if ("PoolExists".equals(code(e))) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return calls.addUnlessExists("Pool_Add", () -> client.pools().add(add), "PoolExists");
     }
 
     /** Every pool carrying metadata {@code key} (one paged list, {@code $select}ed). */

@@ -4,7 +4,8 @@
 #   bench/run.sh pipeline [JOBS] [TASKS]        the five stages on a real broker, noop provider
 #   bench/run.sh ratio [JOBS] [RATE] [SECONDS]  the pipeline beside a plain 5-hop Kafka chain, same broker, same run
 #   bench/run.sh inflight [JOBS] [TASKS] [SECONDS] [XMX]  JOBS x TASKS noop tasks running at once in a service at -XmxXMX
-#   bench/run.sh scale [JOBS]                   the same burst on one service process, then on two sharing the groups
+#   bench/run.sh scale [JOBS] [CORES]           the same burst on one service process, on two sharing the groups (each under a
+#                                               CPU quota of CORES where cgroups can be made), on five running one stage each
 #   bench/run.sh lag [JOBS]                     where a job waits: per-stage median times from the status topic
 #   bench/run.sh chaos [JOBS] [SECONDS] [--broker-kill]  2 workers + 1 broker process, a worker SIGKILLed every 6 s: lost/duplicated/wrong/re-run counts
 #   bench/run.sh fuzz [HOSTILE] [GOOD]          hostile records among good ones: how each was answered, one answer per record
@@ -20,7 +21,7 @@ case "$what" in
   pipeline)   exec java -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
   lag)        exec java -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
   inflight)   exec java -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
-  scale)      exec java -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
+  scale)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
   chaos)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
   fuzz)       exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
   ratio)      exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;

@@ -129,7 +129,7 @@ public final class RatioBench {
      * Waits until {@code process} uses under a fifth of a core over a second (at most 60 s): a phase
      * measures the work it sends, not the JIT compiling or the backlog of the phase before it.
      */
-    private static void settle(ProcessHandle process) {
+    static void settle(ProcessHandle process) {
         long[] last = {cpuNanos(process)};
         try {
             org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
@@ -144,7 +144,7 @@ public final class RatioBench {
         }
     }
 
-    private static long cpuNanos(ProcessHandle process) {
+    static long cpuNanos(ProcessHandle process) {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
@@ -190,6 +190,10 @@ public final class RatioBench {
         final KafkaProducer<String, String> producer;
         final KafkaConsumer<String, String> sink;
         final String in;
+        /** Keys answered in this object's phases: a second answer to one is a duplicate. */
+        private final java.util.Set<String> answered = ConcurrentHashMap.newKeySet();
+        private int duplicates;
+        private int unexpected;
 
         Measured(String bootstrap, String in, String out, boolean committed) {
             this.producer = producer(bootstrap);
@@ -198,6 +202,21 @@ public final class RatioBench {
         }
 
         abstract String value(String key);
+
+        /** Whether an answer is the one expected (the chain passes records on unchanged: always). */
+        boolean expected(String answer) {
+            return true;
+        }
+
+        /** Answers to a key already answered, so far. */
+        int duplicates() {
+            return duplicates;
+        }
+
+        /** First answers that were not the expected one, so far. */
+        int unexpected() {
+            return unexpected;
+        }
 
         void warmUp(int n) {
             burst(Math.max(20, n));
@@ -257,6 +276,12 @@ public final class RatioBench {
                 Long at = sent.remove(r.key());
                 if (at != null) {
                     lat.add(now - at);
+                    answered.add(r.key());
+                    if (!expected(r.value())) {
+                        unexpected++;
+                    }
+                } else if (answered.contains(r.key())) {
+                    duplicates++;
                 }
             }
         }
@@ -277,6 +302,12 @@ public final class RatioBench {
         @Override
         String value(String key) {
             return request(key);
+        }
+
+        /** A 1-task noop job succeeds. */
+        @Override
+        boolean expected(String answer) {
+            return "SUCCEEDED".equals(Json.read(answer, com.fasterxml.jackson.databind.JsonNode.class).path("status").asText());
         }
     }
 

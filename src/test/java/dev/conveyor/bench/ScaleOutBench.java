@@ -2,49 +2,130 @@ package dev.conveyor.bench;
 
 import dev.conveyor.kafka.EmbeddedKafka;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Scale-out shown, not claimed: the same burst of 1-task {@code noop} jobs against one service
- * process, then against two processes sharing the consumer groups (and the data folder), on one
- * broker in one run; prints both throughputs and their factor. On a 2-core machine the two
- * processes share the cores with the broker, so the factor shows what the design allows here, not
- * what two machines give. Run by {@code bench/run.sh scale [JOBS]}; not a test.
+ * process, then against two sharing the consumer groups (and the data folder), then against five
+ * processes running one stage each — one broker, one run — with every job's answer counted (exactly
+ * one result each, SUCCEEDED). Run by {@code bench/run.sh scale [JOBS] [CORES]}; not a test.
+ *
+ * <p>On a machine of two cores, a second process takes its CPU from the first and from the broker,
+ * so the factor would show the machine, not the design. With {@code CORES} (default 0.5) each
+ * service process of the first two rows runs under a CPU quota of that many cores ({@link CpuQuota})
+ * standing in for a machine of its own; the broker and the load generator are not limited. Where no
+ * quota can be set, the run says so and the processes share the cores. The five single-stage
+ * processes are never limited: that row shows the split works, not its speed.
  */
 public final class ScaleOutBench {
 
+    private static final List<String> STAGES = List.of("submission", "staging", "dispatch", "monitoring", "collection");
+
     public static void main(String[] args) throws Exception {
         int burst = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        double cores = args.length > 1 ? Double.parseDouble(args[1]) : 0.5;
         Path root = Files.createTempDirectory("conveyor-scale-");
+        String capped = quotaAvailable(cores);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
-            RatioBench.Result one = run(kafka.bootstrapServers(), root.resolve("one"), 1, burst);
-            RatioBench.Result two = run(kafka.bootstrapServers(), root.resolve("two"), 2, burst);
+            String bootstrap = kafka.bootstrapServers();
+            Row one = run(bootstrap, root.resolve("one"), wholeServices(1), capped == null ? cores : 0, burst);
+            Row two = run(bootstrap, root.resolve("two"), wholeServices(2), capped == null ? cores : 0, burst);
+            Row split = run(bootstrap, root.resolve("split"), STAGES.stream().map(List::of).toList(), 0, burst);
             System.out.println();
-            System.out.printf("| processes | burst throughput | p50 | p99 |%n|---|---|---|---|%n");
-            System.out.printf("| 1 | %.0f jobs/s (%d jobs) | %.0f ms | %.0f ms |%n", one.perSecond(), one.count(), one.p50(), one.p99());
-            System.out.printf("| 2 | %.0f jobs/s (%d jobs) | %.0f ms | %.0f ms |%n", two.perSecond(), two.count(), two.p50(), two.p99());
-            System.out.printf("scale-out factor (2 processes / 1): **%.2f×**%n", two.perSecond() / one.perSecond());
+            System.out.printf("| processes | CPU per service process | burst throughput | p50 | p99 | burst results; duplicates, not SUCCEEDED (warm-up + burst) | time waiting for the quota | cores used: services / broker + load generator | service CPU per job |%n");
+            System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
+            one.print("1 (all stages)");
+            two.print("2 (all stages each)");
+            split.print("5 (one stage each)");
+            System.out.printf(Locale.ROOT, "scale-out factor (2 processes / 1): **%.2f×**%n", two.result.perSecond() / one.result.perSecond());
+            System.out.println(capped == null
+                    ? String.format(Locale.ROOT, "(each service process of the first two rows under a CPU quota of %.2f cores; broker and load generator not limited)", cores)
+                    : "(no CPU quota could be set here: " + capped + "; the processes share the machine's cores with the broker, so the factor shows the machine, not the design)");
         }
     }
 
-    private static RatioBench.Result run(String bootstrap, Path data, int processes, int burst) throws Exception {
+    /** Null when quotas can be set here, else why not. */
+    private static String quotaAvailable(double cores) {
+        if (cores <= 0) {
+            return "none asked for (CORES 0)";
+        }
+        try (CpuQuota probe = CpuQuota.create("probe", cores)) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static List<List<String>> wholeServices(int n) {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(List.of());
+        }
+        return out;
+    }
+
+    record Row(RatioBench.Result result, int duplicates, int unexpected, double cores, List<Double> throttled,
+               double servicesCores, double brokerCores) {
+        void print(String label) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %.0f jobs/s (%d jobs) | %.0f ms | %.0f ms | %d; %d, %d | %s | %.2f / %.2f | %.1f ms |%n", label,
+                    cores > 0 ? String.format(Locale.ROOT, "%.2f cores", cores) : "not limited",
+                    result.perSecond(), result.count(), result.p50(), result.p99(), result.count(), duplicates, unexpected,
+                    throttled.isEmpty() ? "—" : throttled.stream().map(s -> String.format(Locale.ROOT, "%.0f s", s)).toList(),
+                    servicesCores, brokerCores, 1000 * servicesCores / result.perSecond());
+        }
+    }
+
+    /**
+     * One configuration: a process per entry of {@code stagesPerProcess} (empty: all stages), each
+     * under a quota of {@code cores} when positive; warmed up with a burst of the same size, measured
+     * once every process has settled.
+     */
+    private static Row run(String bootstrap, Path data, List<List<String>> stagesPerProcess, double cores, int burst) throws Exception {
         List<Process> services = new ArrayList<>();
+        List<CpuQuota> quotas = new ArrayList<>();
+        String label = stagesPerProcess.size() + "-" + (stagesPerProcess.get(0).isEmpty() ? "all" : "split");
+        Files.createDirectories(data);
         try {
-            for (int i = 0; i < processes; i++) {
-                services.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Dquarkus.http.port=0", "-Dconveyor.instance-id=scale-" + processes + "-" + i,
+            for (int i = 0; i < stagesPerProcess.size(); i++) {
+                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        // the JVM sizes its pools as on an unlimited machine, as in the k8s manifests (no CPU limit)
+                        "-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors(),
+                        "-Dquarkus.http.port=0", "-Dconveyor.instance-id=scale-" + label + "-" + i,
                         "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
-                        "--bootstrap-servers", bootstrap, "--data-dir", data.toString())
-                        .redirectErrorStream(true).redirectOutput(data.resolveSibling("service-" + processes + "-" + i + ".log").toFile())
-                        .start());
+                        "--bootstrap-servers", bootstrap, "--data-dir", data.toString()));
+                if (!stagesPerProcess.get(i).isEmpty()) {
+                    cmd.addAll(List.of("--stages", String.join(",", stagesPerProcess.get(i))));
+                }
+                if (cores > 0) {
+                    CpuQuota quota = CpuQuota.create(label + "-" + i, cores);
+                    quotas.add(quota);
+                    cmd = quota.wrap(cmd);
+                }
+                services.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(data.resolveSibling("service-" + label + "-" + i + ".log").toFile()).start());
             }
             try (RatioBench.Pipeline pipeline = new RatioBench.Pipeline(bootstrap)) {
-                pipeline.warmUp(20);
-                pipeline.burst(Math.max(50, burst / 10)); // every process has joined every group and warmed up
-                return pipeline.burst(burst);
+                // every process has joined every group, and the JIT has compiled what a burst runs
+                pipeline.warmUp(burst);
+                services.forEach(p -> RatioBench.settle(p.toHandle()));
+                List<Double> before = quotas.stream().map(CpuQuota::throttledSeconds).toList();
+                long servicesCpu = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).sum();
+                long brokerCpu = RatioBench.cpuNanos(ProcessHandle.current());
+                long start = System.nanoTime();
+                RatioBench.Result result = pipeline.burst(burst);
+                double wall = System.nanoTime() - start;
+                double servicesCores = (services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).sum() - servicesCpu) / wall;
+                double brokerCores = (RatioBench.cpuNanos(ProcessHandle.current()) - brokerCpu) / wall;
+                List<Double> throttled = new ArrayList<>();
+                for (int i = 0; i < quotas.size(); i++) {
+                    throttled.add(quotas.get(i).throttledSeconds() - before.get(i));
+                }
+                return new Row(result, pipeline.duplicates(), pipeline.unexpected(), cores, throttled, servicesCores, brokerCores);
             }
         } finally {
             for (Process p : services) {
@@ -53,6 +134,7 @@ public final class ScaleOutBench {
             for (Process p : services) {
                 p.waitFor();
             }
+            quotas.forEach(CpuQuota::close);
         }
     }
 }

@@ -60,6 +60,7 @@ public final class RatioBench {
             Result pipeRate;
             String rss;
             String heap;
+            String answers;
             double serviceCpuPerJob;
             double benchCpuPerJob;
             try (Pipeline pipeline = new Pipeline(kafka.bootstrapServers())) {
@@ -90,6 +91,7 @@ public final class RatioBench {
                     series.close();
                 }
                 HopTimes.print(kafka.bootstrapServers(), "r-");
+                answers = pipeline.duplicates() + " duplicate(s), " + pipeline.unexpected() + " not SUCCEEDED";
                 rss = Memory.peakRss(service.pid());
                 heap = Memory.heap(service.pid());
             } finally {
@@ -108,7 +110,8 @@ public final class RatioBench {
             System.out.printf("| `serve` peak RSS / heap used | — | %s / %s | |%n", rss, heap);
             System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; before each burst a warm-up of the same size, before the rate phase one of the same rate and length; each phase starts once the process under test has settled)%n",
                     serviceCpuPerJob, benchCpuPerJob);
-            System.out.printf("(service JVM options: %s)%n", serviceOpts.isBlank() ? "default" : serviceOpts);
+            System.out.printf("(service JVM options: %s; pipeline answers in all four phases: %s)%n",
+                    serviceOpts.isBlank() ? "default" : serviceOpts, answers);
         }
     }
 

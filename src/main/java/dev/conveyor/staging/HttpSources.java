@@ -1,5 +1,7 @@
 package dev.conveyor.staging;
 
+import org.jboss.logging.Logger;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,9 +24,10 @@ import java.util.Set;
  * lookup is answered from the JVM's DNS cache, which the check's lookup has just filled
  * ({@code networkaddress.cache.ttl}, 30 s by default), so it gets the addresses that were checked.
  * A window remains only when the operator turned that cache off (ttl 0) and a hostile DNS server
- * answers the two lookups differently.
+ * answers the two lookups differently: the service then says so in a warning when it starts.
  */
 final class HttpSources {
+    private static final Logger LOG = Logger.getLogger(HttpSources.class);
 
     static final int MAX_REDIRECTS = 5;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -37,6 +40,33 @@ final class HttpSources {
 
     HttpSources(AddressPolicy policy) {
         this.policy = policy;
+        if (dnsCacheOff(java.security.Security.getProperty("networkaddress.cache.ttl"), System.getProperty("sun.net.inetaddr.ttl"))) {
+            LOG.warn("the JVM's DNS cache is off (networkaddress.cache.ttl or sun.net.inetaddr.ttl is 0): an http(s) input"
+                    + " source's host name is looked up again for the download after its address was checked, so a hostile"
+                    + " DNS server could answer the second lookup with an internal address (DNS rebinding); set the ttl to"
+                    + " 30 seconds or more");
+        }
+    }
+
+    /**
+     * Whether the JVM caches no successful lookup: the security property {@code networkaddress.cache.ttl}
+     * decides, else the system property {@code sun.net.inetaddr.ttl} (as {@code java.net.InetAddress}
+     * reads them); 0 means off, a negative value forever, an absent or unreadable one the default (30 s).
+     */
+    static boolean dnsCacheOff(String securityTtl, String systemTtl) {
+        Integer ttl = number(securityTtl, false);
+        if (ttl == null) {
+            ttl = number(systemTtl, true);
+        }
+        return ttl != null && ttl == 0;
+    }
+
+    private static Integer number(String value, boolean decode) {
+        try {
+            return value == null ? null : decode ? Integer.decode(value) : Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     InputStream open(URI uri, String source) throws StagingException {

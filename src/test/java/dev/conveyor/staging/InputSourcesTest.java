@@ -253,4 +253,18 @@ class InputSourcesTest {
                     .hasMessageContaining("refused");
         }
     }
+
+    @Test
+    void theDnsCacheIsOffOnlyWhenTheTtlThatDecidesIsZero() {
+        // the security property decides; the system property only when the security property is absent or unreadable
+        assertThat(HttpSources.dnsCacheOff("0", null)).isTrue();
+        assertThat(HttpSources.dnsCacheOff("0", "60")).isTrue();
+        assertThat(HttpSources.dnsCacheOff(null, "0")).isTrue();
+        assertThat(HttpSources.dnsCacheOff("soon", "0")).isTrue(); // unreadable: the system property decides
+        assertThat(HttpSources.dnsCacheOff(null, "0x0")).isTrue(); // read as InetAddress reads it (Integer.decode)
+        assertThat(HttpSources.dnsCacheOff("30", "0")).isFalse();
+        assertThat(HttpSources.dnsCacheOff("-1", "0")).isFalse(); // forever
+        assertThat(HttpSources.dnsCacheOff(null, null)).isFalse(); // the default, 30 s
+        assertThat(HttpSources.dnsCacheOff(null, "not a number")).isFalse();
+    }
 }

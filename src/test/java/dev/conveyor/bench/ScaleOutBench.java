@@ -114,13 +114,22 @@ public final class ScaleOutBench {
                 pipeline.warmUp(burst);
                 services.forEach(p -> RatioBench.settle(p.toHandle()));
                 List<Double> before = quotas.stream().map(CpuQuota::throttledSeconds).toList();
-                long servicesCpu = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).sum();
+                long[] cpuBefore = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).toArray();
+                long servicesCpu = java.util.Arrays.stream(cpuBefore).sum();
                 long brokerCpu = RatioBench.cpuNanos(ProcessHandle.current());
                 long start = System.nanoTime();
                 RatioBench.Result result = pipeline.burst(burst);
                 double wall = System.nanoTime() - start;
                 double servicesCores = (services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).sum() - servicesCpu) / wall;
                 double brokerCores = (RatioBench.cpuNanos(ProcessHandle.current()) - brokerCpu) / wall;
+                if (!stagesPerProcess.get(0).isEmpty()) {
+                    List<String> byProcess = new ArrayList<>();
+                    for (int i = 0; i < services.size(); i++) {
+                        byProcess.add(String.format(Locale.ROOT, "%s %.1f ms", String.join("+", stagesPerProcess.get(i)),
+                                (RatioBench.cpuNanos(services.get(i).toHandle()) - cpuBefore[i]) / 1e6 / burst));
+                    }
+                    System.out.println("(burst CPU per job by process: " + String.join(", ", byProcess) + ")");
+                }
                 List<Double> throttled = new ArrayList<>();
                 for (int i = 0; i < quotas.size(); i++) {
                     throttled.add(quotas.get(i).throttledSeconds() - before.get(i));

@@ -21,7 +21,7 @@ case "$what" in
   pipeline)   exec java -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
   lag)        exec java -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
   inflight)   exec java -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
-  scale)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
+  scale)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
   chaos)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
   fuzz)       exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
   ratio)      exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;

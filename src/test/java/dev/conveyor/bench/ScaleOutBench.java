@@ -19,12 +19,19 @@ import java.util.Locale;
  * so the factor would show the machine, not the design. With {@code CORES} (default 0.5) each
  * service process of the first two rows runs under a CPU quota of that many cores ({@link CpuQuota})
  * standing in for a machine of its own; the broker and the load generator are not limited. Where no
- * quota can be set, the run says so and the processes share the cores. The five single-stage
- * processes are never limited: that row shows the split works, not its speed.
+ * quota can be set, the run says so and the processes share the cores. The single-stage processes
+ * are not limited unless {@code -Dbench.split.cores} says so: that row shows the split works, not its
+ * speed ({@code -Dbench.split} groups the stages differently).
  */
 public final class ScaleOutBench {
 
-    private static final List<String> STAGES = List.of("submission", "staging", "dispatch", "monitoring", "collection");
+    /**
+     * How the last run splits the stages among processes: {@code -Dbench.split=a,b/c,d,e} (processes
+     * separated by {@code /}), default one process per stage; {@code -Dbench.split.cores=} a quota for
+     * each of them (default none).
+     */
+    private static final String SPLIT = System.getProperty("bench.split", "submission/staging/dispatch/monitoring/collection");
+    private static final double SPLIT_CORES = Double.parseDouble(System.getProperty("bench.split.cores", "0"));
 
     public static void main(String[] args) throws Exception {
         int burst = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -35,13 +42,14 @@ public final class ScaleOutBench {
             String bootstrap = kafka.bootstrapServers();
             Row one = run(bootstrap, root.resolve("one"), wholeServices(1), capped == null ? cores : 0, burst);
             Row two = run(bootstrap, root.resolve("two"), wholeServices(2), capped == null ? cores : 0, burst);
-            Row split = run(bootstrap, root.resolve("split"), STAGES.stream().map(List::of).toList(), 0, burst);
+            List<List<String>> processes = java.util.Arrays.stream(SPLIT.split("/")).map(p -> List.of(p.split(","))).toList();
+            Row split = run(bootstrap, root.resolve("split"), processes, capped == null ? SPLIT_CORES : 0, burst);
             System.out.println();
             System.out.printf("| processes | CPU per service process | burst throughput | p50 | p99 | burst results; duplicates, not SUCCEEDED (warm-up + burst) | time waiting for the quota | cores used: services / broker + load generator | service CPU per job |%n");
             System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
             one.print("1 (all stages)");
             two.print("2 (all stages each)");
-            split.print("5 (one stage each)");
+            split.print(processes.size() + " (" + SPLIT.replace("/", " / ") + ")");
             System.out.printf(Locale.ROOT, "scale-out factor (2 processes / 1): **%.2f×**%n", two.result.perSecond() / one.result.perSecond());
             System.out.println(capped == null
                     ? String.format(Locale.ROOT, "(each service process of the first two rows under a CPU quota of %.2f cores; broker and load generator not limited)", cores)

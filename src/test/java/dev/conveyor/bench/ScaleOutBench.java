@@ -40,8 +40,8 @@ public final class ScaleOutBench {
         String capped = quotaAvailable(cores);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             String bootstrap = kafka.bootstrapServers();
-            Row one = run(bootstrap, root.resolve("one"), wholeServices(1), capped == null ? cores : 0, burst);
-            Row two = run(bootstrap, root.resolve("two"), wholeServices(2), capped == null ? cores : 0, burst);
+            Row one = run(bootstrap, root.resolve("one"), java.util.Collections.nCopies(1, List.<String>of()), capped == null ? cores : 0, burst);
+            Row two = run(bootstrap, root.resolve("two"), java.util.Collections.nCopies(2, List.<String>of()), capped == null ? cores : 0, burst);
             List<List<String>> processes = java.util.Arrays.stream(SPLIT.split("/")).map(p -> List.of(p.split(","))).toList();
             Row split = run(bootstrap, root.resolve("split"), processes, capped == null ? SPLIT_CORES : 0, burst);
             System.out.println();
@@ -67,14 +67,6 @@ public final class ScaleOutBench {
         } catch (IOException | RuntimeException e) {
             return e.getMessage();
         }
-    }
-
-    private static List<List<String>> wholeServices(int n) {
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(List.of());
-        }
-        return out;
     }
 
     record Row(RatioBench.Result result, int duplicates, int unexpected, double cores, List<Double> throttled,

@@ -26,7 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--stages", description = "Comma-separated stages to run (default: $CONVEYOR_STAGES, else all five: "
-            + "submission,staging,dispatch,monitoring,collection)")
+            + "submission,staging,dispatch,monitoring,collection; 'none': only the web view, health and metrics)")
     String stages;
 
     @Override
@@ -38,7 +38,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliException.badInput(e.getMessage());
         }
-        System.out.println("Stages: " + String.join(", ", StageSelection.apply(selected)));
+        java.util.Set<String> running = StageSelection.apply(selected);
+        System.out.println("Stages: " + (running.isEmpty() ? "none (web view, health and metrics only)" : String.join(", ", running)));
         String configured = EmbeddedStack.configuredBootstrap(bootstrapServers);
         if (configured != null) {
             KafkaClients.requireReachable(configured); // one line and exit 5, not a failed start-up's trace

@@ -13,9 +13,13 @@ import java.util.stream.Collectors;
  * Turns {@code conveyor.stages} into the messaging switches: a stage not listed has its incoming
  * channel disabled, so this process neither consumes nor commits for that stage's consumer group.
  * Read from {@code --stages}, else {@code -Dconveyor.stages}, else {@code CONVEYOR_STAGES}.
+ * {@value #NONE} runs no stage: a process for the web view, health and metrics only (where the
+ * stages run in processes of their own, one such process serves {@code /ui} for all of them).
  */
 final class StageSelection {
     static final Map<String, String> INCOMING_BY_STAGE = new LinkedHashMap<>();
+    /** The selection that runs no stage at all. */
+    static final String NONE = "none";
 
     static {
         INCOMING_BY_STAGE.put("submission", Channels.REQUESTS);
@@ -41,15 +45,25 @@ final class StageSelection {
         }
         Set<String> stages = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (stages.equals(Set.of(NONE))) {
+            return Set.of();
+        }
+        if (stages.contains(NONE)) {
+            throw new IllegalArgumentException("conveyor.stages=" + value + ": '" + NONE
+                    + "' runs no stage and cannot be combined with stages");
+        }
         Set<String> unknown = stages.stream().filter(s -> !INCOMING_BY_STAGE.containsKey(s)).collect(Collectors.toSet());
         if (!unknown.isEmpty() || stages.isEmpty()) {
             throw new IllegalArgumentException("conveyor.stages=" + value + " names unknown stages " + unknown
-                    + "; choose from " + INCOMING_BY_STAGE.keySet());
+                    + "; choose from " + INCOMING_BY_STAGE.keySet() + " (or " + NONE + ")");
         }
         return stages;
     }
 
-    /** Sets the system properties that switch the unselected stages off; returns the selection. */
+    /**
+     * Sets the system properties that switch the unselected stages off; returns the selection
+     * (empty: no stage, which {@code conveyor.stages} then names {@value #NONE}).
+     */
     static Set<String> apply(Set<String> stages) {
         INCOMING_BY_STAGE.forEach((stage, channel) -> {
             if (!stages.contains(stage)) {
@@ -71,7 +85,7 @@ final class StageSelection {
             System.setProperty("conveyor.instance-id",
                     dev.conveyor.kafka.InstanceIdentity.claim(java.nio.file.Path.of(dataDir)));
         }
-        System.setProperty("conveyor.stages", String.join(",", stages));
+        System.setProperty("conveyor.stages", stages.isEmpty() ? NONE : String.join(",", stages));
         return stages;
     }
 }

@@ -22,6 +22,11 @@ import java.util.Locale;
  * quota can be set, the run says so and the processes share the cores. The single-stage processes
  * are not limited unless {@code -Dbench.split.cores} says so: that row shows the split works, not its
  * speed ({@code -Dbench.split} groups the stages differently).
+ *
+ * <p>Every service process runs without the web view ({@code conveyor.ui.enabled=false}), as the stage
+ * pods of {@code k8s/} and {@code docker/} do: a process with the web view reads the whole status
+ * topic, so five of them would read it five times. {@code -Dbench.service.opts="-D… -D…"} adds JVM
+ * options to every service process (e.g. {@code -Dconveyor.ui.enabled=true}, the shape before).
  */
 public final class ScaleOutBench {
 
@@ -32,6 +37,8 @@ public final class ScaleOutBench {
      */
     private static final String SPLIT = System.getProperty("bench.split", "submission/staging/dispatch/monitoring/collection");
     private static final double SPLIT_CORES = Double.parseDouble(System.getProperty("bench.split.cores", "0"));
+    /** JVM options for every service process, after the bench's own (so they can override them). */
+    private static final String SERVICE_OPTS = System.getProperty("bench.service.opts", "");
 
     public static void main(String[] args) throws Exception {
         int burst = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -54,6 +61,8 @@ public final class ScaleOutBench {
             System.out.println(capped == null
                     ? String.format(Locale.ROOT, "(each service process of the first two rows under a CPU quota of %.2f cores; broker and load generator not limited)", cores)
                     : "(no CPU quota could be set here: " + capped + "; the processes share the machine's cores with the broker, so the factor shows the machine, not the design)");
+            System.out.println("(every service process without the web view, as the stage pods run; service options: "
+                    + (SERVICE_OPTS.isBlank() ? "none added" : SERVICE_OPTS.trim()) + ")");
         }
     }
 
@@ -96,7 +105,11 @@ public final class ScaleOutBench {
                         // the JVM sizes its pools as on an unlimited machine, as in the k8s manifests (no CPU limit)
                         "-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors(),
                         "-Dquarkus.http.port=0", "-Dconveyor.instance-id=scale-" + label + "-" + i,
-                        "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
+                        "-Dconveyor.ui.enabled=false"));
+                if (!SERVICE_OPTS.isBlank()) {
+                    cmd.addAll(List.of(SERVICE_OPTS.trim().split("\\s+")));
+                }
+                cmd.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar", "serve",
                         "--bootstrap-servers", bootstrap, "--data-dir", data.toString()));
                 if (!stagesPerProcess.get(i).isEmpty()) {
                     cmd.addAll(List.of("--stages", String.join(",", stagesPerProcess.get(i))));

@@ -13,6 +13,8 @@ class StageSelectionTest {
     @AfterEach
     void clear() {
         StageSelection.INCOMING_BY_STAGE.values().forEach(ch -> System.clearProperty("mp.messaging.incoming." + ch + ".enabled"));
+        System.clearProperty("mp.messaging.incoming.control.enabled");
+        System.clearProperty("mp.messaging.outgoing.results.enabled");
         System.clearProperty("conveyor.stages");
     }
 
@@ -43,5 +45,22 @@ class StageSelectionTest {
     void selectionComesFromTheSystemPropertyWhenNoOptionIsGiven() {
         System.setProperty("conveyor.stages", "monitoring");
         assertThat(StageSelection.resolve(null)).isEqualTo(Set.of("monitoring"));
+    }
+
+    @Test
+    void noneRunsNoStageAtAll() {
+        assertThat(StageSelection.apply(StageSelection.resolve("none"))).isEmpty();
+
+        StageSelection.INCOMING_BY_STAGE.values().forEach(channel ->
+                assertThat(System.getProperty("mp.messaging.incoming." + channel + ".enabled")).as(channel).isEqualTo("false"));
+        assertThat(System.getProperty("mp.messaging.incoming.control.enabled")).isEqualTo("false");
+        assertThat(System.getProperty("mp.messaging.outgoing.results.enabled")).as("no transactional producer").isEqualTo("false");
+        assertThat(System.getProperty("conveyor.stages")).isEqualTo("none");
+    }
+
+    @Test
+    void noneWithStagesIsAClearError() {
+        assertThatThrownBy(() -> StageSelection.resolve("none,collection"))
+                .hasMessageContaining("'none' runs no stage");
     }
 }

@@ -53,13 +53,21 @@ class ComposeFileTest {
         return out;
     }
 
-    private static Map<String, JsonNode> stageServices() {
+    /** Every container that runs {@code serve}: the stages' and the web view's. */
+    private static Map<String, JsonNode> serving() {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         conveyorServices().forEach((name, service) -> {
             if (service.path("environment").has("CONVEYOR_STAGES")) {
                 out.put(name, service);
             }
         });
+        return out;
+    }
+
+    /** The containers that run stages (not the web view's, which runs none). */
+    private static Map<String, JsonNode> stageServices() {
+        Map<String, JsonNode> out = new LinkedHashMap<>(serving());
+        out.values().removeIf(service -> service.path("environment").path("CONVEYOR_STAGES").asText().equals(Stages.none()));
         return out;
     }
 
@@ -85,10 +93,23 @@ class ComposeFileTest {
         Map<String, JsonNode> stageServices = stageServices();
         assertThat(stageServices.keySet()).containsExactlyInAnyOrderElementsOf(
                 stages.names().stream().map(s -> "conveyor-" + s).toList());
-        stageServices.forEach((name, service) -> assertThat(env(service).get("CONVEYOR_STAGES"))
-                .as(name).isEqualTo(name.substring("conveyor-".length())));
+        stageServices.forEach((name, service) -> {
+            assertThat(env(service).get("CONVEYOR_STAGES")).as(name).isEqualTo(name.substring("conveyor-".length()));
+            assertThat(env(service)).as("%s: the web view is conveyor-ui's alone", name).containsEntry("CONVEYOR_UI_ENABLED", "false");
+        });
         assertThat(services.path("azurite").path("image").asText()).startsWith("mcr.microsoft.com/azure-storage/azurite:");
         assertThat(services.path("s3proxy").path("image").asText()).startsWith("andrewgaul/s3proxy:");
+    }
+
+    /** Every process with the web view reads the whole status topic: one container serves it, and runs no stage. */
+    @Test
+    void theWebViewRunsInOneContainerOfItsOwnThatRunsNoStage() {
+        Map<String, JsonNode> web = new LinkedHashMap<>(serving());
+        web.keySet().removeAll(stageServices().keySet());
+        assertThat(web).containsOnlyKeys("conveyor-ui");
+        Map<String, String> env = env(web.get("conveyor-ui"));
+        assertThat(env).containsEntry("CONVEYOR_STAGES", Stages.none()).containsEntry("CONVEYOR_UI_ENABLED", "true");
+        assertThat(app.propertyForEnv("CONVEYOR_UI_ENABLED")).hasValue("conveyor.ui.enabled");
     }
 
     @Test
@@ -108,7 +129,7 @@ class ComposeFileTest {
         String advertised = services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText();
         String interBroker = services.path("kafka").path("environment").path("KAFKA_INTER_BROKER_LISTENER_NAME").asText();
 
-        stageServices().forEach((name, service) -> {
+        serving().forEach((name, service) -> {
             String bootstrap = env(service).get("KAFKA_BOOTSTRAP_SERVERS");
             assertThat(advertised).as("%s uses %s", name, bootstrap).contains(interBroker + "://" + bootstrap);
             assertThat(bootstrap.split(":")[0]).isEqualTo("kafka");
@@ -128,7 +149,7 @@ class ComposeFileTest {
                 .contains("--bootstrap-server kafka:9092 ").contains("--create --if-not-exists");
         assertThat(services.path("topics").path("image").asText()).isEqualTo(services.path("kafka").path("image").asText());
 
-        stageServices().forEach((name, service) -> {
+        serving().forEach((name, service) -> {
             assertThat(env(service)).as(name).containsEntry("CONVEYOR_TOPICS_CREATE", "false");
             assertThat(service.path("depends_on").path("topics").path("condition").asText())
                     .as(name).isEqualTo("service_completed_successfully");
@@ -138,7 +159,7 @@ class ComposeFileTest {
     @Test
     void stagesServeWithOneSharedObjectStoreVolume() {
         Set<String> volumes = new HashSet<>();
-        stageServices().forEach((name, service) -> {
+        serving().forEach((name, service) -> {
             List<String> command = command(service);
             assertThat(ConveyorCommands.parse(command, COMPOSE + " " + name)).containsExactly("conveyor", "serve");
             String storeRoot = env(service).get("CONVEYOR_STORAGE_FILE_ROOT");
@@ -158,7 +179,7 @@ class ComposeFileTest {
         services.properties().forEach(e -> e.getValue().path("ports").forEach(p ->
                 assertThat(hostPorts.add(p.asText().split(":")[0])).as("host port %s used twice", p.asText()).isTrue()));
 
-        stageServices().forEach((name, service) -> {
+        serving().forEach((name, service) -> {
             String port = env(service).get("QUARKUS_HTTP_PORT");
             assertThat(port).isEqualTo(app.value("quarkus.http.port"));
             assertThat(service.path("ports")).singleElement().satisfies(p -> assertThat(p.asText()).endsWith(":" + port));
@@ -193,7 +214,7 @@ class ComposeFileTest {
         JsonNode job = YamlFiles.document(Path.of("docker", "smoke-job.yaml"));
         SchemaAssert.assertValid("job-request", YamlFiles.JSON.writeValueAsString(job));
 
-        stageServices().forEach((name, service) -> assertThat(env(service)
+        serving().forEach((name, service) -> assertThat(env(service)
                 .getOrDefault("CONVEYOR_SUBMISSION_PROVIDERS", app.value("conveyor.submission.providers")).split(","))
                 .as(name).contains(job.path("runsOn").path("type").asText()));
     }

@@ -90,8 +90,10 @@ class KubernetesManifestsTest {
     @MethodSource("overlays")
     void oneDeploymentPerStageRunsServeForThatStageOnly(String name) {
         RenderedOverlay overlay = rendered.get(name);
+        List<String> expected = new java.util.ArrayList<>(stages.names().stream().map(s -> "conveyor-" + s).toList());
+        expected.add("conveyor-ui");
         assertThat(typed(overlay, Deployment.class)).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrderElementsOf(stages.names().stream().map(s -> "conveyor-" + s).toList());
+                .containsExactlyInAnyOrderElementsOf(expected);
 
         for (String stage : stages.names()) {
             Deployment deployment = deployment(overlay, stage);
@@ -101,11 +103,46 @@ class KubernetesManifestsTest {
                     .containsEntry("app.kubernetes.io/component", stage);
             Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
             assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
-            assertThat(env(container)).containsEntry("CONVEYOR_STAGES", stage);
+            assertThat(env(container)).containsEntry("CONVEYOR_STAGES", stage)
+                    .as("the web view is conveyor-ui's alone").containsEntry("CONVEYOR_UI_ENABLED", "false");
             assertThat(ConveyorCommands.parse(container.getArgs(), overlay + " conveyor-" + stage))
                     .containsExactly("conveyor", "serve");
             assertThat(container.getImage()).matches("conveyor:[\\w.-]+");
         }
+    }
+
+    /**
+     * Every process with the web view reads the whole status topic: it runs in one pod that runs no
+     * stage, reachable through a Service of its own, not in every stage pod.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theWebViewRunsInOnePodOfItsOwnThatRunsNoStage(String name) {
+        RenderedOverlay overlay = rendered.get(name);
+        Deployment ui = deployment(overlay, "ui");
+        Container container = ui.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(ui.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(env(container)).containsEntry("CONVEYOR_STAGES", Stages.none())
+                .doesNotContainKey("CONVEYOR_UI_ENABLED"); // the application's default: on
+        assertThat(app.value("conveyor.ui.enabled")).isEqualTo("true");
+        assertThat(app.propertyForEnv("CONVEYOR_UI_ENABLED")).hasValue("conveyor.ui.enabled");
+        assertThat(ConveyorCommands.parse(container.getArgs(), overlay + " conveyor-ui")).containsExactly("conveyor", "serve");
+        assertThat(overlay.ofKind("ScaledObject")).noneSatisfy(s ->
+                assertThat(s.path("spec").path("scaleTargetRef").path("name").asText()).isEqualTo("conveyor-ui"));
+
+        Service service = typed(overlay, Service.class).stream().filter(s -> s.getMetadata().getName().equals("conveyor-ui"))
+                .findFirst().orElseThrow(() -> new AssertionError(overlay + ": no Service conveyor-ui"));
+        assertThat(service.getSpec().getSelector()).isEqualTo(ui.getSpec().getSelector().getMatchLabels());
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+            assertThat(container.getPorts()).anySatisfy(port -> assertThat(port.getName()).isEqualTo("http"));
+        });
+        assertThat(typed(overlay, Deployment.class))
+                .filteredOn(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                        .containsAll(service.getSpec().getSelector().entrySet()))
+                .as("the pods behind the web view's Service").extracting(d -> d.getMetadata().getName())
+                .containsExactly("conveyor-ui");
     }
 
     @ParameterizedTest

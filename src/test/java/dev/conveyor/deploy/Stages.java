@@ -32,6 +32,17 @@ record Stages(List<Stage> all) {
                 .orElseThrow(() -> new AssertionError("no stage named '" + name + "'; stages: " + names()));
     }
 
+    /** The launcher's value of {@code conveyor.stages} that runs no stage (a web-view-only process). */
+    static String none() {
+        try {
+            Field field = Class.forName("dev.conveyor.cli.StageSelection").getDeclaredField("NONE");
+            field.setAccessible(true);
+            return (String) field.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the CLI's name for no stage", e);
+        }
+    }
+
     /** The launcher's own table (package-private in the CLI), read so the checks follow it. */
     @SuppressWarnings("unchecked")
     private static Map<String, String> incomingByStage() {

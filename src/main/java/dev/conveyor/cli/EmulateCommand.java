@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
         description = "Run a local Azure Batch or AWS Batch API emulator that the official SDKs and CLIs can talk to.",
         subcommands = {EmulateCommand.AzureBatch.class, EmulateCommand.AwsBatch.class})
 public final class EmulateCommand implements Runnable {
+    static final String HOST = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface, "
+            + "e.g. in a container that others reach)";
 
     @Override
     public void run() {
@@ -37,6 +39,8 @@ public final class EmulateCommand implements Runnable {
     @Command(name = "azure-batch", mixinStandardHelpOptions = true,
             description = "Azure Batch data-plane API (SharedKey auth), tasks run as local processes.")
     static final class AzureBatch implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = HOST)
+        String host;
         @Option(names = "--port", defaultValue = "8089", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port)")
         int port;
         @Option(names = "--account", defaultValue = "conveyoremu", description = "Account name (default: ${DEFAULT-VALUE})")
@@ -46,10 +50,15 @@ public final class EmulateCommand implements Runnable {
         @Option(names = "--work-dir", description = "Where task folders go (default: a temporary folder)")
         Path workDir;
 
+        /** Starts the emulator these options describe. */
+        AzureBatchEmulator start() {
+            return AzureBatchEmulator.start(AzureBatchEmulatorOptions.defaults()
+                    .withHost(host).withPort(port).withAccount(account, key).withWorkDir(workDir));
+        }
+
         @Override
         public Integer call() throws Exception {
-            AzureBatchEmulator emulator = AzureBatchEmulator.start(AzureBatchEmulatorOptions.defaults()
-                    .withPort(port).withAccount(account, key).withWorkDir(workDir));
+            AzureBatchEmulator emulator = start();
             System.out.println("Azure Batch emulator");
             System.out.println("  endpoint:     " + emulator.endpoint());
             System.out.println("  account name: " + emulator.accountName());
@@ -66,6 +75,8 @@ public final class EmulateCommand implements Runnable {
     @Command(name = "aws-batch", mixinStandardHelpOptions = true,
             description = "AWS Batch API (SigV4 auth) and CloudWatch Logs GetLogEvents, jobs run as local processes.")
     static final class AwsBatch implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = HOST)
+        String host;
         @Option(names = "--port", defaultValue = "8090", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port)")
         int port;
         @Option(names = "--region", defaultValue = "us-east-1", description = "Region (default: ${DEFAULT-VALUE})")
@@ -79,14 +90,19 @@ public final class EmulateCommand implements Runnable {
         @Option(names = "--work-dir", description = "Where job folders go (default: a temporary folder)")
         Path workDir;
 
-        @Override
-        public Integer call() throws Exception {
-            AwsBatchEmulatorOptions.Builder options = AwsBatchEmulatorOptions.builder().port(port).region(region)
+        /** Starts the emulator these options describe. */
+        AwsBatchEmulator start() {
+            AwsBatchEmulatorOptions.Builder options = AwsBatchEmulatorOptions.builder().host(host).port(port).region(region)
                     .defaultVcpus(vcpus).workDir(workDir);
             if (accessKeyId != null && secretAccessKey != null) {
                 options.credentials(accessKeyId, secretAccessKey);
             }
-            AwsBatchEmulator emulator = AwsBatchEmulator.start(options.build());
+            return AwsBatchEmulator.start(options.build());
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            AwsBatchEmulator emulator = start();
             System.out.println("AWS Batch emulator (with CloudWatch Logs GetLogEvents)");
             System.out.println("  endpoint:          " + emulator.endpoint());
             System.out.println("  region:            " + emulator.region());

@@ -77,7 +77,8 @@ public final class AwsBatchEmulator implements AutoCloseable {
 
     /** Base URL for {@code endpointOverride}, e.g. {@code http://127.0.0.1:43121}. */
     public String endpoint() {
-        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        String reachable = dev.conveyor.emulator.EmulatorHosts.reachable(options.host());
+        String host = reachable.contains(":") ? "[" + reachable + "]" : reachable;
         return "http://" + host + ":" + server.port();
     }
 

@@ -33,6 +33,11 @@ public record AzureBatchEmulatorOptions(String host, int port, String accountNam
         return new AzureBatchEmulatorOptions(null, 0, null, null, null, null, null, null);
     }
 
+    /** The address to listen on: 127.0.0.1 by default, {@code 0.0.0.0} for every interface (e.g. in a container). */
+    public AzureBatchEmulatorOptions withHost(String h) {
+        return new AzureBatchEmulatorOptions(h, port, accountName, accountKey, workDir, bearerToken, allocationDelay, faults);
+    }
+
     public AzureBatchEmulatorOptions withPort(int p) {
         return new AzureBatchEmulatorOptions(host, p, accountName, accountKey, workDir, bearerToken, allocationDelay, faults);
     }

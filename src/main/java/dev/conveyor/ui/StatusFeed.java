@@ -136,6 +136,10 @@ final class StatusFeed implements AutoCloseable {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "conveyor-ui-" + ProcessHandle.current().pid());
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        // A person watches this, not a stage: one fetch per 200 ms (or per megabyte, if sooner) is
+        // enough. With the default (answer as soon as one byte is there) and status events arriving
+        // all the time, every fetch came back with a record or two and the next one went out at once.
+        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
         return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     }

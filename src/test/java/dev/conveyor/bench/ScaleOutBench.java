@@ -61,8 +61,9 @@ public final class ScaleOutBench {
             System.out.println(capped == null
                     ? String.format(Locale.ROOT, "(each service process of the first two rows under a CPU quota of %.2f cores; broker and load generator not limited)", cores)
                     : "(no CPU quota could be set here: " + capped + "; the processes share the machine's cores with the broker, so the factor shows the machine, not the design)");
-            System.out.println("(every service process without the web view, as the stage pods run; service options: "
-                    + (SERVICE_OPTS.isBlank() ? "none added" : SERVICE_OPTS.trim()) + ")");
+            System.out.println(SERVICE_OPTS.isBlank()
+                    ? "(every service process without the web view, as the stage pods run)"
+                    : "(every service process with -Dconveyor.ui.enabled=false, then " + SERVICE_OPTS.trim() + ")");
         }
     }
 

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,9 +33,11 @@ import static org.awaitility.Awaitility.await;
  * broker and one data dir, none given an instance id — each claims its own — and only the process
  * that runs collection opens the transactional results producer. Then a forced rebalance: a
  * monitoring process is killed while its jobs run, and the other one resumes them from their saved
- * run states. Every job gets exactly one result and no task runs twice.
+ * run states. Every job gets exactly one result and no task runs twice. As in {@code k8s/}, the stage
+ * processes run without the web view and one more process, {@code --stages none}, serves it for all.
  */
 class ScaleOutIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private Path root;
     private EmbeddedKafka kafka;
     private JobProbe probe;
@@ -50,13 +58,13 @@ class ScaleOutIT {
         kafka.close();
     }
 
-    /** {@code serve} with the defaults a user gets: no instance id, the stages given. */
-    private Process serve(String name, String stages) throws IOException {
+    /** {@code serve} with the defaults a user gets: no instance id, the stages given; the web view as asked. */
+    private Process serve(String name, String stages, boolean webView) throws IOException {
         String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
         File log = root.resolve(name + ".log").toFile();
         ProcessBuilder pb = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=0",
+                "-Dquarkus.http.port=0", "-Dconveyor.ui.enabled=" + webView,
                 "-jar", jar, "serve",
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--stages", stages,
@@ -69,6 +77,17 @@ class ScaleOutIT {
         return p;
     }
 
+    /** The HTTP port a process's log says it listens on. */
+    private int httpPort(String name) throws IOException {
+        Matcher m = Pattern.compile("Listening on: http://[^:]+:(\\d+)").matcher(Files.readString(root.resolve(name + ".log")));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private Map<String, JobResult> results(List<String> ids) {
         return probe.on("conveyor.results").stream().filter(s -> ids.contains(s.key()))
                 .collect(Collectors.toMap(JobProbe.Seen::key, s -> dev.conveyor.model.Json.read(s.value(), JobResult.class),
@@ -79,9 +98,10 @@ class ScaleOutIT {
 
     @Test
     void separateStageProcessesInDefaultSettingsPublishEveryResultAndSurviveLosingAMonitor() throws Exception {
-        serve("front", "submission,staging,dispatch,collection");
-        Process monitorA = serve("monitor-a", "monitoring");
-        serve("monitor-b", "monitoring");
+        serve("front", "submission,staging,dispatch,collection", false);
+        Process monitorA = serve("monitor-a", "monitoring", false);
+        serve("monitor-b", "monitoring", false);
+        serve("view", "none", true);
         probe = new JobProbe(kafka.bootstrapServers());
 
         List<String> quick = new ArrayList<>();
@@ -92,6 +112,16 @@ class ScaleOutIT {
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> results(quick).size() == 20);
         assertThat(results(quick).values()).extracting(JobResult::status).containsOnly(JobState.SUCCEEDED);
+        // The process that runs no stage shows every job, with the backend read from its spec; a stage process has no view.
+        await().atMost(Duration.ofSeconds(30)).until(() -> httpPort("view") > 0 && httpPort("front") > 0);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String rows = get(httpPort("view"), "/ui/rows?q=quick-").body();
+            for (String id : quick) {
+                assertThat(rows).contains("data-id=\"" + id + "\" data-state=\"SUCCEEDED\"");
+            }
+            assertThat(rows).contains("<td>noop</td>");
+        });
+        assertThat(get(httpPort("front"), "/ui").statusCode()).isEqualTo(404);
 
         // Local jobs that each record every run of their tasks, then lose one of the two monitors mid-run.
         Path runs = root.resolve("runs.txt");

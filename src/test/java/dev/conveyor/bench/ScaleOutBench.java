@@ -27,6 +27,8 @@ import java.util.Locale;
  * pods of {@code k8s/} and {@code docker/} do: a process with the web view reads the whole status
  * topic, so five of them would read it five times. {@code -Dbench.service.opts="-D… -D…"} adds JVM
  * options to every service process (e.g. {@code -Dconveyor.ui.enabled=true}, the shape before).
+ * {@code -Dbench.rows=split} runs only the last configuration; {@code -Dbench.threads=true} prints its
+ * processes' CPU per job by thread.
  */
 public final class ScaleOutBench {
 
@@ -37,6 +39,8 @@ public final class ScaleOutBench {
      */
     private static final String SPLIT = System.getProperty("bench.split", "submission/staging/dispatch/monitoring/collection");
     private static final double SPLIT_CORES = Double.parseDouble(System.getProperty("bench.split.cores", "0"));
+    /** {@code -Dbench.rows=split}: only the last configuration (with {@code -Dbench.threads=true}: its CPU by thread). */
+    private static final boolean SPLIT_ONLY = System.getProperty("bench.rows", "all").equals("split");
     /** JVM options for every service process, after the bench's own (so they can override them). */
     private static final String SERVICE_OPTS = System.getProperty("bench.service.opts", "");
 
@@ -47,18 +51,22 @@ public final class ScaleOutBench {
         String capped = quotaAvailable(cores);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             String bootstrap = kafka.bootstrapServers();
-            Row one = run(bootstrap, root.resolve("one"), java.util.Collections.nCopies(1, List.<String>of()), capped == null ? cores : 0, burst);
-            Row two = run(bootstrap, root.resolve("two"), java.util.Collections.nCopies(2, List.<String>of()), capped == null ? cores : 0, burst);
+            Row one = SPLIT_ONLY ? null : run(bootstrap, root.resolve("one"), java.util.Collections.nCopies(1, List.<String>of()), capped == null ? cores : 0, burst);
+            Row two = SPLIT_ONLY ? null : run(bootstrap, root.resolve("two"), java.util.Collections.nCopies(2, List.<String>of()), capped == null ? cores : 0, burst);
             List<List<String>> processes = java.util.Arrays.stream(SPLIT.split("/")).map(p -> List.of(p.split(","))).toList();
             Row split = run(bootstrap, root.resolve("split"), processes, capped == null ? SPLIT_CORES : 0, burst);
             System.out.println();
             System.out.printf("| processes | CPU per service process | burst throughput | p50 | p99 | burst results; duplicates, not SUCCEEDED (warm-up + burst) | time waiting for the quota | cores used: services / broker + load generator | service CPU per job |%n");
             System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
-            one.print("1 (all stages)");
-            two.print("2 (all stages each)");
+            if (!SPLIT_ONLY) {
+                one.print("1 (all stages)");
+                two.print("2 (all stages each)");
+            }
             split.print(processes.size() + " (" + SPLIT.replace("/", " / ") + ")");
-            System.out.printf(Locale.ROOT, "scale-out factor (2 processes / 1): **%.2f×**%n", two.result.perSecond() / one.result.perSecond());
-            System.out.println(capped == null
+            if (!SPLIT_ONLY) {
+                System.out.printf(Locale.ROOT, "scale-out factor (2 processes / 1): **%.2f×**%n", two.result.perSecond() / one.result.perSecond());
+            }
+            System.out.println(SPLIT_ONLY ? "(only the last configuration, -Dbench.rows=split)" : capped == null
                     ? String.format(Locale.ROOT, "(each service process of the first two rows under a CPU quota of %.2f cores; broker and load generator not limited)", cores)
                     : "(no CPU quota could be set here: " + capped + "; the processes share the machine's cores with the broker, so the factor shows the machine, not the design)");
             System.out.println(SERVICE_OPTS.isBlank()
@@ -129,6 +137,7 @@ public final class ScaleOutBench {
                 services.forEach(p -> RatioBench.settle(p.toHandle()));
                 List<Double> before = quotas.stream().map(CpuQuota::throttledSeconds).toList();
                 long[] cpuBefore = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).toArray();
+                List<java.util.Map<String, Long>> threadsBefore = services.stream().map(p -> RatioBench.Threads.ticks(p.pid())).toList();
                 long servicesCpu = java.util.Arrays.stream(cpuBefore).sum();
                 long brokerCpu = RatioBench.cpuNanos(ProcessHandle.current());
                 long start = System.nanoTime();
@@ -143,6 +152,12 @@ public final class ScaleOutBench {
                                 (RatioBench.cpuNanos(services.get(i).toHandle()) - cpuBefore[i]) / 1e6 / burst));
                     }
                     System.out.println("(burst CPU per job by process: " + String.join(", ", byProcess) + ")");
+                    if (Boolean.getBoolean("bench.threads")) {
+                        for (int i = 0; i < services.size(); i++) {
+                            System.out.println(String.join("+", stagesPerProcess.get(i)) + ", by thread:");
+                            RatioBench.Threads.print(threadsBefore.get(i), RatioBench.Threads.ticks(services.get(i).pid()), burst);
+                        }
+                    }
                 }
                 List<Double> throttled = new ArrayList<>();
                 for (int i = 0; i < quotas.size(); i++) {

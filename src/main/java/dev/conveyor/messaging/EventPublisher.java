@@ -66,7 +66,12 @@ public class EventPublisher {
 
     /**
      * Publishes a status event without waiting for the broker: progress is not on the critical path
-     * of a job. Sends keep their call order (one producer), so one job's events stay in order.
+     * of a job. Sends keep their call order (one producer), so one job's events stay in order — as
+     * long as a stage calls this <em>before</em> it sends the output the next stage acts on: the
+     * next stage's own status events are then queued behind it. (Called after the output's
+     * acknowledgement, the next stage could consume the output and queue its status first: a job's
+     * DISPATCHED after its RUNNING. Between stages in different processes, two producers, the order
+     * is the order in which the sends reach the broker.)
      */
     public void statusLater(JobStatusEvent event) {
         status(event).subscribe().with(x -> { }, e -> { });

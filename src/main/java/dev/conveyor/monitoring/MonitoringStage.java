@@ -147,18 +147,16 @@ public class MonitoringStage {
 
     /** Publishes the completion, then acknowledges the held dispatched record. */
     private Uni<Void> completion(JobCompleted done, Message<?> message) {
+        // the status first: it is queued before collection can see the completion (EventPublisher#statusLater)
+        publish.statusLater(JobStatusEvent.job(done.jobId(), STAGE, "ENDED", "all tasks ended: " + done.state()));
         return publish.completed(STAGE, done)
-                .invoke(() -> publish.statusLater(JobStatusEvent.job(done.jobId(), STAGE, "ENDED",
-                        "all tasks ended: " + done.state())))
                 .chain(() -> Uni.createFrom().completionStage(message.ack()));
     }
 
     private boolean complete(JobCompleted done, Message<?> message) {
         try {
-            publish.completed(STAGE, done)
-                    .chain(() -> publish.status(JobStatusEvent.job(done.jobId(), STAGE, "ENDED",
-                            "all tasks ended: " + done.state())))
-                    .await().indefinitely();
+            publish.statusLater(JobStatusEvent.job(done.jobId(), STAGE, "ENDED", "all tasks ended: " + done.state()));
+            publish.completed(STAGE, done).await().indefinitely();
             message.ack();
             return true;
         } catch (RuntimeException e) {

@@ -137,7 +137,9 @@ public final class ScaleOutBench {
                 services.forEach(p -> RatioBench.settle(p.toHandle()));
                 List<Double> before = quotas.stream().map(CpuQuota::throttledSeconds).toList();
                 long[] cpuBefore = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).toArray();
-                List<java.util.Map<String, Long>> threadsBefore = services.stream().map(p -> RatioBench.Threads.ticks(p.pid())).toList();
+                boolean byThread = Boolean.getBoolean("bench.threads") && !stagesPerProcess.get(0).isEmpty();
+                List<java.util.Map<String, Long>> threadsBefore = byThread
+                        ? services.stream().map(p -> RatioBench.Threads.ticks(p.pid())).toList() : List.of();
                 long servicesCpu = java.util.Arrays.stream(cpuBefore).sum();
                 long brokerCpu = RatioBench.cpuNanos(ProcessHandle.current());
                 long start = System.nanoTime();
@@ -152,7 +154,7 @@ public final class ScaleOutBench {
                                 (RatioBench.cpuNanos(services.get(i).toHandle()) - cpuBefore[i]) / 1e6 / burst));
                     }
                     System.out.println("(burst CPU per job by process: " + String.join(", ", byProcess) + ")");
-                    if (Boolean.getBoolean("bench.threads")) {
+                    if (byThread) {
                         for (int i = 0; i < services.size(); i++) {
                             System.out.println(String.join("+", stagesPerProcess.get(i)) + ", by thread:");
                             RatioBench.Threads.print(threadsBefore.get(i), RatioBench.Threads.ticks(services.get(i).pid()), burst);

@@ -34,24 +34,23 @@ record Stages(List<Stage> all) {
 
     /** The launcher's value of {@code conveyor.stages} that runs no stage (a web-view-only process). */
     static String none() {
-        try {
-            Field field = Class.forName("dev.conveyor.cli.StageSelection").getDeclaredField("NONE");
-            field.setAccessible(true);
-            return (String) field.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the CLI's name for no stage", e);
-        }
+        return (String) launcher("NONE");
     }
 
     /** The launcher's own table (package-private in the CLI), read so the checks follow it. */
     @SuppressWarnings("unchecked")
     private static Map<String, String> incomingByStage() {
+        return (Map<String, String>) launcher("INCOMING_BY_STAGE");
+    }
+
+    /** A static field of the launcher's {@code StageSelection} (package-private in the CLI). */
+    private static Object launcher(String name) {
         try {
-            Field field = Class.forName("dev.conveyor.cli.StageSelection").getDeclaredField("INCOMING_BY_STAGE");
+            Field field = Class.forName("dev.conveyor.cli.StageSelection").getDeclaredField(name);
             field.setAccessible(true);
-            return (Map<String, String>) field.get(null);
+            return field.get(null);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the stage → channel table of the CLI", e);
+            throw new IllegalStateException("cannot read StageSelection." + name + " of the CLI", e);
         }
     }
 }

@@ -69,10 +69,8 @@ public class DispatchStage {
             if (dispatched.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            // the status first: it is queued before the next stage can see the job (EventPublisher#statusLater)
-            publish.statusLater(JobStatusEvent.job(job.id(), STAGE,
+            return publish.dispatched(dispatched.get(), JobStatusEvent.job(job.id(), STAGE,
                     "DISPATCHED", job.tasks().size() + " tasks on " + dispatched.get().backend() + ", environment ready"));
-            return publish.dispatched(dispatched.get());
         } catch (RuntimeException e) {
             LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
             return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));
@@ -86,9 +84,8 @@ public class DispatchStage {
 
     private Uni<Void> failed(JobStaged event, JobSpec job, JobState state, String reason) {
         Instant now = Instant.now();
-        publish.statusLater(JobStatusEvent.job(event.jobId(), STAGE, state.name(), reason)); // before collection sees it
         return publish.completed(STAGE, JobCompleted.beforeRun(event.jobId(), job == null ? event.jobId() : job.name(),
                 event.specKey(), event.specHash(), event.request(), job == null ? null : job.submittedAt(),
-                state, reason, now));
+                state, reason, now), JobStatusEvent.job(event.jobId(), STAGE, state.name(), reason));
     }
 }

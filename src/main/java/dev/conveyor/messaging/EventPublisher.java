@@ -48,30 +48,40 @@ public class EventPublisher {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 131072)
     MutinyEmitter<String> status;
 
-    public Uni<Void> submitted(JobSubmitted event) {
+    /*
+     * Each output goes out with the job's status event for that step, and the status is queued
+     * first: the next stage's own status events are then queued behind it (EventPublisher#statusLater),
+     * so one job's events keep their order. The pairing is here so no stage can get the order wrong.
+     */
+
+    public Uni<Void> submitted(JobSubmitted event, JobStatusEvent status) {
+        statusLater(status);
         return submitted.sendMessage(Envelopes.message(event.jobId(), "submission", EventTypes.SUBMITTED, event));
     }
 
-    public Uni<Void> staged(JobStaged event) {
+    public Uni<Void> staged(JobStaged event, JobStatusEvent status) {
+        statusLater(status);
         return staged.sendMessage(Envelopes.message(event.jobId(), "staging", EventTypes.STAGED, event));
     }
 
-    public Uni<Void> dispatched(JobDispatched event) {
+    public Uni<Void> dispatched(JobDispatched event, JobStatusEvent status) {
+        statusLater(status);
         return dispatched.sendMessage(Envelopes.message(event.jobId(), "dispatch", EventTypes.DISPATCHED, event));
     }
 
-    public Uni<Void> completed(String stage, JobCompleted event) {
+    public Uni<Void> completed(String stage, JobCompleted event, JobStatusEvent status) {
+        statusLater(status);
         return completed.sendMessage(Envelopes.message(event.jobId(), stage, EventTypes.COMPLETED, event));
     }
 
     /**
      * Publishes a status event without waiting for the broker: progress is not on the critical path
      * of a job. Sends keep their call order (one producer), so one job's events stay in order — as
-     * long as a stage calls this <em>before</em> it sends the output the next stage acts on: the
-     * next stage's own status events are then queued behind it. (Called after the output's
-     * acknowledgement, the next stage could consume the output and queue its status first: a job's
-     * DISPATCHED after its RUNNING. Between stages in different processes, two producers, the order
-     * is the order in which the sends reach the broker.)
+     * long as a status event is queued <em>before</em> the output the next stage acts on (the output
+     * methods above take it and do so): the next stage's own status events are then queued behind
+     * it. (Queued after the output's acknowledgement, the next stage could consume the output and
+     * queue its status first: a job's DISPATCHED after its RUNNING. Between stages in different
+     * processes, two producers, the order is the order in which the sends reach the broker.)
      */
     public void statusLater(JobStatusEvent event) {
         status(event).subscribe().with(x -> { }, e -> { });

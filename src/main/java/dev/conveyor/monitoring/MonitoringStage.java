@@ -147,22 +147,23 @@ public class MonitoringStage {
 
     /** Publishes the completion, then acknowledges the held dispatched record. */
     private Uni<Void> completion(JobCompleted done, Message<?> message) {
-        // the status first: it is queued before collection can see the completion (EventPublisher#statusLater)
-        publish.statusLater(JobStatusEvent.job(done.jobId(), STAGE, "ENDED", "all tasks ended: " + done.state()));
-        return publish.completed(STAGE, done)
+        return publish.completed(STAGE, done, ended(done))
                 .chain(() -> Uni.createFrom().completionStage(message.ack()));
     }
 
     private boolean complete(JobCompleted done, Message<?> message) {
         try {
-            publish.statusLater(JobStatusEvent.job(done.jobId(), STAGE, "ENDED", "all tasks ended: " + done.state()));
-            publish.completed(STAGE, done).await().indefinitely();
+            publish.completed(STAGE, done, ended(done)).await().indefinitely();
             message.ack();
             return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
             return false;
         }
+    }
+
+    private static JobStatusEvent ended(JobCompleted done) {
+        return JobStatusEvent.job(done.jobId(), STAGE, "ENDED", "all tasks ended: " + done.state());
     }
 
     /** Stops the job at its next turn if this instance watches it; returns whether it does. */

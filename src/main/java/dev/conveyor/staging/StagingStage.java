@@ -62,9 +62,8 @@ public class StagingStage {
             if (staged.isEmpty()) {
                 return Uni.createFrom().voidItem(); // finished long ago: a late re-delivery
             }
-            // the status first: it is queued before the next stage can see the job (EventPublisher#statusLater)
-            publish.statusLater(JobStatusEvent.job(job.id(), STAGE, "STAGED", "inputs staged for " + job.tasks().size() + " tasks"));
-            return publish.staged(staged.get());
+            return publish.staged(staged.get(),
+                    JobStatusEvent.job(job.id(), STAGE, "STAGED", "inputs staged for " + job.tasks().size() + " tasks"));
         } catch (CallPolicy.CallFailedException e) {
             String reason = e.getCause() instanceof StagingException s ? s.getMessage()
                     : "the object store failed: " + e.getCause().getMessage();
@@ -75,8 +74,8 @@ public class StagingStage {
     }
 
     private Uni<Void> failed(JobSubmitted event, JobState state, String reason, Instant now) {
-        publish.statusLater(JobStatusEvent.job(event.jobId(), STAGE, state.name(), reason)); // before collection sees it
         return publish.completed(STAGE, JobCompleted.beforeRun(event.jobId(), event.name(), event.specKey(),
-                event.specHash(), event.request(), event.submittedAt(), state, reason, now));
+                event.specHash(), event.request(), event.submittedAt(), state, reason, now),
+                JobStatusEvent.job(event.jobId(), STAGE, state.name(), reason));
     }
 }

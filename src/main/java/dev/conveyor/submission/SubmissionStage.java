@@ -100,11 +100,9 @@ public class SubmissionStage {
         Uni<Void> sent;
         if (outcome instanceof Accepted a) {
             var job = a.job();
-            // the status first: it is queued before the next stage can see the job (EventPublisher#statusLater)
-            publish.statusLater(JobStatusEvent.job(job.id(), STAGE, "ACCEPTED",
-                    job.tasks().size() + " tasks on " + job.runsOn().type()));
             sent = publish.submitted(new JobSubmitted(job.id(), job.name(), a.spec().key(), a.spec().hash(),
-                    job.tasks().size(), job.runsOn().type(), a.request(), job.submittedAt()));
+                    job.tasks().size(), job.runsOn().type(), a.request(), job.submittedAt()),
+                    JobStatusEvent.job(job.id(), STAGE, "ACCEPTED", job.tasks().size() + " tasks on " + job.runsOn().type()));
         } else if (outcome instanceof Rejected r) {
             sent = rejected(r.jobId(), r.problems(), request);
         } else if (outcome instanceof Duplicate d) {
@@ -122,8 +120,7 @@ public class SubmissionStage {
     }
 
     private Uni<Void> rejected(String jobId, List<Problem> problems, String request) {
-        publish.statusLater(JobStatusEvent.job(jobId, STAGE, "REJECTED",
-                problems.size() + " problem(s) in the request")); // before collection sees the completion
-        return publish.completed(STAGE, JobCompleted.rejected(jobId, problems, request, Instant.now()));
+        return publish.completed(STAGE, JobCompleted.rejected(jobId, problems, request, Instant.now()),
+                JobStatusEvent.job(jobId, STAGE, "REJECTED", problems.size() + " problem(s) in the request"));
     }
 }

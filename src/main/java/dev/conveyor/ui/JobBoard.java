@@ -102,8 +102,18 @@ final class JobBoard {
         finished[i]++;
     }
 
+    /**
+     * Forgets the oldest rows down to {@code maxJobs} minus a fiftieth, so the scan over every row
+     * (a job's first event may come late, so the rows are not kept in order) is paid once per
+     * fiftieth of the board, not for every new job once it is full.
+     */
     private void forgetOldest() {
-        rows.values().stream().min(Comparator.comparing((JobRow r) -> r.firstSeen)).ifPresent(r -> rows.remove(r.id));
+        int keep = Math.max(1, maxJobs - Math.max(1, maxJobs / 50));
+        List<JobRow> byAge = new ArrayList<>(rows.values());
+        byAge.sort(Comparator.comparing((JobRow r) -> r.firstSeen).thenComparing(r -> r.id));
+        for (JobRow r : byAge.subList(0, Math.max(0, byAge.size() - keep))) {
+            rows.remove(r.id);
+        }
     }
 
     private void loadSpec(String jobId) {

@@ -106,7 +106,7 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     private static void copyExactly(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[(int) Math.max(1, Math.min(64 * 1024, length))]; // most objects are small: no 64 KiB per write
         long left = length;
         while (left > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));

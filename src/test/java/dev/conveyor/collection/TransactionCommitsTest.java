@@ -1,5 +1,6 @@
 package dev.conveyor.collection;
 
+import dev.conveyor.testing.TestDirs;
 import dev.conveyor.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,7 +28,7 @@ class TransactionCommitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafka.start(Files.createTempDirectory("txn-commits-").resolve("kafka"), 0);
+        kafka = EmbeddedKafka.start(TestDirs.create("txn-commits-").resolve("kafka"), 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("txn-commits", 1, (short) 1))).all().get();
         }

@@ -1,5 +1,6 @@
 package dev.conveyor.deploy;
 
+import dev.conveyor.testing.TestDirs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,7 @@ class KustomizeMatchesKubectlTest {
     }
 
     private static List<ObjectNode> kubectlKustomize(Path kubectl, Path overlay) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("kustomize-", ".yaml");
+        Path out = TestDirs.file("kustomize-", ".yaml");
         try {
             Process process = new ProcessBuilder(kubectl.toString(), "kustomize", overlay.toString())
                     .redirectOutput(out.toFile()).redirectErrorStream(false).start();

@@ -1,5 +1,6 @@
 package dev.conveyor.it;
 
+import dev.conveyor.testing.TestDirs;
 import dev.conveyor.emulator.aws.AwsBatchEmulator;
 import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
 import dev.conveyor.emulator.s3.S3Emulator;
@@ -40,7 +41,7 @@ class AwsBatchRestartIT {
 
     @BeforeEach
     void start() throws IOException {
-        root = Files.createTempDirectory("conveyor-aws-restart-it-");
+        root = TestDirs.create("conveyor-aws-restart-it-");
         kafka = EmbeddedKafka.start(root.resolve("kafka"), 0);
         S3Emulator s3 = S3ProxyFixture.emulator();
         aws = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder().credentials(s3.accessKeyId(), s3.secretAccessKey())

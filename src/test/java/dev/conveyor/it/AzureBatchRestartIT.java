@@ -1,5 +1,6 @@
 package dev.conveyor.it;
 
+import dev.conveyor.testing.TestDirs;
 import dev.conveyor.emulator.azure.AzureBatchEmulator;
 import dev.conveyor.emulator.azure.AzureBatchEmulatorOptions;
 import dev.conveyor.emulator.azurite.SharedAzurite;
@@ -39,7 +40,7 @@ class AzureBatchRestartIT {
 
     @BeforeEach
     void start() throws IOException {
-        root = Files.createTempDirectory("conveyor-azure-restart-it-");
+        root = TestDirs.create("conveyor-azure-restart-it-");
         kafka = EmbeddedKafka.start(root.resolve("kafka"), 0);
         batch = AzureBatchEmulator.start(AzureBatchEmulatorOptions.defaults().withAllocationDelay(Duration.ofMillis(50)));
     }

@@ -1,5 +1,6 @@
 package dev.conveyor.it;
 
+import dev.conveyor.testing.TestDirs;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
@@ -33,7 +34,7 @@ class RestartIT {
 
     @BeforeEach
     void startBroker() throws IOException {
-        root = Files.createTempDirectory("conveyor-restart-it-");
+        root = TestDirs.create("conveyor-restart-it-");
         kafka = EmbeddedKafka.start(root.resolve("kafka"), 0);
     }
 

@@ -1,5 +1,6 @@
 package dev.conveyor.it;
 
+import dev.conveyor.testing.TestDirs;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.result.JobResult;
@@ -45,7 +46,7 @@ class ScaleOutIT {
 
     @BeforeEach
     void startBroker() throws IOException {
-        root = Files.createTempDirectory("conveyor-scale-it-");
+        root = TestDirs.create("conveyor-scale-it-");
         kafka = EmbeddedKafka.start(root.resolve("kafka"), 0);
     }
 

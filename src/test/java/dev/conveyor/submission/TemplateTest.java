@@ -1,5 +1,6 @@
 package dev.conveyor.submission;
 
+import dev.conveyor.testing.TestDirs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.OutputRef;
@@ -84,8 +85,8 @@ class TemplateTest {
     }
 
     private static String run(String shell, String command, Map<String, String> env) throws IOException, InterruptedException {
-        // In a folder of its own: commands under test may write files (never into the checkout).
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("template-test-");
+        // In a folder of its own under target/tmp: commands under test may write files (never into the sources).
+        java.nio.file.Path dir = TestDirs.create("template-test-");
         ProcessBuilder pb = new ProcessBuilder(shell, "-c", command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
@@ -230,7 +231,7 @@ class TemplateTest {
 
     @Test
     void theInjectionExampleFromTheReadmeIsLiteral() throws Exception {
-        Path dir = Files.createTempDirectory("conveyor-template");
+        Path dir = TestDirs.create("conveyor-template");
         try {
             TaskSpec a = normalise(JobNormalizer.applyParams(yaml("""
                     params: {who: {type: str, default: world}}

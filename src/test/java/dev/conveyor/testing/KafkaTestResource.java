@@ -50,7 +50,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     public Map<String, String> start(Broker broker) {
         try {
-            Path root = Files.createTempDirectory("conveyor-test-");
+            Path root = TestDirs.create("conveyor-test-");
             String bootstrap = broker == Broker.TESTCONTAINERS ? startContainer() : startEmbedded(root);
             return Map.of(
                     "kafka.bootstrap.servers", bootstrap,

@@ -1,5 +1,6 @@
 package dev.conveyor.ui;
 
+import dev.conveyor.testing.TestDirs;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -36,7 +37,7 @@ final class Browser {
     }
 
     static ChromeDriver start() throws IOException {
-        Path profile = Files.createTempDirectory("conveyor-chromium-");
+        Path profile = TestDirs.create("conveyor-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

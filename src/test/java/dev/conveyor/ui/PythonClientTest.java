@@ -1,5 +1,6 @@
 package dev.conveyor.ui;
 
+import dev.conveyor.testing.TestDirs;
 import dev.conveyor.testing.JobProbe;
 import dev.conveyor.testing.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -46,7 +47,7 @@ class PythonClientTest {
             pb.environment().put("PYTHONPATH", CLIENT.toAbsolutePath().toString());
             pb.environment().put("CONVEYOR_EXAMPLES", Path.of("examples").toAbsolutePath().toString());
             pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-            Path log = Files.createTempFile("conveyor-python-", ".log");
+            Path log = TestDirs.file("conveyor-python-", ".log");
             pb.redirectOutput(log.toFile());
             Process p = pb.start();
             boolean ended = p.waitFor(150, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.conveyor.emulator.aws;
 
+import dev.conveyor.emulator.OwnedFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A local AWS Batch (plus CloudWatch Logs GetLogEvents) that the AWS SDKs cannot tell from the real
@@ -132,7 +131,7 @@ public final class AwsBatchEmulator implements AutoCloseable {
         server.close();
         engine.close();
         if (ownsWorkDir) {
-            deleteQuietly(workDir);
+            OwnedFiles.deleteQuietly(workDir);
         }
     }
 
@@ -148,11 +147,4 @@ public final class AwsBatchEmulator implements AutoCloseable {
         return sb.toString();
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
-    }
 }

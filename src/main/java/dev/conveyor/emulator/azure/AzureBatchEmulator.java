@@ -1,5 +1,6 @@
 package dev.conveyor.emulator.azure;
 
+import dev.conveyor.emulator.OwnedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,10 +29,13 @@ public final class AzureBatchEmulator implements AutoCloseable {
     private final ExecutorService schedulerThread;
     private final ScheduledExecutorService timers;
     private final BatchState state;
+    /** Made by the emulator (no work dir given): deleted when it stops. */
+    private final boolean ownsWorkDir;
 
     private AzureBatchEmulator(AzureBatchEmulatorOptions options) throws IOException {
         this.options = options;
-        Path workDir = options.workDir() != null ? options.workDir() : Files.createTempDirectory("azure-batch-emulator");
+        this.ownsWorkDir = options.workDir() == null;
+        Path workDir = ownsWorkDir ? Files.createTempDirectory("azure-batch-emulator") : options.workDir();
         Files.createDirectories(workDir);
         this.httpThreads = Executors.newCachedThreadPool(daemon("azure-batch-emu-http"));
         this.server = HttpFrontend.listen(options.host(), options.port(), httpThreads);
@@ -95,7 +99,7 @@ public final class AzureBatchEmulator implements AutoCloseable {
         return stats.snapshot();
     }
 
-    /** Stops the server and kills every task process still running. */
+    /** Stops the server, kills every task process still running, and deletes the work dir if it made it. */
     @Override
     public void close() {
         server.close();
@@ -115,6 +119,9 @@ public final class AzureBatchEmulator implements AutoCloseable {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ownsWorkDir) {
+            OwnedFiles.deleteQuietly(state.workDir);
         }
     }
 

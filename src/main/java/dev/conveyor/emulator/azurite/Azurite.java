@@ -1,5 +1,6 @@
 package dev.conveyor.emulator.azurite;
 
+import dev.conveyor.emulator.OwnedFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,12 +29,15 @@ public final class Azurite implements AutoCloseable {
     private final int port;
     private final boolean tls;
     private final Path log;
+    /** The log is a temporary file (blobs in memory): deleted on close, after a failed start has read it. */
+    private final boolean ownsLog;
 
-    private Azurite(Process process, int port, boolean tls, Path log) {
+    private Azurite(Process process, int port, boolean tls, Path log, boolean ownsLog) {
         this.process = process;
         this.port = port;
         this.tls = tls;
         this.log = log;
+        this.ownsLog = ownsLog;
     }
 
     public static Azurite start(AzuriteOptions options) throws IOException, InterruptedException {
@@ -56,7 +60,7 @@ public final class Azurite implements AutoCloseable {
         }
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        Azurite azurite = new Azurite(p, port, options.tls() != null, log);
+        Azurite azurite = new Azurite(p, port, options.tls() != null, log, options.dataDir() == null);
         azurite.awaitListening();
         return azurite;
     }
@@ -65,8 +69,8 @@ public final class Azurite implements AutoCloseable {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!accepts(port)) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                close();
                 String out = Files.exists(log) ? Files.readString(log) : "";
+                close();
                 throw new IOException("Azurite did not start on port " + port + ":\n" + out.substring(Math.max(0, out.length() - 2000)));
             }
             Thread.sleep(100); // the emulator is a child process: nothing to wait on but its port
@@ -126,6 +130,9 @@ public final class Azurite implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        if (ownsLog) {
+            OwnedFiles.deleteQuietly(log);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.conveyor.emulator.s3;
 
+import dev.conveyor.emulator.OwnedFiles;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -11,10 +12,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * A real S3-compatible server in this process: S3Proxy with its filesystem store (one folder per
@@ -138,7 +137,7 @@ public final class S3Emulator implements AutoCloseable {
             LOG.debugf("S3 emulator did not stop cleanly: %s", e.toString());
         }
         if (ownsDataDir) {
-            deleteQuietly(dataDir);
+            OwnedFiles.deleteQuietly(dataDir);
         }
     }
 
@@ -154,11 +153,4 @@ public final class S3Emulator implements AutoCloseable {
         return sb.toString();
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.conveyor.storage.azure;
 
+import dev.conveyor.testing.TestDirs;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
@@ -53,7 +54,7 @@ class AzureBlobEntraTest {
 
     @BeforeAll
     static void startAzuriteWithTls() throws Exception {
-        dir = Files.createTempDirectory("azurite-tls");
+        dir = TestDirs.create("azurite-tls");
         Path pfx = dir.resolve("azurite.pfx");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "azurite", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.submission.DdeutilWorkflowTranslator;
+import dev.conveyor.submission.NameSuggestions;
 
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -72,48 +72,9 @@ final class DeclaredParams {
             return "--param " + name + ": the request declares no params (add it under "
                     + (ddeutil ? "the workflow's " : "") + "params: to use it)";
         }
-        String nearest = Nearest.of(name, names);
+        String nearest = NameSuggestions.closest(name, names);
         return "--param " + name + ": the request declares no param '" + name + "'"
                 + (nearest == null ? "" : "; did you mean '" + nearest + "'?")
                 + " Declared: " + String.join(", ", names);
-    }
-
-    /** The declared name closest to a misspelt one (edit distance at most 2, 1 for short names). */
-    static final class Nearest {
-        private Nearest() {
-        }
-
-        static String of(String name, Collection<String> known) {
-            String best = null;
-            int bestDistance = Integer.MAX_VALUE;
-            for (String candidate : known) {
-                int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
-                if (d < bestDistance) {
-                    best = candidate;
-                    bestDistance = d;
-                }
-            }
-            return bestDistance <= (name.length() <= 3 ? 1 : 2) ? best : null;
-        }
-
-        /** Levenshtein distance. */
-        static int distance(String a, String b) {
-            int[] previous = new int[b.length() + 1];
-            int[] current = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
-                previous[j] = j;
-            }
-            for (int i = 1; i <= a.length(); i++) {
-                current[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                    current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                }
-                int[] swap = previous;
-                previous = current;
-                current = swap;
-            }
-            return previous[b.length()];
-        }
     }
 }

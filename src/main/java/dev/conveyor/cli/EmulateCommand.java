@@ -47,7 +47,7 @@ public final class EmulateCommand implements Runnable {
         String account;
         @Option(names = "--key", description = "Account key, base64 (default: a new random key)")
         String key;
-        @Option(names = "--work-dir", description = "Where task folders go (default: a temporary folder)")
+        @Option(names = "--work-dir", description = "Where task folders go (default: a temporary folder, deleted when the emulator stops)")
         Path workDir;
 
         /** Starts the emulator these options describe. */
@@ -87,7 +87,7 @@ public final class EmulateCommand implements Runnable {
         String secretAccessKey;
         @Option(names = "--vcpus", defaultValue = "4", description = "vCPUs of the default compute environment (default: ${DEFAULT-VALUE})")
         int vcpus;
-        @Option(names = "--work-dir", description = "Where job folders go (default: a temporary folder)")
+        @Option(names = "--work-dir", description = "Where job folders go (default: a temporary folder, deleted when the emulator stops)")
         Path workDir;
 
         /** Starts the emulator these options describe. */

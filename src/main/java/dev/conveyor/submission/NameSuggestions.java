@@ -1,16 +1,16 @@
 package dev.conveyor.submission;
 
+import java.util.Collection;
 import java.util.Locale;
-import java.util.Set;
 
 /** "Did you mean ...?" suggestions: the known name closest to a misspelt one. */
-final class NameSuggestions {
+public final class NameSuggestions {
 
     private NameSuggestions() {
     }
 
-    /** The known name closest to {@code name} (case-insensitive edit distance ≤ 2), or null. */
-    static String closest(String name, Set<String> known) {
+    /** The known name closest to {@code name} (case-insensitive edit distance ≤ 2, ≤ 1 for names of up to 3 characters), or null. */
+    public static String closest(String name, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {

@@ -112,6 +112,11 @@ public final class RatioBench {
                     serviceCpuPerJob, benchCpuPerJob);
             System.out.printf("(service JVM options: %s; pipeline answers in all four phases: %s)%n",
                     serviceOpts.isBlank() ? "default" : serviceOpts, answers);
+            // what the 25 % target asks of a job, in the CPU this machine has
+            int cores = Runtime.getRuntime().availableProcessors();
+            double targetJobs = 0.25 * chainBurst.perSecond();
+            System.out.printf("(25 %% of the chain is %.0f jobs/s: at most %.2f ms of CPU per job for service, broker and load generator together on %d cores; this run: %.2f ms)%n",
+                    targetJobs, 1000.0 * cores / targetJobs, cores, serviceCpuPerJob + benchCpuPerJob);
         }
     }
 

@@ -70,7 +70,7 @@ public class DispatchStage {
                 return Uni.createFrom().voidItem();
             }
             return publish.dispatched(dispatched.get(), JobStatusEvent.job(job.id(), STAGE,
-                    "DISPATCHED", job.tasks().size() + " tasks on " + dispatched.get().backend() + ", environment ready"));
+                    "DISPATCHED", JobStatusEvent.tasks(job.tasks().size()) + " on " + dispatched.get().backend() + ", environment ready"));
         } catch (RuntimeException e) {
             LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
             return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));

@@ -199,7 +199,7 @@ public final class MonitoringService {
         if (!w.announced) {
             w.announced = true;
             events.add(new JobStatusEvent(s.jobId, STAGE, "RUNNING", null, null,
-                    "watching " + s.tasks.size() + " tasks on " + s.backend, counts, now));
+                    "watching " + JobStatusEvent.tasks(s.tasks.size()) + " on " + s.backend, counts, now));
         }
         for (Step.TaskEvent e : a.events()) {
             String state = e.retrying() ? "RETRYING" : e.state().name();

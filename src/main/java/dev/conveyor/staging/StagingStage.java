@@ -63,7 +63,7 @@ public class StagingStage {
                 return Uni.createFrom().voidItem(); // finished long ago: a late re-delivery
             }
             return publish.staged(staged.get(),
-                    JobStatusEvent.job(job.id(), STAGE, "STAGED", "inputs staged for " + job.tasks().size() + " tasks"));
+                    JobStatusEvent.job(job.id(), STAGE, "STAGED", "inputs staged for " + JobStatusEvent.tasks(job.tasks().size())));
         } catch (CallPolicy.CallFailedException e) {
             String reason = e.getCause() instanceof StagingException s ? s.getMessage()
                     : "the object store failed: " + e.getCause().getMessage();

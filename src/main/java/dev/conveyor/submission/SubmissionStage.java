@@ -102,7 +102,7 @@ public class SubmissionStage {
             var job = a.job();
             sent = publish.submitted(new JobSubmitted(job.id(), job.name(), a.spec().key(), a.spec().hash(),
                     job.tasks().size(), job.runsOn().type(), a.request(), job.submittedAt()),
-                    JobStatusEvent.job(job.id(), STAGE, "ACCEPTED", job.tasks().size() + " tasks on " + job.runsOn().type()));
+                    JobStatusEvent.job(job.id(), STAGE, "ACCEPTED", JobStatusEvent.tasks(job.tasks().size()) + " on " + job.runsOn().type()));
         } else if (outcome instanceof Rejected r) {
             sent = rejected(r.jobId(), r.problems(), request);
         } else if (outcome instanceof Duplicate d) {

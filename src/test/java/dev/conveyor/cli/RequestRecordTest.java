@@ -55,6 +55,6 @@ class RequestRecordTest {
 
     @Test
     void otherStatesAreNotRefusals() {
-        assertThat(own.isRefusedBy(JobStatusEvent.job("j", "submission", "ACCEPTED", "1 tasks on local"))).isFalse();
+        assertThat(own.isRefusedBy(JobStatusEvent.job("j", "submission", "ACCEPTED", "1 task on local"))).isFalse();
     }
 }

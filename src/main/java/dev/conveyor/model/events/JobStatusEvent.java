@@ -22,4 +22,9 @@ public record JobStatusEvent(
     public static JobStatusEvent job(String jobId, String stage, String state, String message) {
         return new JobStatusEvent(jobId, stage, state, null, null, message, null, Instant.now());
     }
+
+    /** "1 task", "3 tasks": for messages. */
+    public static String tasks(int n) {
+        return n + (n == 1 ? " task" : " tasks");
+    }
 }

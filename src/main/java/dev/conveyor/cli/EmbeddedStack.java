@@ -1,14 +1,12 @@
 package dev.conveyor.cli;
 
+import dev.conveyor.emulator.OwnedFiles;
 import dev.conveyor.kafka.EmbeddedKafka;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Chooses the broker for {@code run} and {@code serve}: the configured cluster when
@@ -80,16 +78,8 @@ final class EmbeddedStack implements AutoCloseable {
             }
         } finally {
             if (throwAwayDir != null) {
-                deleteTree(throwAwayDir);
+                OwnedFiles.deleteQuietly(throwAwayDir);
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temporary broker folder
         }
     }
 }

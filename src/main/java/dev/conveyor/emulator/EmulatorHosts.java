@@ -16,4 +16,10 @@ public final class EmulatorHosts {
             default -> host;
         };
     }
+
+    /** {@code http://<reachable host>:<port>}, an IPv6 address in brackets. */
+    public static String endpoint(String host, int port) {
+        String reachable = reachable(host);
+        return "http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port;
+    }
 }

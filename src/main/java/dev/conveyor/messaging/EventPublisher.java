@@ -48,11 +48,7 @@ public class EventPublisher {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 131072)
     MutinyEmitter<String> status;
 
-    /*
-     * Each output goes out with the job's status event for that step, and the status is queued
-     * first: the next stage's own status events are then queued behind it (EventPublisher#statusLater),
-     * so one job's events keep their order. The pairing is here so no stage can get the order wrong.
-     */
+    // Each output takes the job's status event for that step and queues it first (why: statusLater).
 
     public Uni<Void> submitted(JobSubmitted event, JobStatusEvent status) {
         statusLater(status);

@@ -1,5 +1,6 @@
 package dev.conveyor.emulator.aws;
 
+import dev.conveyor.emulator.EmulatorHosts;
 import dev.conveyor.emulator.OwnedFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -76,9 +77,7 @@ public final class AwsBatchEmulator implements AutoCloseable {
 
     /** Base URL for {@code endpointOverride}, e.g. {@code http://127.0.0.1:43121}. */
     public String endpoint() {
-        String reachable = dev.conveyor.emulator.EmulatorHosts.reachable(options.host());
-        String host = reachable.contains(":") ? "[" + reachable + "]" : reachable;
-        return "http://" + host + ":" + server.port();
+        return EmulatorHosts.endpoint(options.host(), server.port());
     }
 
     public int port() {

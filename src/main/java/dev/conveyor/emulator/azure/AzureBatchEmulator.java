@@ -1,5 +1,6 @@
 package dev.conveyor.emulator.azure;
 
+import dev.conveyor.emulator.EmulatorHosts;
 import dev.conveyor.emulator.OwnedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ public final class AzureBatchEmulator implements AutoCloseable {
         Files.createDirectories(workDir);
         this.httpThreads = Executors.newCachedThreadPool(daemon("azure-batch-emu-http"));
         this.server = HttpFrontend.listen(options.host(), options.port(), httpThreads);
-        this.endpoint = "http://" + dev.conveyor.emulator.EmulatorHosts.reachable(options.host()) + ":" + server.port();
+        this.endpoint = EmulatorHosts.endpoint(options.host(), server.port());
         this.state = new BatchState(endpoint, options.accountName(), workDir.toAbsolutePath());
         this.workers = Executors.newCachedThreadPool(daemon("azure-batch-emu-task"));
         this.schedulerThread = Executors.newSingleThreadExecutor(daemon("azure-batch-emu-scheduler"));

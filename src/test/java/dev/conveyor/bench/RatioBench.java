@@ -30,7 +30,8 @@ import java.util.stream.IntStream;
  * The yardstick, side by side on one broker in one run: a plain kafka-clients chain of five
  * consume → produce hops (acks=all, offsets committed after the outputs are acknowledged: the
  * guarantee a stage gives) against the pipeline (the packaged service, all five stages, 1-task
- * {@code noop} jobs). Prints burst throughput, p50/p99 latency at a light fixed rate, the service's
+ * {@code noop} jobs) — and between them {@link ContractChain}, the records a job is moved by plain clients
+ * (the ceiling of any implementation of the event contract). Prints burst throughput, p50/p99 latency at a light fixed rate, the service's
  * peak RSS and heap, and the ratios. Run by {@code bench/run.sh ratio [JOBS] [RATE] [SECONDS]}.
  */
 public final class RatioBench {
@@ -54,6 +55,21 @@ public final class RatioBench {
                 chain.atRate("w-", rate, seconds);
                 settle(ProcessHandle.current());
                 chainRate = chain.atRate("r-", rate, seconds);
+            }
+            // the event contract's records with nothing else: the ceiling of any implementation of it here
+            Result contractBurst;
+            Result contractRate;
+            double contractCpuPerJob;
+            try (ContractChain contract = new ContractChain(kafka.bootstrapServers(), sample.length())) {
+                contract.warmUp(burst);
+                settle(ProcessHandle.current());
+                long cpu = cpuNanos(ProcessHandle.current());
+                contractBurst = contract.burst(burst);
+                contractCpuPerJob = (cpuNanos(ProcessHandle.current()) - cpu) / 1e6 / burst;
+                settle(ProcessHandle.current());
+                contract.atRate("w-", rate, seconds);
+                settle(ProcessHandle.current());
+                contractRate = contract.atRate("r-", rate, seconds);
             }
             Process service = startService(kafka.bootstrapServers(), root, serviceOpts);
             Result pipeBurst;
@@ -99,24 +115,31 @@ public final class RatioBench {
                 service.waitFor();
             }
             System.out.println();
-            System.out.printf("| | plain 5-hop chain | Conveyor (noop) | ratio |%n|---|---|---|---|%n");
-            System.out.printf("| burst throughput | %.0f records/s (%d records) | %.0f jobs/s (%d jobs) | **%.1f %%** |%n",
-                    chainBurst.perSecond(), chainBurst.count(), pipeBurst.perSecond(), pipeBurst.count(),
-                    100 * pipeBurst.perSecond() / chainBurst.perSecond());
-            System.out.printf("| latency at %d/s, p50 | %.0f ms | %.0f ms | %.1f× |%n", rate, chainRate.p50(), pipeRate.p50(),
-                    pipeRate.p50() / chainRate.p50());
-            System.out.printf("| latency at %d/s, p99 | %.0f ms | %.0f ms | %.1f× |%n", rate, chainRate.p99(), pipeRate.p99(),
-                    pipeRate.p99() / chainRate.p99());
-            System.out.printf("| `serve` peak RSS / heap used | — | %s / %s | |%n", rss, heap);
+            System.out.printf("| | plain 5-hop chain | a job's 13 records, Kafka alone | Conveyor (noop) | Conveyor / chain | Kafka alone / chain |%n");
+            System.out.printf("|---|---|---|---|---|---|%n");
+            System.out.printf("| burst throughput | %.0f records/s (%d records) | %.0f jobs/s (%d jobs) | %.0f jobs/s (%d jobs) | **%.1f %%** | %.1f %% |%n",
+                    chainBurst.perSecond(), chainBurst.count(), contractBurst.perSecond(), contractBurst.count(),
+                    pipeBurst.perSecond(), pipeBurst.count(), 100 * pipeBurst.perSecond() / chainBurst.perSecond(),
+                    100 * contractBurst.perSecond() / chainBurst.perSecond());
+            System.out.printf("| latency at %d/s, p50 | %.0f ms | %.0f ms | %.0f ms | **%.1f×** | %.1f× |%n", rate, chainRate.p50(),
+                    contractRate.p50(), pipeRate.p50(), pipeRate.p50() / chainRate.p50(), contractRate.p50() / chainRate.p50());
+            System.out.printf("| latency at %d/s, p99 | %.0f ms | %.0f ms | %.0f ms | **%.1f×** | %.1f× |%n", rate, chainRate.p99(),
+                    contractRate.p99(), pipeRate.p99(), pipeRate.p99() / chainRate.p99(), contractRate.p99() / chainRate.p99());
+            System.out.printf("| `serve` peak RSS / heap used | — | — | %s / %s | | |%n", rss, heap);
             System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; before each burst a warm-up of the same size, before the rate phase one of the same rate and length; each phase starts once the process under test has settled)%n",
                     serviceCpuPerJob, benchCpuPerJob);
             System.out.printf("(service JVM options: %s; pipeline answers in all four phases: %s)%n",
                     serviceOpts.isBlank() ? "default" : serviceOpts, answers);
+            System.out.printf("(a job's 13 records, Kafka alone: %.2f ms of CPU per job for broker, hops and load generator; the pipeline is %.1f %% of that)%n",
+                    contractCpuPerJob, 100 * pipeBurst.perSecond() / contractBurst.perSecond());
             // what the 25 % target asks of a job, in the CPU this machine has
             int cores = Runtime.getRuntime().availableProcessors();
             double targetJobs = 0.25 * chainBurst.perSecond();
+            double budget = 1000.0 * cores / targetJobs;
             System.out.printf("(25 %% of the chain is %.0f jobs/s: at most %.2f ms of CPU per job for service, broker and load generator together on %d cores; this run: %.2f ms)%n",
-                    targetJobs, 1000.0 * cores / targetJobs, cores, serviceCpuPerJob + benchCpuPerJob);
+                    targetJobs, budget, cores, serviceCpuPerJob + benchCpuPerJob);
+            System.out.printf("(a job's records alone take %.2f ms of that, leaving %.2f ms per job for everything Conveyor does with them; the service used %.2f ms)%n",
+                    contractCpuPerJob, budget - contractCpuPerJob, serviceCpuPerJob);
         }
     }
 

@@ -23,10 +23,16 @@ class RunCommandIT {
     @TempDir
     Path dir;
 
+    /** The slow task's command, unique to this run, so that no other process on the machine is taken for it. */
+    private final String nap = "sleep 300." + String.format("%09d", Math.floorMod(System.nanoTime(), 1_000_000_000L));
+
     @AfterEach
     void killLeftover() {
-        ProcessHandle.allProcesses().filter(ph -> ph.info().commandLine().map(c -> c.endsWith("sleep 300")).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
+        ProcessHandle.allProcesses().filter(this::isNap).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private boolean isNap(ProcessHandle ph) {
+        return ph.info().commandLine().map(c -> c.endsWith(nap)).orElse(false);
     }
 
     private ProcessRun run(String... args) throws IOException, InterruptedException {
@@ -58,8 +64,8 @@ class RunCommandIT {
                 params: {pidfile: '%s'}
                 tasks:
                   - id: slow
-                    command: echo $$ > "$CONVEYOR_PARAM_PIDFILE"; exec sleep 300
-                """.formatted(pidFile));
+                    command: echo $$ > "$CONVEYOR_PARAM_PIDFILE"; exec %s
+                """.formatted(pidFile, nap));
 
         ProcessRun result = run("run", request.toString(), "--data-dir", dir.resolve("data").toString(),
                 "--timeout", "20s", "--cancel-wait", "30s");
@@ -71,8 +77,7 @@ class RunCommandIT {
         assertThat(pidFile).as("the task started before the timeout").exists();
         // The task may run in a PID namespace of its own, where $$ is not the host's pid: look for
         // the process by its command line instead.
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses()
-                .noneMatch(ph -> ph.info().commandLine().map(c -> c.endsWith("sleep 300")).orElse(false)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses().noneMatch(this::isNap));
     }
 
     @Test

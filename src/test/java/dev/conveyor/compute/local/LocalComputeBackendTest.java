@@ -62,11 +62,15 @@ class LocalComputeBackendTest extends ComputeBackendContract {
 
     @Test
     void aProcessLeftBehindByTheTaskEndsWithIt() throws Exception {
-        RunState s = run.runToEnd(Jobs.of(id("leftover"),
-                "tasks: [{id: t, command: 'sleep 300 & echo $! > bg.pid; setsid sleep 301 & echo started'}]"), LIMIT);
+        // durations unique to this run, so that no other process on the machine is taken for the task's
+        String unique = String.format("%09d", Math.floorMod(System.nanoTime(), 1_000_000_000L));
+        String left = "sleep 300." + unique;
+        String detached = "sleep 301." + unique;
+        RunState s = run.runToEnd(Jobs.of(id("leftover"), "tasks: [{id: t, command: '" + left + " & echo $! > bg.pid; setsid "
+                + detached + " & echo started'}]"), LIMIT);
         assertThat(s.task("t").state).isEqualTo(TaskState.SUCCEEDED);
         Assumptions_assumeNamespaces();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !processRunning("sleep 300") && !processRunning("sleep 301"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !processRunning(left) && !processRunning(detached));
     }
 
     private static void Assumptions_assumeNamespaces() {

@@ -50,12 +50,12 @@ final class AttemptInspector {
                     : TaskObservation.queued();
         }
         if (kill != null) {
-            boolean groupGone = !ProcessGroups.groupAlive(launch.pid());
+            boolean groupGone = !ProcessGroups.groupAlive(launch.pid(), launch.processStart());
             if (!alive && groupGone) {
                 return ended(null, kill, started, now);
             }
             if (!now.isBefore(kill.at().plus(killGrace))) {
-                ProcessGroups.signalGroup(launch.pid(), true);
+                ProcessGroups.signalGroup(launch.pid(), launch.processStart(), true);
             }
             return TaskObservation.running(started);
         }
@@ -86,7 +86,7 @@ final class AttemptInspector {
         }
         AttemptFiles.write(a.kill(), new AttemptFiles.Kill(state, reason, now));
         if (launch != null && launch.pid() > 0) {
-            ProcessGroups.signalGroup(launch.pid(), killGrace.isZero());
+            ProcessGroups.signalGroup(launch.pid(), launch.processStart(), killGrace.isZero());
         }
     }
 }

@@ -204,13 +204,13 @@ public final class LocalComputeBackend implements ComputeBackend, AutoCloseable 
             for (Path p : walk.filter(f -> f.getFileName().toString().equals("launch.json")).toList()) {
                 AttemptFiles.Launch l = AttemptFiles.read(p, AttemptFiles.Launch.class);
                 if (l != null && ProcessGroups.alive(l.pid(), l.processStart())) {
-                    ProcessGroups.signalGroup(l.pid(), true);
+                    ProcessGroups.signalGroup(l.pid(), l.processStart(), true);
                     alive.add(l);
                 }
             }
         }
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        while (alive.stream().anyMatch(l -> ProcessGroups.groupAlive(l.pid())) && System.nanoTime() < deadline) {
+        while (alive.stream().anyMatch(l -> ProcessGroups.groupAlive(l.pid(), l.processStart())) && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
         }
     }

@@ -46,8 +46,27 @@ final class ProcessGroups {
         return now == null || Duration.between(recordedStart, now).abs().compareTo(START_TOLERANCE) <= 0;
     }
 
+    /**
+     * Whether the process group of the task process recorded as {@code pgid}, started at
+     * {@code recordedStart} (null = do not check), still has a live member. False when the number now
+     * belongs to another process: Linux hands out no number still in use as a group id, so a reused
+     * pid means that group is gone, and the group now going by that number is someone else's.
+     */
+    static boolean groupAlive(long pgid, Instant recordedStart) {
+        return !reused(pgid, recordedStart) && groupAlive(pgid);
+    }
+
+    /** Whether {@code pid} is held by a process other than the one that started at {@code recordedStart}. */
+    private static boolean reused(long pid, Instant recordedStart) {
+        if (recordedStart == null) {
+            return false;
+        }
+        Instant now = ProcessHandle.of(pid).map(ProcessGroups::startInstant).orElse(null);
+        return now != null && Duration.between(recordedStart, now).abs().compareTo(START_TOLERANCE) > 0;
+    }
+
     /** Whether any live (non-zombie) process belongs to process group {@code pgid}. */
-    static boolean groupAlive(long pgid) {
+    private static boolean groupAlive(long pgid) {
         if (!Files.isDirectory(PROC)) {
             return alive(pgid, null);
         }
@@ -68,9 +87,13 @@ final class ProcessGroups {
         return false;
     }
 
-    /** Send SIGTERM (or SIGKILL when {@code force}) to every process of the group led by {@code pgid}. */
-    static void signalGroup(long pgid, boolean force) {
-        if (pgid <= 1) {
+    /**
+     * Send SIGTERM (or SIGKILL when {@code force}) to every process of the group led by the task process
+     * recorded as {@code pgid}, started at {@code recordedStart} — nothing when that number now belongs to
+     * another process (see {@link #groupAlive(long, Instant)}): never signal someone else's group.
+     */
+    static void signalGroup(long pgid, Instant recordedStart, boolean force) {
+        if (pgid <= 1 || reused(pgid, recordedStart)) {
             return;
         }
         boolean ran = false;

@@ -17,14 +17,16 @@ what=${1:-submission}; shift || true
 ./mvnw -q -DskipTests -DskipITs package
 ./mvnw -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
+# the embedded broker and the clients log through JBoss LogManager, set before anything logs
+jul=-Djava.util.logging.manager=org.jboss.logmanager.LogManager
 case "$what" in
   submission) exec java -Xmx1g -cp "$cp" dev.conveyor.bench.SubmissionBench "$@" ;;
-  pipeline)   exec java -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
-  lag)        exec java -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
-  inflight)   exec java -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
-  scale)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
-  chaos)      exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
-  fuzz)       exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
-  ratio)      exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
+  pipeline)   exec java $jul -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
+  lag)        exec java $jul -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
+  inflight)   exec java $jul -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
+  scale)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
+  chaos)      exec java $jul -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
+  fuzz)       exec java $jul -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
+  ratio)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
   *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio|chaos|fuzz [args]" >&2; exit 2 ;;
 esac

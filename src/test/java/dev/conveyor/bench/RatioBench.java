@@ -84,7 +84,9 @@ public final class RatioBench {
                 settle(service.toHandle());
                 String jfr = System.getProperty("bench.jfr", "");
                 if (!jfr.isBlank()) {
-                    jcmd(service.pid(), "JFR.start", "settings=profile", "filename=" + jfr);
+                    // -Dbench.jfr.settings=<a .jfc> samples differently (e.g. every 1 ms instead of profile's 10)
+                    jcmd(service.pid(), "JFR.start", "settings=" + System.getProperty("bench.jfr.settings", "profile"),
+                            "filename=" + jfr);
                 }
                 long serviceCpu = cpuNanos(service.toHandle());
                 long benchCpu = cpuNanos(ProcessHandle.current());

@@ -55,6 +55,15 @@ final class BatchClients {
                 yield new EntraCredentials(url, b.build());
             }
         };
+        return open(url, credentials, timeout);
+    }
+
+    /** A client that sends Entra ID bearer tokens from {@code credential}, fetching one when the last is about to expire. */
+    static BatchServiceClient open(String url, TokenCredential credential, Duration timeout) {
+        return open(url, new EntraCredentials(url, credential), timeout);
+    }
+
+    private static BatchServiceClient open(String url, BatchCredentials credentials, Duration timeout) {
         RestClient rest = new RestClient.Builder()
                 .withBaseUrl(url)
                 .withCredentials(credentials)

@@ -1,5 +1,7 @@
 package dev.conveyor.it;
 
+import dev.conveyor.testing.TestDirs;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,11 +36,11 @@ record ProcessRun(int code, String out, String err) {
     }
 
     /** The packaged application ({@code java -jar quarkus-run.jar ARGS}). */
-    static List<String> conveyorJar(String... args) {
+    static List<String> conveyorJar(String... args) throws IOException {
         String jar = Path.of(System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar"))
                 .toAbsolutePath().toString();
         List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), TestDirs.tmpdirOption(), "-jar", jar));
         command.addAll(List.of(args));
         return command;
     }

@@ -1,10 +1,10 @@
 package dev.conveyor.it;
 
-import dev.conveyor.testing.TestDirs;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.testing.JobProbe;
+import dev.conveyor.testing.TestDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class ScaleOutIT {
         String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
         File log = root.resolve(name + ".log").toFile();
         ProcessBuilder pb = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), TestDirs.tmpdirOption(),
                 "-Dquarkus.http.port=0", "-Dconveyor.ui.enabled=" + webView,
                 "-jar", jar, "serve",
                 "--bootstrap-servers", kafka.bootstrapServers(),

@@ -20,7 +20,7 @@ public final class ServiceProcess {
             throws IOException {
         String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dconveyor.instance-id=" + instanceId, "-Dconveyor.monitoring.poll-interval=200ms", "-Dquarkus.http.port=0",
+                TestDirs.tmpdirOption(), "-Dconveyor.instance-id=" + instanceId, "-Dconveyor.monitoring.poll-interval=200ms", "-Dquarkus.http.port=0",
                 "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
                 "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));

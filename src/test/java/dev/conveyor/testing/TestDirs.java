@@ -21,4 +21,12 @@ public final class TestDirs {
     public static Path file(String prefix, String suffix) throws IOException {
         return Files.createTempFile(Files.createDirectories(ROOT), prefix, suffix);
     }
+
+    /**
+     * The JVM option that gives a process a test starts the same scratch root as its temporary folder:
+     * what it leaves there when a test kills it (Vert.x's file cache, say) goes with {@code target/}.
+     */
+    public static String tmpdirOption() throws IOException {
+        return "-Djava.io.tmpdir=" + Files.createDirectories(ROOT);
+    }
 }

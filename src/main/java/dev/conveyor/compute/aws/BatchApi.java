@@ -4,11 +4,8 @@ import dev.conveyor.compute.ComputeException;
 import dev.conveyor.compute.TerminalComputeException;
 import dev.conveyor.compute.TransientComputeException;
 import dev.conveyor.credentials.AwsAccount;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import dev.conveyor.credentials.AwsSdkCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -56,7 +53,7 @@ final class BatchApi implements AutoCloseable {
     BatchApi(AwsAccount account) {
         this.http = Apache5HttpClient.builder().maxConnections(32).connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60)).build();
-        AwsCredentialsProvider credentials = credentials(account);
+        AwsCredentialsProvider credentials = AwsSdkCredentials.of(account);
         Region region = Region.of(account.region());
         var b = BatchClient.builder().region(region).credentialsProvider(credentials).httpClient(http)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
@@ -75,16 +72,6 @@ final class BatchApi implements AutoCloseable {
         this.batch = b.build();
         this.submitter = s.build();
         this.logs = l.build();
-    }
-
-    static AwsCredentialsProvider credentials(AwsAccount account) {
-        if (!account.staticKeys()) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        return StaticCredentialsProvider.create(account.sessionToken() != null
-                ? AwsSessionCredentials.create(account.accessKeyId(), account.secretAccessKey().reveal(),
-                        account.sessionToken().reveal())
-                : AwsBasicCredentials.create(account.accessKeyId(), account.secretAccessKey().reveal()));
     }
 
     /** The queue by name or ARN, if it exists. */

@@ -1,12 +1,7 @@
 package dev.conveyor.storage.s3;
 
 import dev.conveyor.credentials.AwsAccount;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,18 +22,6 @@ import java.util.Optional;
  */
 public final class S3Clients {
     private S3Clients() {
-    }
-
-    /** The credentials the account names: its static keys, or the default chain when it has none. */
-    public static AwsCredentialsProvider credentials(AwsAccount account) {
-        if (!account.staticKeys()) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        AwsCredentials keys = account.sessionToken() != null
-                ? AwsSessionCredentials.create(account.accessKeyId(), account.secretAccessKey().reveal(),
-                        account.sessionToken().reveal())
-                : AwsBasicCredentials.create(account.accessKeyId(), account.secretAccessKey().reveal());
-        return StaticCredentialsProvider.create(keys);
     }
 
     /** A client builder with everything set (tests add interceptors to it before {@code build()}). */

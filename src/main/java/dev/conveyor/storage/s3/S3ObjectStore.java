@@ -1,6 +1,7 @@
 package dev.conveyor.storage.s3;
 
 import dev.conveyor.credentials.AwsAccount;
+import dev.conveyor.credentials.AwsSdkCredentials;
 import dev.conveyor.storage.ListPage;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.PrefixGrant;
@@ -61,7 +62,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     /** With a last say on the client (tests add request interceptors). */
     S3ObjectStore(AwsAccount account, S3StoreOptions options, UnaryOperator<S3ClientBuilder> customise) {
-        this.credentials = S3Clients.credentials(account);
+        this.credentials = AwsSdkCredentials.of(account);
         this.client = customise.apply(S3Clients.builder(account, options, credentials)).build();
         this.presigner = S3Clients.presigner(account, credentials);
         this.urls = new S3SignedUrls(presigner, options.bucket());

@@ -1,6 +1,7 @@
 package dev.conveyor.storage.s3;
 
 import dev.conveyor.credentials.AwsAccount;
+import dev.conveyor.credentials.AwsSdkCredentials;
 import dev.conveyor.credentials.Secret;
 import dev.conveyor.storage.SignedUrl;
 import dev.conveyor.storage.StoreUnavailableException;
@@ -42,7 +43,7 @@ class S3CredentialsTest {
 
     @Test
     void staticKeysAreUsedAsGiven() {
-        AwsCredentialsProvider p = S3Clients.credentials(account("AKIDSTATIC", "static-secret", null));
+        AwsCredentialsProvider p = AwsSdkCredentials.of(account("AKIDSTATIC", "static-secret", null));
         assertThat(p).isInstanceOf(StaticCredentialsProvider.class);
         AwsCredentials c = p.resolveCredentials();
         assertThat(c).isInstanceOf(AwsBasicCredentials.class);
@@ -52,7 +53,7 @@ class S3CredentialsTest {
 
     @Test
     void aSessionTokenMakesSessionCredentials() {
-        AwsCredentials c = S3Clients.credentials(account("ASIATEMP", "temp-secret", "the-token")).resolveCredentials();
+        AwsCredentials c = AwsSdkCredentials.of(account("ASIATEMP", "temp-secret", "the-token")).resolveCredentials();
         assertThat(c).isInstanceOfSatisfying(AwsSessionCredentials.class, s -> {
             assertThat(s.accessKeyId()).isEqualTo("ASIATEMP");
             assertThat(s.sessionToken()).isEqualTo("the-token");
@@ -62,8 +63,8 @@ class S3CredentialsTest {
     /** Keys absent: the SDK's chain (env, web identity, container and instance roles) finds them when called. */
     @Test
     void withoutKeysTheDefaultProviderChainIsUsed() {
-        assertThat(S3Clients.credentials(account(null, null, null))).isInstanceOf(DefaultCredentialsProvider.class);
-        assertThat(S3Clients.credentials(account("AKIDONLY", null, null)))
+        assertThat(AwsSdkCredentials.of(account(null, null, null))).isInstanceOf(DefaultCredentialsProvider.class);
+        assertThat(AwsSdkCredentials.of(account("AKIDONLY", null, null)))
                 .as("an access key id without its secret is not a key pair").isInstanceOf(DefaultCredentialsProvider.class);
     }
 
@@ -106,7 +107,7 @@ class S3CredentialsTest {
             assertThat(u.getPath()).startsWith("/addressing");
         });
         try (S3Client client = S3Clients.builder(account("AKID", "s", null), S3StoreOptions.of("b"),
-                S3Clients.credentials(account("AKID", "s", null))).build()) {
+                AwsSdkCredentials.of(account("AKID", "s", null))).build()) {
             assertThat(client.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_3);
             assertThat(client.serviceClientConfiguration().endpointOverride()).isEmpty();
         }

@@ -1,5 +1,6 @@
 package dev.conveyor.storage.s3;
 
+import dev.conveyor.credentials.AwsSdkCredentials;
 import dev.conveyor.testing.S3ProxyFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +62,7 @@ class S3UploadTest {
                 b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(counter)));
         store.createBucketIfMissing();
         plain = S3Clients.builder(S3ProxyFixture.account(), S3StoreOptions.of("multipart"),
-                S3Clients.credentials(S3ProxyFixture.account())).build();
+                AwsSdkCredentials.of(S3ProxyFixture.account())).build();
         prefix = "jobs/mp-" + UUID.randomUUID().toString().substring(0, 8) + "/";
     }
 

@@ -34,7 +34,8 @@ public record AzureAccount(
         return storageAccountKey != null ? Auth.SHARED_KEY : entraAuth();
     }
 
-    private Auth entraAuth() {
+    /** How Entra ID sign-in goes when a shared key does not: a service principal, or the host's managed identity. */
+    public Auth entraAuth() {
         return managedIdentity || clientSecret == null ? Auth.MANAGED_IDENTITY : Auth.SERVICE_PRINCIPAL;
     }
 

@@ -3,8 +3,6 @@ package dev.conveyor.compute.azure;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.microsoft.azure.AzureResponseBuilder;
 import com.microsoft.azure.batch.BatchClient;
 import com.microsoft.azure.batch.auth.BatchCredentials;
@@ -15,6 +13,7 @@ import com.microsoft.rest.RestClient;
 import com.microsoft.rest.retry.RetryStrategy;
 import dev.conveyor.compute.TerminalComputeException;
 import dev.conveyor.credentials.AzureAccount;
+import dev.conveyor.credentials.AzureSdkCredentials;
 import okhttp3.OkHttpClient;
 
 import java.time.Duration;
@@ -45,14 +44,13 @@ final class BatchClients {
                 }
                 yield new BatchSharedKeyCredentials(url, account.batchAccountName(), account.batchAccountKey().reveal());
             }
-            case SERVICE_PRINCIPAL -> new EntraCredentials(url, new ClientSecretCredentialBuilder().tenantId(account.tenantId())
-                    .clientId(account.clientId()).clientSecret(account.clientSecret().reveal()).build());
-            case MANAGED_IDENTITY -> {
-                ManagedIdentityCredentialBuilder b = new ManagedIdentityCredentialBuilder();
-                if (account.clientId() != null) {
-                    b.clientId(account.clientId());
+            case SERVICE_PRINCIPAL, MANAGED_IDENTITY -> {
+                try {
+                    yield new EntraCredentials(url, AzureSdkCredentials.entra(account, null,
+                            "Batch account " + (account.batchAccountName() == null ? url : "'" + account.batchAccountName() + "'")));
+                } catch (IllegalArgumentException e) {
+                    throw new TerminalComputeException("MissingOption", e.getMessage(), null);
                 }
-                yield new EntraCredentials(url, b.build());
             }
         };
         return open(url, credentials, timeout);

@@ -2,10 +2,9 @@ package dev.conveyor.storage.azure;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import dev.conveyor.credentials.AzureAccount;
+import dev.conveyor.credentials.AzureSdkCredentials;
 
 /**
  * The credential the store signs its requests with, from a profile's Azure account: the storage
@@ -21,28 +20,9 @@ record BlobCredentials(AzureAccount.Auth auth, StorageSharedKeyCredential shared
         return switch (auth) {
             case SHARED_KEY -> new BlobCredentials(auth,
                     new StorageSharedKeyCredential(account.storageAccountName(), account.storageAccountKey().reveal()), null);
-            case SERVICE_PRINCIPAL -> {
-                require(account.tenantId(), "tenant-id", account);
-                require(account.clientId(), "client-id", account);
-                yield new BlobCredentials(auth, null, new ClientSecretCredentialBuilder()
-                        .tenantId(account.tenantId()).clientId(account.clientId())
-                        .clientSecret(account.clientSecret().reveal()).httpClient(http).build());
-            }
-            case MANAGED_IDENTITY -> {
-                ManagedIdentityCredentialBuilder b = new ManagedIdentityCredentialBuilder().httpClient(http);
-                if (account.clientId() != null) {
-                    b.clientId(account.clientId());
-                }
-                yield new BlobCredentials(auth, null, b.build());
-            }
+            case SERVICE_PRINCIPAL, MANAGED_IDENTITY -> new BlobCredentials(auth, null,
+                    AzureSdkCredentials.entra(account, http, "storage account '" + account.storageAccountName() + "'"));
         };
-    }
-
-    private static void require(String value, String key, AzureAccount account) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("the Azure profile for storage account '" + account.storageAccountName()
-                    + "' has a client-secret but no " + key + " (a service principal needs tenant-id, client-id and client-secret)");
-        }
     }
 
     boolean usesSharedKey() {

@@ -4,6 +4,9 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.microsoft.azure.batch.protocol.BatchServiceClient;
 import com.microsoft.azure.batch.protocol.models.BatchErrorException;
+import dev.conveyor.compute.TerminalComputeException;
+import dev.conveyor.credentials.AzureAccount;
+import dev.conveyor.credentials.Secret;
 import dev.conveyor.emulator.azure.AzureBatchEmulator;
 import dev.conveyor.emulator.azure.AzureBatchEmulatorOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -99,5 +102,20 @@ class BatchClientsEntraTest {
 
         assertThatThrownBy(() -> client.pools().list())
                 .isInstanceOfSatisfying(BatchErrorException.class, e -> assertThat(e.body().code()).isEqualTo("AuthenticationFailed"));
+    }
+
+    /** A profile with a client secret but no tenant: a clear, terminal error before any request (same rule as the Blob store's). */
+    @Test
+    void aServicePrincipalWithoutItsTenantIsAMissingOption() {
+        AzureAccount noTenant = new AzureAccount("batchacct", emulator.endpoint(), null, null, null, null, null, "app-id",
+                Secret.of("s3cret"), false);
+
+        assertThatThrownBy(() -> BatchClients.open(noTenant, Duration.ofSeconds(30)))
+                .isInstanceOfSatisfying(TerminalComputeException.class, e -> {
+                    assertThat(e.code()).isEqualTo("MissingOption");
+                    assertThat(e.getMessage()).isEqualTo("the Azure profile for Batch account 'batchacct' has a client-secret "
+                            + "but no tenant-id (a service principal needs tenant-id, client-id and client-secret)")
+                            .doesNotContain("s3cret");
+                });
     }
 }

@@ -10,6 +10,7 @@
 #   bench/run.sh lag [JOBS]                     where a job waits: per-stage median times from the status topic
 #   bench/run.sh chaos [JOBS] [SECONDS] [--broker-kill]  2 workers + 1 broker process, a worker SIGKILLed every 6 s: lost/duplicated/wrong/re-run counts
 #   bench/run.sh fuzz [HOSTILE] [GOOD]          hostile records among good ones: how each was answered, one answer per record
+#   bench/run.sh floor [JOBS] [ROUNDS]          a 1-task job's own work with no Kafka at all (request, store, engine, JSON): CPU per job
 # Results (with the command that produced them) go to docs/benchmarks.md (chaos and fuzz: docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,5 +29,6 @@ case "$what" in
   chaos)      exec java $jul -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
   fuzz)       exec java $jul -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
   ratio)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
-  *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio|chaos|fuzz [args]" >&2; exit 2 ;;
+  floor)      exec java $jul -cp "$cp" dev.conveyor.bench.WorkFloorBench "$@" ;;
+  *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio|chaos|fuzz|floor [args]" >&2; exit 2 ;;
 esac

@@ -59,8 +59,8 @@ final class ContractChain extends RatioBench.Measured {
     private static String createTopics(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> topics = new ArrayList<>(IntStream.rangeClosed(0, 5)
-                    .mapToObj(i -> new NewTopic("job-" + i, 6, (short) 1)).toList());
-            topics.add(new NewTopic("job-status", 6, (short) 1));
+                    .mapToObj(i -> new NewTopic("job-" + i, RatioBench.PARTITIONS, (short) 1)).toList());
+            topics.add(new NewTopic("job-status", RatioBench.PARTITIONS, (short) 1));
             admin.createTopics(topics).all().get();
         }
         return "job-0";
@@ -68,11 +68,11 @@ final class ContractChain extends RatioBench.Measured {
 
     @Override
     String value(String key) {
-        return (key + ":" + "x".repeat(size)).substring(0, size);
+        return RatioBench.padded(key, 'x', size);
     }
 
     private static String status(String key) {
-        return (key + ":" + "s".repeat(STATUS_SIZE)).substring(0, STATUS_SIZE);
+        return RatioBench.padded(key, 's', STATUS_SIZE);
     }
 
     private void hop(String bootstrap, int i) {
@@ -131,14 +131,7 @@ final class ContractChain extends RatioBench.Measured {
 
     @Override
     public void close() {
-        running.set(false);
-        threads.forEach(t -> {
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        RatioBench.stop(running, threads);
         super.close();
     }
 }

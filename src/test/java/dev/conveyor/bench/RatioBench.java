@@ -35,7 +35,7 @@ import java.util.stream.IntStream;
  * peak RSS and heap, and the ratios. Run by {@code bench/run.sh ratio [JOBS] [RATE] [SECONDS]}.
  */
 public final class RatioBench {
-    private static final int PARTITIONS = 6;
+    static final int PARTITIONS = 6;
 
     public static void main(String[] args) throws Exception {
         int burst = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -143,6 +143,23 @@ public final class RatioBench {
             System.out.printf("(a job's records alone take %.2f ms of that, leaving %.2f ms per job for everything Conveyor does with them; the service used %.2f ms)%n",
                     contractCpuPerJob, budget - contractCpuPerJob, serviceCpuPerJob);
         }
+    }
+
+    /** {@code key:} then {@code fill} up to {@code size} characters: a record of a set size that names its key. */
+    static String padded(String key, char fill, int size) {
+        return (key + ":" + String.valueOf(fill).repeat(size)).substring(0, size);
+    }
+
+    /** Tells the threads of a chain to stop and waits for them (5 s each at most). */
+    static void stop(AtomicBoolean running, List<Thread> threads) {
+        running.set(false);
+        threads.forEach(t -> {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     record Result(int count, double perSecond, double p50, double p99) {
@@ -371,7 +388,7 @@ public final class RatioBench {
 
         @Override
         String value(String key) {
-            return (key + ":" + "x".repeat(size)).substring(0, size);
+            return padded(key, 'x', size);
         }
 
         private void hop(String bootstrap, int i) {
@@ -396,14 +413,7 @@ public final class RatioBench {
 
         @Override
         public void close() {
-            running.set(false);
-            hops.forEach(t -> {
-                try {
-                    t.join(5000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            stop(running, hops);
             super.close();
         }
     }

@@ -1,6 +1,6 @@
 package dev.conveyor.it;
 
-import dev.conveyor.testing.TestDirs;
+import dev.conveyor.testing.ServiceProcess;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +37,7 @@ record ProcessRun(int code, String out, String err) {
 
     /** The packaged application ({@code java -jar quarkus-run.jar ARGS}). */
     static List<String> conveyorJar(String... args) throws IOException {
-        String jar = Path.of(System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().toString();
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), TestDirs.tmpdirOption(), "-jar", jar));
+        List<String> command = ServiceProcess.appJar(List.of());
         command.addAll(List.of(args));
         return command;
     }

@@ -4,6 +4,7 @@ import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.testing.JobProbe;
+import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.testing.TestDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,16 +62,11 @@ class ScaleOutIT {
 
     /** {@code serve} with the defaults a user gets: no instance id, the stages given; the web view as asked. */
     private Process serve(String name, String stages, boolean webView) throws IOException {
-        String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
         File log = root.resolve(name + ".log").toFile();
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), TestDirs.tmpdirOption(),
-                "-Dquarkus.http.port=0", "-Dconveyor.ui.enabled=" + webView,
-                "-jar", jar, "serve",
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--stages", stages,
-                "--data-dir", root.resolve("data").toString()))
-                .redirectErrorStream(true).redirectOutput(log);
+        List<String> command = ServiceProcess.appJar(List.of("-Dquarkus.http.port=0", "-Dconveyor.ui.enabled=" + webView));
+        command.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--stages", stages,
+                "--data-dir", root.resolve("data").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
         pb.environment().remove("HOSTNAME"); // as in a plain shell, where it is not exported
         pb.environment().remove("CONVEYOR_INSTANCE_ID");
         Process p = pb.start();

@@ -16,16 +16,28 @@ public final class ServiceProcess {
     private ServiceProcess() {
     }
 
+    /**
+     * {@code java [jvmOptions] -jar <the packaged application>}, its temporary folder under
+     * {@code target/tmp} ({@link TestDirs#tmpdirOption()}); the caller appends the command's arguments.
+     */
+    public static List<String> appJar(List<String> jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                TestDirs.tmpdirOption()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", Path.of(System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar"))
+                .toAbsolutePath().toString()));
+        return command;
+    }
+
     public static Process start(Path root, String name, String instanceId, String bootstrap, Map<String, String> config)
             throws IOException {
-        String jar = System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                TestDirs.tmpdirOption(), "-Dconveyor.instance-id=" + instanceId, "-Dconveyor.monitoring.poll-interval=200ms", "-Dquarkus.http.port=0",
+        List<String> options = new ArrayList<>(List.of("-Dconveyor.instance-id=" + instanceId,
+                "-Dconveyor.monitoring.poll-interval=200ms", "-Dquarkus.http.port=0",
                 "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
                 "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000"));
-        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", jar, "serve", "--bootstrap-servers", bootstrap,
-                "--data-dir", root.resolve("data").toString()));
+        config.forEach((k, v) -> options.add("-D" + k + "=" + v));
+        List<String> command = appJar(options);
+        command.addAll(List.of("serve", "--bootstrap-servers", bootstrap, "--data-dir", root.resolve("data").toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(root.resolve(name + ".log").toFile()).start();
     }
 }

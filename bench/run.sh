@@ -12,6 +12,7 @@
 #   bench/run.sh fuzz [HOSTILE] [GOOD]          hostile records among good ones: how each was answered, one answer per record
 #   bench/run.sh floor [JOBS] [ROUNDS]          a 1-task job's own work with no Kafka at all (request, store, engine, JSON): CPU per job
 # Results (with the command that produced them) go to docs/benchmarks.md (chaos and fuzz: docs/reliability.md).
+# BENCH_JAVA_OPTS: options for the bench's JVM (e.g. -Dbench.keep=true keeps its working folder, deleted otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-submission}; shift || true
@@ -21,14 +22,14 @@ cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 # the embedded broker and the clients log through JBoss LogManager, set before anything logs
 jul=-Djava.util.logging.manager=org.jboss.logmanager.LogManager
 case "$what" in
-  submission) exec java -Xmx1g -cp "$cp" dev.conveyor.bench.SubmissionBench "$@" ;;
-  pipeline)   exec java $jul -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
-  lag)        exec java $jul -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
-  inflight)   exec java $jul -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
+  submission) exec java ${BENCH_JAVA_OPTS:-} -Xmx1g -cp "$cp" dev.conveyor.bench.SubmissionBench "$@" ;;
+  pipeline)   exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.PipelineBench "$@" ;;
+  lag)        exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.StageLagProbe "$@" ;;
+  inflight)   exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.InFlightBench "$@" ;;
   scale)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.ScaleOutBench "$@" ;;
-  chaos)      exec java $jul -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
-  fuzz)       exec java $jul -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
+  chaos)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.ChaosBench "$@" ;;
+  fuzz)       exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
   ratio)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
-  floor)      exec java $jul -cp "$cp" dev.conveyor.bench.WorkFloorBench "$@" ;;
+  floor)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.WorkFloorBench "$@" ;;
   *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio|chaos|fuzz|floor [args]" >&2; exit 2 ;;
 esac

@@ -88,7 +88,7 @@ public final class ChaosBench {
         this.workerCount = workers;
         this.interval = interval;
         this.seed = seed;
-        this.root = Files.createTempDirectory("conveyor-chaos-");
+        this.root = BenchDirs.create("conveyor-chaos-");
         this.markers = root.resolve("markers.txt");
         Files.createFile(markers);
     }
@@ -180,6 +180,7 @@ public final class ChaosBench {
         producer.send(new ProducerRecord<>("conveyor.requests", id,
                 "{\"id\":\"" + id + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}")).get();
         if (!BenchWaits.until(() -> results.firstByJob().containsKey(id), Duration.ofMillis(200), Duration.ofMinutes(3))) {
+            BenchDirs.keep(root);
             throw new IllegalStateException("no result for the warm-up job; see the logs in " + root);
         }
     }
@@ -243,9 +244,12 @@ public final class ChaosBench {
         details("run twice", twice.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).toList());
         details("orphans", orphans);
         details("leftovers", leftovers);
-        System.out.println("logs and data: " + root);
         boolean clean = lost.isEmpty() && duplicated.isEmpty() && wrong.isEmpty() && twice.isEmpty() && orphans.isEmpty()
                 && leftovers.isEmpty();
+        if (!clean) {
+            BenchDirs.keep(root);
+        }
+        System.out.println(BenchDirs.where(root));
         return clean ? 0 : 1;
     }
 

@@ -64,9 +64,10 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     void startWorker(int i) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Dquarkus.http.port=0"));
-        cmd.addAll(workerJvmOptions);
-        cmd.addAll(List.of("-jar", System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar"), "serve",
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
+        options.addAll(workerJvmOptions);
+        List<String> cmd = new ArrayList<>(dev.conveyor.testing.ServiceProcess.appJar(options));
+        cmd.addAll(List.of("serve",
                 "--bootstrap-servers", bootstrap(), "--data-dir", data.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("worker-" + i + ".log").toFile()));

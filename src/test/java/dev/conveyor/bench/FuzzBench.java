@@ -10,7 +10,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -253,7 +252,7 @@ public final class FuzzBench {
     }
 
     private int run(int hostileCount, int goodCount, int workers, long seed) throws Exception {
-        Path root = Files.createTempDirectory("conveyor-fuzz-");
+        Path root = BenchDirs.create("conveyor-fuzz-");
         System.out.printf("fuzz: %d hostile + %d good records, %d worker(s), seed %d, in %s%n", hostileCount, goodCount,
                 workers, seed, root);
         try (ChaosCluster cluster = new ChaosCluster(root, workers, List.of())) {
@@ -283,7 +282,10 @@ public final class FuzzBench {
                     System.out.println("records that break their schema: " + results.invalid() + status.invalid());
                     exit = 1;
                 }
-                System.out.println("logs and data: " + root);
+                if (exit != 0) {
+                    BenchDirs.keep(root);
+                }
+                System.out.println(BenchDirs.where(root));
                 return exit;
             }
         }

@@ -1,5 +1,6 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testing.ServiceProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.Json;
@@ -38,13 +39,12 @@ public final class InFlightBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 90;
         String xmx = args.length > 3 ? args[3] : "256m";
         long target = (long) jobs * tasks;
-        Path root = Files.createTempDirectory("conveyor-inflight-");
+        Path root = BenchDirs.create("conveyor-inflight-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
-            Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
-                    "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0",
-                    "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString())
+            List<String> cmd = new ArrayList<>(ServiceProcess.appJar(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
+                    "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0")));
+            cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
+            Process service = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
             try (KafkaConsumer<String, String> status = consumer(kafka.bootstrapServers(), "conveyor.status", "read_uncommitted");
                  KafkaConsumer<String, String> results = consumer(kafka.bootstrapServers(), "conveyor.results", "read_committed");
@@ -89,6 +89,9 @@ public final class InFlightBench {
                         ended.merge(Json.read(r.value(), JsonNode.class).path("status").asText(), 1, Integer::sum);
                         done++;
                     }
+                }
+                if (!service.isAlive()) {
+                    BenchDirs.keep(root); // its log says why
                 }
                 System.out.printf("in flight at once: %d of %d tasks (at %.1f s); heap after full GC then: %s; "
                                 + "results: %d of %d %s in %.1f s; service %s; peak RSS %s%n",

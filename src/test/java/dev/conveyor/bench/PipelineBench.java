@@ -1,5 +1,6 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.Json;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,12 +33,12 @@ public final class PipelineBench {
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int tasksPerJob = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        Path root = Files.createTempDirectory("conveyor-bench-");
+        Path root = BenchDirs.create("conveyor-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
-            Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dconveyor.instance-id=bench", "-Dconveyor.monitoring.poll-interval=100ms", "-Dquarkus.http.port=0",
-                    "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString())
+            List<String> cmd = new ArrayList<>(ServiceProcess.appJar(List.of("-Dconveyor.instance-id=bench",
+                    "-Dconveyor.monitoring.poll-interval=100ms", "-Dquarkus.http.port=0")));
+            cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
+            Process service = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
             try (KafkaConsumer<String, String> results = resultsConsumer(kafka.bootstrapServers());
                  KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

@@ -1,5 +1,6 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.Json;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,7 +43,7 @@ public final class RatioBench {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         String serviceOpts = System.getProperty("bench.service.opts", "");
-        Path root = Files.createTempDirectory("conveyor-ratio-");
+        Path root = BenchDirs.create("conveyor-ratio-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             String sample = request("sample-000000");
             Result chainBurst;
@@ -116,6 +117,8 @@ public final class RatioBench {
                 service.destroy();
                 service.waitFor();
             }
+            // a job's own work with no Kafka (the engine, the store, the JSON), after the service is gone
+            WorkFloorBench.Floor floor = floor(burst, Integer.getInteger("bench.floor.rounds", 3));
             System.out.println();
             System.out.printf("| | plain 5-hop chain | a job's 13 records, Kafka alone | Conveyor (noop) | Conveyor / chain | Kafka alone / chain |%n");
             System.out.printf("|---|---|---|---|---|---|%n");
@@ -142,6 +145,12 @@ public final class RatioBench {
                     targetJobs, budget, cores, serviceCpuPerJob + benchCpuPerJob);
             System.out.printf("(a job's records alone take %.2f ms of that, leaving %.2f ms per job for everything Conveyor does with them; the service used %.2f ms)%n",
                     contractCpuPerJob, budget - contractCpuPerJob, serviceCpuPerJob);
+            // the ceiling of any implementation here: a job's own work plus its records moved by plain clients
+            double ceiling = 1000.0 * cores / (floor.all() + contractCpuPerJob);
+            System.out.printf("(a job's own work with no Kafka at all, one thread: %.2f ms of CPU (%d jobs × %d rounds, as `bench/run.sh floor`); "
+                            + "with its records' %.2f ms, no implementation of the event contract does a job here in under %.2f ms: at most %.0f jobs/s = **%.1f %% of the chain**)%n",
+                    floor.all(), floor.jobs(), floor.rounds(), contractCpuPerJob, floor.all() + contractCpuPerJob, ceiling,
+                    100 * ceiling / chainBurst.perSecond());
         }
     }
 
@@ -204,14 +213,31 @@ public final class RatioBench {
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 
+    /**
+     * {@link WorkFloorBench} in a JVM of its own, as {@code bench/run.sh floor} runs it: in this one the
+     * broker's and the chains' code share the JIT with it and it measured 3-4 times its own cost.
+     */
+    private static WorkFloorBench.Floor floor(int jobs, int rounds) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"),
+                WorkFloorBench.class.getName(), Integer.toString(jobs), Integer.toString(rounds))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the floor bench failed:\n" + out);
+        }
+        return WorkFloorBench.Floor.parse(out);
+    }
+
     private static Process startService(String bootstrap, Path root, String opts) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
         if (!opts.isBlank()) {
-            cmd.addAll(List.of(opts.trim().split("\\s+")));
+            options.addAll(List.of(opts.trim().split("\\s+")));
         }
         // -Dbench.service.jar=<another build's quarkus-run.jar> compares two builds against the same chain
-        String jar = System.getProperty("bench.service.jar", "target/quarkus-app/quarkus-run.jar");
-        cmd.addAll(List.of("-Dquarkus.http.port=0", "-jar", jar, "serve",
+        List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options,
+                System.getProperty("bench.service.jar", "target/quarkus-app/quarkus-run.jar")));
+        cmd.addAll(List.of("serve",
                 "--bootstrap-servers", bootstrap, "--data-dir", root.resolve("data").toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
     }

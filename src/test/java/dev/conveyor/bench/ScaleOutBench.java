@@ -1,5 +1,6 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.kafka.EmbeddedKafka;
 
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class ScaleOutBench {
     public static void main(String[] args) throws Exception {
         int burst = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         double cores = args.length > 1 ? Double.parseDouble(args[1]) : 0.5;
-        Path root = Files.createTempDirectory("conveyor-scale-");
+        Path root = BenchDirs.create("conveyor-scale-");
         String capped = quotaAvailable(cores);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             String bootstrap = kafka.bootstrapServers();
@@ -110,15 +111,16 @@ public final class ScaleOutBench {
         Files.createDirectories(data);
         try {
             for (int i = 0; i < stagesPerProcess.size(); i++) {
-                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                List<String> options = new ArrayList<>(List.of(
                         // the JVM sizes its pools as on an unlimited machine, as in the k8s manifests (no CPU limit)
                         "-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors(),
                         "-Dquarkus.http.port=0", "-Dconveyor.instance-id=scale-" + label + "-" + i,
                         "-Dconveyor.ui.enabled=false"));
                 if (!SERVICE_OPTS.isBlank()) {
-                    cmd.addAll(List.of(SERVICE_OPTS.trim().split("\\s+")));
+                    options.addAll(List.of(SERVICE_OPTS.trim().split("\\s+")));
                 }
-                cmd.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar", "serve",
+                List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options));
+                cmd.addAll(List.of("serve",
                         "--bootstrap-servers", bootstrap, "--data-dir", data.toString()));
                 if (!stagesPerProcess.get(i).isEmpty()) {
                     cmd.addAll(List.of("--stages", String.join(",", stagesPerProcess.get(i))));

@@ -1,5 +1,6 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -9,7 +10,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,15 +31,15 @@ public final class StageLagProbe {
         groups.put("conveyor-dispatch", "conveyor.staged");
         groups.put("conveyor-monitoring", "conveyor.dispatched");
         groups.put("conveyor-collection", "conveyor.completed");
-        Path root = Files.createTempDirectory("conveyor-lag-");
+        Path root = BenchDirs.create("conveyor-lag-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
             String opts = System.getProperty("bench.service.opts", "");
             if (!opts.isBlank()) {
-                cmd.addAll(List.of(opts.trim().split("\\s+")));
+                options.addAll(List.of(opts.trim().split("\\s+")));
             }
-            cmd.addAll(List.of("-Dquarkus.http.port=0", "-jar", "target/quarkus-app/quarkus-run.jar", "serve",
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
+            List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options));
+            cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
             System.out.println("service log: " + root.resolve("service.log"));
             Process service = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();

@@ -35,9 +35,45 @@ import java.util.Set;
 public final class WorkFloorBench {
     private static final int EVENTS = 13;
 
+    /** CPU per job, in ms, of each part of a job's own work, and in all. */
+    record Floor(int jobs, int rounds, double request, double engineAndStore, double json) {
+        double all() {
+            return request + engineAndStore + json;
+        }
+
+        /** The last line {@link #main} prints, for a bench that runs it in a JVM of its own. */
+        String line() {
+            return String.format(java.util.Locale.ROOT, "floor %d %d %.6f %.6f %.6f", jobs, rounds, request, engineAndStore, json);
+        }
+
+        static Floor parse(String output) {
+            String[] lines = output.strip().split("\n");
+            String[] f = lines[lines.length - 1].trim().split(" ");
+            if (f.length != 6 || !f[0].equals("floor")) {
+                throw new IllegalStateException("not the floor bench's output:\n" + output);
+            }
+            return new Floor(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Floor f = measure(jobs, rounds);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("a 1-task noop job's own work, no Kafka, one thread (%d jobs × %d rounds after one warm-up round):%n", jobs, rounds);
+        System.out.printf("  read + validate + normalise the request   %.3f ms CPU%n", f.request());
+        System.out.printf("  accepted marker, spec, engine to the end (run-state versions), result   %.3f ms CPU%n", f.engineAndStore());
+        System.out.printf("  %d event-sized JSON records written and read back   %.3f ms CPU%n", EVENTS, f.json());
+        System.out.printf("  in all   %.3f ms CPU per job: at most %.0f jobs/s on %d cores if moving the records cost nothing%n",
+                f.all(), 1000.0 * cores / f.all(), cores);
+        System.out.println(f.line());
+        System.exit(0); // the engine's retry timer (SmallRye Fault Tolerance) is not a daemon thread: it would hold the JVM
+    }
+
+    /** Measures {@code rounds} rounds of {@code jobs} jobs after one warm-up round, in a folder of its own (deleted after). */
+    private static Floor measure(int jobs, int rounds) throws Exception {
         Path root = Files.createTempDirectory("conveyor-floor-");
         try {
             RequestReader reader = new RequestReader();
@@ -87,16 +123,7 @@ public final class WorkFloorBench {
                 }
             }
             double n = (double) jobs * rounds;
-            double submission = parts[0] / 1e6 / n;
-            double engineAndStore = parts[1] / 1e6 / n;
-            double json = parts[2] / 1e6 / n;
-            double all = submission + engineAndStore + json;
-            System.out.printf("a 1-task noop job's own work, no Kafka, one thread (%d jobs × %d rounds after one warm-up round):%n", jobs, rounds);
-            System.out.printf("  read + validate + normalise the request   %.3f ms CPU%n", submission);
-            System.out.printf("  accepted marker, spec, engine to the end (run-state versions), result   %.3f ms CPU%n", engineAndStore);
-            System.out.printf("  %d event-sized JSON records written and read back   %.3f ms CPU%n", EVENTS, json);
-            System.out.printf("  in all   %.3f ms CPU per job: at most %.0f jobs/s on %d cores if moving the records cost nothing%n",
-                    all, 1000.0 * Runtime.getRuntime().availableProcessors() / all, Runtime.getRuntime().availableProcessors());
+            return new Floor(jobs, rounds, parts[0] / 1e6 / n, parts[1] / 1e6 / n, parts[2] / 1e6 / n);
         } finally {
             dev.conveyor.emulator.OwnedFiles.deleteQuietly(root);
         }

@@ -21,11 +21,15 @@ public final class ServiceProcess {
      * {@code target/tmp} ({@link TestDirs#tmpdirOption()}); the caller appends the command's arguments.
      */
     public static List<String> appJar(List<String> jvmOptions) throws IOException {
+        return appJar(jvmOptions, System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    }
+
+    /** {@link #appJar(List)} with another build of the application ({@code quarkus-run.jar}). */
+    public static List<String> appJar(List<String> jvmOptions, String jar) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 TestDirs.tmpdirOption()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", Path.of(System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().toString()));
+        command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
         return command;
     }
 

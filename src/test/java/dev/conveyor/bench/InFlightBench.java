@@ -1,9 +1,9 @@
 package dev.conveyor.bench;
 
-import dev.conveyor.testing.ServiceProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.Json;
+import dev.conveyor.testing.ServiceProcess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

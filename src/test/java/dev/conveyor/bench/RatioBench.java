@@ -1,8 +1,8 @@
 package dev.conveyor.bench;
 
-import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.Json;
+import dev.conveyor.testing.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

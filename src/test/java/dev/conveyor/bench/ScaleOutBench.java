@@ -1,7 +1,7 @@
 package dev.conveyor.bench;
 
-import dev.conveyor.testing.ServiceProcess;
 import dev.conveyor.kafka.EmbeddedKafka;
+import dev.conveyor.testing.ServiceProcess;
 
 import java.io.IOException;
 import java.nio.file.Files;

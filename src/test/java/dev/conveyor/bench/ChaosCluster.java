@@ -1,5 +1,6 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.testing.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -55,7 +56,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     void startBroker() throws IOException {
-        broker = new ProcessBuilder(java(), "-Xmx512m", "-cp", classpath, StandaloneBroker.class.getName(),
+        broker = new ProcessBuilder(ServiceProcess.java(), "-Xmx512m", "-cp", classpath, StandaloneBroker.class.getName(),
                 root.resolve("kafka").toString(), String.valueOf(brokerPort))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("broker.log").toFile()))
@@ -66,7 +67,7 @@ final class ChaosCluster implements AutoCloseable {
     void startWorker(int i) throws IOException {
         List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
         options.addAll(workerJvmOptions);
-        List<String> cmd = new ArrayList<>(dev.conveyor.testing.ServiceProcess.appJar(options));
+        List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options));
         cmd.addAll(List.of("serve",
                 "--bootstrap-servers", bootstrap(), "--data-dir", data.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -119,10 +120,6 @@ final class ChaosCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("the broker did not answer within " + timeout);
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static int freePort() throws IOException {

@@ -218,7 +218,7 @@ public final class RatioBench {
      * broker's and the chains' code share the JIT with it and it measured 3-4 times its own cost.
      */
     private static WorkFloorBench.Floor floor(int jobs, int rounds) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process p = new ProcessBuilder(ServiceProcess.java(),
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"),
                 WorkFloorBench.class.getName(), Integer.toString(jobs), Integer.toString(rounds))
                 .redirectErrorStream(true).start();

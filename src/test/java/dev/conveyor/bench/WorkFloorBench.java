@@ -69,7 +69,8 @@ public final class WorkFloorBench {
         System.out.printf("  in all   %.3f ms CPU per job: at most %.0f jobs/s on %d cores if moving the records cost nothing%n",
                 f.all(), 1000.0 * cores / f.all(), cores);
         System.out.println(f.line());
-        System.exit(0); // the engine's retry timer (SmallRye Fault Tolerance) is not a daemon thread: it would hold the JVM
+        // the engine's retry policies run on standalone SmallRye Fault Tolerance, whose timer thread would hold the JVM
+        io.smallrye.faulttolerance.standalone.StandaloneFaultTolerance.shutdown();
     }
 
     /** Measures {@code rounds} rounds of {@code jobs} jobs after one warm-up round, in a folder of its own (deleted after). */

@@ -26,11 +26,15 @@ public final class ServiceProcess {
 
     /** {@link #appJar(List)} with another build of the application ({@code quarkus-run.jar}). */
     public static List<String> appJar(List<String> jvmOptions, String jar) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                TestDirs.tmpdirOption()));
+        List<String> command = new ArrayList<>(List.of(java(), TestDirs.tmpdirOption()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
         return command;
+    }
+
+    /** The {@code java} launcher of the JVM running the tests. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     public static Process start(Path root, String name, String instanceId, String bootstrap, Map<String, String> config)

@@ -50,7 +50,7 @@ public class DispatchStage {
     @Incoming(Channels.STAGED_IN)
     public Uni<Void> onStaged(Message<String> message) {
         return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.handle(message, JobStaged.class,
-                event -> StageHandler.blocking(() -> work(event)).chain(uni -> uni)));
+                this::work)); // handle() calls work on a worker thread already
     }
 
     private Uni<Void> work(JobStaged event) {

@@ -47,7 +47,7 @@ public class StagingStage {
     @Incoming(Channels.SUBMITTED_IN)
     public Uni<Void> onSubmitted(Message<String> message) {
         return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.handle(message, JobSubmitted.class,
-                event -> StageHandler.blocking(() -> work(event)).chain(uni -> uni)));
+                this::work)); // handle() calls work on a worker thread already
     }
 
     private Uni<Void> work(JobSubmitted event) {

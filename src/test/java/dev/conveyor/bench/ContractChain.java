@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
@@ -46,14 +48,9 @@ final class ContractChain extends RatioBench.Measured {
         this.size = size;
         for (int i = 0; i < 5; i++) {
             int hop = i;
-            threads.add(started(new Thread(() -> hop(bootstrap, hop), "contract-hop-" + i)));
+            threads.add(worker("contract-hop-" + i, () -> hop(bootstrap, hop)));
         }
-        threads.add(started(new Thread(() -> readStatus(bootstrap), "contract-status-reader")));
-    }
-
-    private static Thread started(Thread t) {
-        t.start();
-        return t;
+        threads.add(worker("contract-status-reader", () -> readStatus(bootstrap)));
     }
 
     private static String createTopics(String bootstrap) throws Exception {
@@ -69,6 +66,11 @@ final class ContractChain extends RatioBench.Measured {
     @Override
     String value(String key) {
         return RatioBench.padded(key, 'x', size);
+    }
+
+    @Override
+    Map<String, String> groups() {
+        return RatioBench.hopGroups("contract-hop-", "job-");
     }
 
     private static String status(String key) {
@@ -91,6 +93,7 @@ final class ContractChain extends RatioBench.Measured {
                 p.initTransactions();
             }
             c.subscribe(List.of("job-" + i));
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             while (running.get()) {
                 ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(100));
                 if (rs.isEmpty()) {
@@ -102,16 +105,18 @@ final class ContractChain extends RatioBench.Measured {
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 for (ConsumerRecord<String, String> r : rs) {
                     for (int s = 0; s < STATUSES[i]; s++) {
-                        p.send(new ProducerRecord<>("job-status", r.key(), status(r.key())));
+                        sends.add(p.send(new ProducerRecord<>("job-status", r.key(), status(r.key()))));
                     }
-                    p.send(new ProducerRecord<>("job-" + (i + 1), r.key(), r.value()));
+                    sends.add(p.send(new ProducerRecord<>("job-" + (i + 1), r.key(), r.value())));
                     offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
                 if (last) {
                     p.sendOffsetsToTransaction(offsets, c.groupMetadata());
                     p.commitTransaction();
+                    sends.clear(); // commitTransaction throws if any of them failed
                 } else {
                     p.flush();
+                    RatioBench.acknowledged(sends, "contract-hop-" + i);
                     c.commitSync(offsets);
                 }
             }

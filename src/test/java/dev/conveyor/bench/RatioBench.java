@@ -6,6 +6,7 @@ import dev.conveyor.testing.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -24,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
@@ -261,6 +265,55 @@ public final class RatioBench {
         return c;
     }
 
+    /**
+     * Waits for sends already flushed and fails on one the broker did not take: no record of a chain or
+     * of the load generator is lost without a word (the phase would otherwise wait out its time limit).
+     */
+    static void acknowledged(List<Future<RecordMetadata>> sends, String who) {
+        try {
+            for (Future<RecordMetadata> f : sends) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(who + ": a send failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(who + ": interrupted", e);
+        }
+        sends.clear();
+    }
+
+    /**
+     * Per consumer group (→ the topic it reads), how many of the records in its topic it has not committed
+     * yet: where the records a phase still waits for are.
+     */
+    static String backlog(String bootstrap, Map<String, String> groups) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            StringBuilder out = new StringBuilder();
+            for (Map.Entry<String, String> g : groups.entrySet()) {
+                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                admin.describeTopics(List.of(g.getValue())).allTopicNames().get().get(g.getValue()).partitions()
+                        .forEach(p -> latest.put(new TopicPartition(g.getValue(), p.partition()), OffsetSpec.latest()));
+                long end = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+                long committed = admin.listConsumerGroupOffsets(g.getKey()).partitionsToOffsetAndMetadata().get().entrySet()
+                        .stream().filter(e -> e.getKey().topic().equals(g.getValue()) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+                out.append(String.format("%n  %-22s %-22s %d of %d offsets not committed", g.getKey(), g.getValue(),
+                        end - committed, end));
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return " (the backlog could not be read: " + e + ")";
+        }
+    }
+
+    /** {@code group0 → topic0 … group4 → topic4}: a five-hop chain's groups and the topics they read. */
+    static Map<String, String> hopGroups(String group, String topic) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        IntStream.range(0, 5).forEach(i -> out.put(group + i, topic + i));
+        return out;
+    }
+
     /** Publishes records (burst or at a rate) to {@code in} and times each until its key shows up at the sink. */
     abstract static class Measured implements AutoCloseable {
         final KafkaProducer<String, String> producer;
@@ -270,14 +323,35 @@ public final class RatioBench {
         private final java.util.Set<String> answered = ConcurrentHashMap.newKeySet();
         private int duplicates;
         private int unexpected;
+        /** A hop of a chain that died: the phase ends at once with it instead of waiting for records that will not come. */
+        private volatile Throwable failure;
+        final String bootstrap;
 
         Measured(String bootstrap, String in, String out, boolean committed) {
+            this.bootstrap = bootstrap;
             this.producer = producer(bootstrap);
             this.sink = tail(bootstrap, out, committed);
             this.in = in;
         }
 
         abstract String value(String key);
+
+        /** The consumer groups between {@code in} and the sink, each with the topic it reads (for {@link #backlog}). */
+        abstract Map<String, String> groups();
+
+        /** Starts a chain's hop; if it dies, the phase under way fails with its cause. */
+        Thread worker(String name, Runnable body) {
+            Thread t = new Thread(() -> {
+                try {
+                    body.run();
+                } catch (Throwable e) {
+                    failure = e;
+                    System.err.println(name + " died: " + e);
+                }
+            }, name);
+            t.start();
+            return t;
+        }
 
         /** Whether an answer is the one expected (the chain passes records on unchanged: always). */
         boolean expected(String answer) {
@@ -303,12 +377,14 @@ public final class RatioBench {
             List<Long> lat = new ArrayList<>();
             String run = Long.toString(System.nanoTime(), 36);
             long start = System.nanoTime();
+            List<Future<RecordMetadata>> sends = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String key = "b-" + run + "-" + i;
                 sent.put(key, System.nanoTime());
-                producer.send(new ProducerRecord<>(in, key, value(key)));
+                sends.add(producer.send(new ProducerRecord<>(in, key, value(key))));
             }
             producer.flush();
+            acknowledged(sends, "the load generator");
             collect(sent, lat, n, Duration.ofMinutes(10));
             return Result.of(lat, System.nanoTime() - start);
         }
@@ -322,15 +398,18 @@ public final class RatioBench {
             long start = System.nanoTime();
             long gap = 1_000_000_000L / perSecond;
             int i = 0;
+            List<Future<RecordMetadata>> sends = new ArrayList<>(n);
             while (i < n) {
                 long due = start + i * gap;
                 if (System.nanoTime() >= due) {
                     String key = prefix + run + "-" + i++;
                     sent.put(key, System.nanoTime());
-                    producer.send(new ProducerRecord<>(in, key, value(key)));
+                    sends.add(producer.send(new ProducerRecord<>(in, key, value(key))));
                 }
                 drain(sent, lat, Duration.ofMillis(1));
             }
+            producer.flush();
+            acknowledged(sends, "the load generator");
             collect(sent, lat, n, Duration.ofMinutes(5));
             return Result.of(lat, System.nanoTime() - start);
         }
@@ -338,10 +417,14 @@ public final class RatioBench {
         private void collect(Map<String, Long> sent, List<Long> lat, int n, Duration atMost) {
             long deadline = System.nanoTime() + atMost.toNanos();
             while (lat.size() < n && System.nanoTime() < deadline) {
+                if (failure != null) {
+                    throw new IllegalStateException("only " + lat.size() + " of " + n + " arrived: a hop died", failure);
+                }
                 drain(sent, lat, Duration.ofMillis(50));
             }
             if (lat.size() < n) {
-                throw new IllegalStateException("only " + lat.size() + " of " + n + " arrived within " + atMost);
+                throw new IllegalStateException("only " + lat.size() + " of " + n + " arrived within " + atMost
+                        + "; where the rest are:" + backlog(bootstrap, groups()));
             }
         }
 
@@ -376,6 +459,17 @@ public final class RatioBench {
         }
 
         @Override
+        Map<String, String> groups() {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            out.put("conveyor-submission", "conveyor.requests");
+            out.put("conveyor-staging", "conveyor.submitted");
+            out.put("conveyor-dispatch", "conveyor.staged");
+            out.put("conveyor-monitoring", "conveyor.dispatched");
+            out.put("conveyor-collection", "conveyor.completed");
+            return out;
+        }
+
+        @Override
         String value(String key) {
             return request(key);
         }
@@ -398,9 +492,7 @@ public final class RatioBench {
             this.size = size;
             for (int i = 0; i < 5; i++) {
                 int hop = i;
-                Thread t = new Thread(() -> hop(bootstrap, hop), "hop-" + i);
-                t.start();
-                hops.add(t);
+                hops.add(worker("hop-" + i, () -> hop(bootstrap, hop)));
             }
         }
 
@@ -417,21 +509,28 @@ public final class RatioBench {
             return padded(key, 'x', size);
         }
 
+        @Override
+        Map<String, String> groups() {
+            return hopGroups("hop-", "chain-");
+        }
+
         private void hop(String bootstrap, int i) {
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.GROUP_ID_CONFIG, "hop-" + i, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
                  KafkaProducer<String, String> p = producer(bootstrap)) {
                 c.subscribe(List.of("chain-" + i));
+                List<Future<RecordMetadata>> sends = new ArrayList<>();
                 while (running.get()) {
                     ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(100));
                     if (rs.isEmpty()) {
                         continue;
                     }
                     for (ConsumerRecord<String, String> r : rs) {
-                        p.send(new ProducerRecord<>("chain-" + (i + 1), r.key(), r.value()));
+                        sends.add(p.send(new ProducerRecord<>("chain-" + (i + 1), r.key(), r.value())));
                     }
                     p.flush();
+                    acknowledged(sends, "hop-" + i);
                     c.commitSync();
                 }
             }

@@ -67,6 +67,11 @@ public final class StageHandler {
         return STAGES.getOrDefault(type.getSimpleName(), type.getSimpleName());
     }
 
+    /**
+     * Reads {@code received} as {@code type} and calls {@code work} with it on a worker thread (so the
+     * work may block; no further hand-off is needed), then acknowledges the record once the Uni the
+     * work returns completes — or nacks it to the DLQ if reading, the work or its Uni fails.
+     */
     public static <T> Uni<Void> handle(Message<String> received, Class<T> type, Function<T, Uni<Void>> work) {
         String stage = stageOf(type);
         String jobId = RecordSource.key(received);

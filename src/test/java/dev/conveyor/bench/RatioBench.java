@@ -151,9 +151,9 @@ public final class RatioBench {
                     contractCpuPerJob, budget - contractCpuPerJob, serviceCpuPerJob);
             // the ceiling of any implementation here: a job's own work plus its records moved by plain clients
             double ceiling = 1000.0 * cores / (floor.all() + contractCpuPerJob);
-            System.out.printf("(a job's own work with no Kafka at all, one thread: %.2f ms of CPU (%d jobs × %d rounds, as `bench/run.sh floor`); "
+            System.out.printf("(a job's own work with no Kafka at all, one thread: %.2f ms of CPU (the cheapest of %d rounds of %d jobs, as `bench/run.sh floor`); "
                             + "with its records' %.2f ms, no implementation of the event contract does a job here in under %.2f ms: at most %.0f jobs/s = **%.1f %% of the chain**)%n",
-                    floor.all(), floor.jobs(), floor.rounds(), contractCpuPerJob, floor.all() + contractCpuPerJob, ceiling,
+                    floor.all(), floor.rounds(), floor.jobs(), contractCpuPerJob, floor.all() + contractCpuPerJob, ceiling,
                     100 * ceiling / chainBurst.perSecond());
         }
     }
@@ -223,7 +223,8 @@ public final class RatioBench {
      */
     private static WorkFloorBench.Floor floor(int jobs, int rounds) throws Exception {
         Process p = new ProcessBuilder(ServiceProcess.java(),
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"),
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-Dbench.dir=" + BenchDirs.base(),
+                "-cp", System.getProperty("java.class.path"),
                 WorkFloorBench.class.getName(), Integer.toString(jobs), Integer.toString(rounds))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -6,7 +6,6 @@ import dev.conveyor.testing.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -292,15 +291,8 @@ public final class RatioBench {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             StringBuilder out = new StringBuilder();
             for (Map.Entry<String, String> g : groups.entrySet()) {
-                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-                admin.describeTopics(List.of(g.getValue())).allTopicNames().get().get(g.getValue()).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(g.getValue(), p.partition()), OffsetSpec.latest()));
-                long end = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-                long committed = admin.listConsumerGroupOffsets(g.getKey()).partitionsToOffsetAndMetadata().get().entrySet()
-                        .stream().filter(e -> e.getKey().topic().equals(g.getValue()) && e.getValue() != null)
-                        .mapToLong(e -> e.getValue().offset()).sum();
-                out.append(String.format("%n  %-22s %-22s %d of %d offsets not committed", g.getKey(), g.getValue(),
-                        end - committed, end));
+                out.append(String.format("%n  %-22s %-22s %d offsets not committed", g.getKey(), g.getValue(),
+                        StageLagProbe.lag(admin, g.getKey(), g.getValue())));
             }
             return out.toString();
         } catch (Exception e) {
@@ -455,19 +447,26 @@ public final class RatioBench {
 
     /** The pipeline: requests in, results out (read_committed). */
     static final class Pipeline extends Measured {
+        /** Each stage's consumer group, in order, with the topic it reads. */
+        static final Map<String, String> GROUPS = groups("conveyor-submission", "conveyor.requests",
+                "conveyor-staging", "conveyor.submitted", "conveyor-dispatch", "conveyor.staged",
+                "conveyor-monitoring", "conveyor.dispatched", "conveyor-collection", "conveyor.completed");
+
         Pipeline(String bootstrap) {
             super(bootstrap, "conveyor.requests", "conveyor.results", true);
         }
 
+        private static Map<String, String> groups(String... groupThenTopic) {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < groupThenTopic.length; i += 2) {
+                out.put(groupThenTopic[i], groupThenTopic[i + 1]);
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        }
+
         @Override
         Map<String, String> groups() {
-            Map<String, String> out = new java.util.LinkedHashMap<>();
-            out.put("conveyor-submission", "conveyor.requests");
-            out.put("conveyor-staging", "conveyor.submitted");
-            out.put("conveyor-dispatch", "conveyor.staged");
-            out.put("conveyor-monitoring", "conveyor.dispatched");
-            out.put("conveyor-collection", "conveyor.completed");
-            return out;
+            return GROUPS;
         }
 
         @Override

@@ -13,7 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,12 +24,7 @@ import java.util.stream.Collectors;
 public final class StageLagProbe {
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        Map<String, String> groups = new LinkedHashMap<>();
-        groups.put("conveyor-submission", "conveyor.requests");
-        groups.put("conveyor-staging", "conveyor.submitted");
-        groups.put("conveyor-dispatch", "conveyor.staged");
-        groups.put("conveyor-monitoring", "conveyor.dispatched");
-        groups.put("conveyor-collection", "conveyor.completed");
+        Map<String, String> groups = RatioBench.Pipeline.GROUPS;
         Path root = BenchDirs.create("conveyor-lag-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
@@ -109,7 +103,8 @@ public final class StageLagProbe {
         }
     }
 
-    private static long lag(Admin admin, String group, String topic) throws Exception {
+    /** Records in {@code topic} that {@code group} has not committed yet. */
+    static long lag(Admin admin, String group, String topic) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
         List<TopicPartition> parts = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()

@@ -128,8 +128,7 @@ public final class WorkFloorBench {
                     parts = spent;
                 }
             }
-            double n = jobs;
-            return new Floor(jobs, rounds, parts[0] / 1e6 / n, parts[1] / 1e6 / n, parts[2] / 1e6 / n);
+            return new Floor(jobs, rounds, parts[0] / 1e6 / jobs, parts[1] / 1e6 / jobs, parts[2] / 1e6 / jobs);
         } finally {
             dev.conveyor.emulator.OwnedFiles.deleteQuietly(root);
         }

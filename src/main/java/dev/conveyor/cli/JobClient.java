@@ -1,6 +1,7 @@
 package dev.conveyor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.messaging.CloudEventHeaders;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.events.ControlMessage;
 import dev.conveyor.model.events.JobStatusEvent;

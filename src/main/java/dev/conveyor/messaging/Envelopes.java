@@ -3,14 +3,14 @@ package dev.conveyor.messaging;
 import dev.conveyor.model.Json;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.net.URI;
 import java.time.ZonedDateTime;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Builds outgoing messages: JSON body, key = job id, CloudEvents 1.0 attributes (binary mode), trace context. */
 public final class Envelopes {
@@ -36,7 +36,7 @@ public final class Envelopes {
             kafka.withHeaders(trace);
         }
         OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
-                .withId(eventId())
+                .withId(CloudEventHeaders.eventId())
                 .withSource(SOURCES.computeIfAbsent(stage, st -> URI.create("conveyor/" + st)))
                 .withType(type)
                 .withSubject(jobId)
@@ -47,14 +47,15 @@ public final class Envelopes {
     }
 
     /**
-     * A random (version 4) UUID for a CloudEvent's {@code id}, which only has to be unique per
-     * source: from the thread's own generator, where {@link UUID#randomUUID()} takes a lock around a
-     * read of the system's secure generator for every event. Nothing is derived from it.
+     * The same event as a plain producer record for {@code topic}: key = job id, JSON body, the
+     * CloudEvents headers binary mode writes and the job's trace context (what {@link ChannelSender} sends).
      */
-    static String eventId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long msb = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
-        long lsb = (r.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
-        return new UUID(msb, lsb).toString();
+    public static ProducerRecord<String, String> record(String topic, String jobId, String stage, String type, Object payload) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, jobId, Json.write(payload));
+        CloudEventHeaders.add(record.headers(), type, "conveyor/" + stage, jobId);
+        for (Header h : RecordTracing.headersFor(stage, jobId)) {
+            record.headers().add(h);
+        }
+        return record;
     }
 }

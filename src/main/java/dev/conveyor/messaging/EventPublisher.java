@@ -7,67 +7,68 @@ import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.events.JobSubmitted;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes stage events. Each call's {@code Uni} completes when the broker has acknowledged the
- * record, so a stage acknowledges its input only after its output is safe (at-least-once).
+ * record, so a stage acknowledges its input only after its output is safe (at-least-once). Call it
+ * from a worker thread: a send may block while its producer waits for metadata or buffer room
+ * ({@link ChannelSender}).
  */
 @ApplicationScoped
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
-    private static final int BUFFER = 8192;
 
-    @Inject
-    @Channel(Channels.SUBMITTED_OUT)
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-    MutinyEmitter<String> submitted;
+    private final ChannelSender submitted;
+    private final ChannelSender staged;
+    private final ChannelSender dispatched;
+    private final ChannelSender completed;
+    private final ChannelSender status;
 
+    /**
+     * The channels' emitters are never sent through: they declare this bean as the channels'
+     * upstream, so the connector wires each channel (and makes its producer) as for any emitter and
+     * does not report it unconnected. Records go straight to those producers ({@link ChannelSender}).
+     */
     @Inject
-    @Channel(Channels.STAGED_OUT)
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-    MutinyEmitter<String> staged;
-
-    @Inject
-    @Channel(Channels.DISPATCHED_OUT)
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-    MutinyEmitter<String> dispatched;
-
-    @Inject
-    @Channel(Channels.COMPLETED_OUT)
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-    MutinyEmitter<String> completed;
-
-    /** Status events come in bursts (one per task of a 10,000-task job): a deeper buffer. */
-    @Inject
-    @Channel(Channels.STATUS)
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 131072)
-    MutinyEmitter<String> status;
+    EventPublisher(KafkaClientService kafka, Config config,
+                   @Channel(Channels.SUBMITTED_OUT) MutinyEmitter<String> submittedChannel,
+                   @Channel(Channels.STAGED_OUT) MutinyEmitter<String> stagedChannel,
+                   @Channel(Channels.DISPATCHED_OUT) MutinyEmitter<String> dispatchedChannel,
+                   @Channel(Channels.COMPLETED_OUT) MutinyEmitter<String> completedChannel,
+                   @Channel(Channels.STATUS) MutinyEmitter<String> statusChannel) {
+        submitted = new ChannelSender(kafka, config, Channels.SUBMITTED_OUT);
+        staged = new ChannelSender(kafka, config, Channels.STAGED_OUT);
+        dispatched = new ChannelSender(kafka, config, Channels.DISPATCHED_OUT);
+        completed = new ChannelSender(kafka, config, Channels.COMPLETED_OUT);
+        status = new ChannelSender(kafka, config, Channels.STATUS);
+    }
 
     // Each output takes the job's status event for that step and queues it first (why: statusLater).
 
     public Uni<Void> submitted(JobSubmitted event, JobStatusEvent status) {
         statusLater(status);
-        return submitted.sendMessage(Envelopes.message(event.jobId(), "submission", EventTypes.SUBMITTED, event));
+        return submitted.send(event.jobId(), "submission", EventTypes.SUBMITTED, event);
     }
 
     public Uni<Void> staged(JobStaged event, JobStatusEvent status) {
         statusLater(status);
-        return staged.sendMessage(Envelopes.message(event.jobId(), "staging", EventTypes.STAGED, event));
+        return staged.send(event.jobId(), "staging", EventTypes.STAGED, event);
     }
 
     public Uni<Void> dispatched(JobDispatched event, JobStatusEvent status) {
         statusLater(status);
-        return dispatched.sendMessage(Envelopes.message(event.jobId(), "dispatch", EventTypes.DISPATCHED, event));
+        return dispatched.send(event.jobId(), "dispatch", EventTypes.DISPATCHED, event);
     }
 
     public Uni<Void> completed(String stage, JobCompleted event, JobStatusEvent status) {
         statusLater(status);
-        return completed.sendMessage(Envelopes.message(event.jobId(), stage, EventTypes.COMPLETED, event));
+        return completed.send(event.jobId(), stage, EventTypes.COMPLETED, event);
     }
 
     /**
@@ -85,7 +86,7 @@ public class EventPublisher {
 
     /** Status is progress, not state: a lost status event is logged, never fails the stage. */
     public Uni<Void> status(JobStatusEvent event) {
-        return status.sendMessage(Envelopes.message(event.jobId(), event.stage(), EventTypes.STATUS, event))
+        return status.send(event.jobId(), event.stage(), EventTypes.STATUS, event)
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("status event for job %s not published: %s", event.jobId(), e.getMessage());
                     return null;

@@ -1,20 +1,16 @@
 package dev.conveyor.ui;
 
+import dev.conveyor.messaging.CloudEventHeaders;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.events.ControlMessage;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,14 +32,7 @@ final class ControlPublisher implements AutoCloseable {
     void cancel(String jobId, String reason) throws Exception {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, jobId,
                 Json.bytes(ControlMessage.cancel(jobId, reason)));
-        Headers h = record.headers();
-        put(h, "ce_specversion", "1.0");
-        put(h, "ce_id", UUID.randomUUID().toString());
-        put(h, "ce_type", TYPE);
-        put(h, "ce_source", "conveyor/ui");
-        put(h, "ce_subject", jobId);
-        put(h, "ce_time", OffsetDateTime.now(ZoneOffset.UTC).toString());
-        put(h, "content-type", "application/json");
+        CloudEventHeaders.add(record.headers(), TYPE, "conveyor/ui", jobId);
         producer().send(record).get(15, TimeUnit.SECONDS);
     }
 
@@ -60,10 +49,6 @@ final class ControlPublisher implements AutoCloseable {
                     new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
-    }
-
-    private static void put(Headers headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -19,7 +19,7 @@ class EnvelopesTest {
     void eventIdsAreVersion4UuidsAndDistinct() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
-            String id = Envelopes.eventId();
+            String id = CloudEventHeaders.eventId();
             UUID u = UUID.fromString(id);
             assertThat(u.version()).isEqualTo(4);
             assertThat(u.variant()).isEqualTo(2);
@@ -42,5 +42,28 @@ class EnvelopesTest {
         assertThat(UUID.fromString(ce.getId()).version()).isEqualTo(4);
         Message<String> next = Envelopes.message("job-1", "staging", "dev.conveyor.job.staged", Map.of("a", 1));
         assertThat(next.getMetadata(OutgoingCloudEventMetadata.class).orElseThrow().getId()).isNotEqualTo(ce.getId());
+    }
+
+    @Test
+    void aRecordCarriesTheSameEventAsPlainKafkaHeaders() {
+        var r = Envelopes.record("conveyor.staged", "job-1", "staging", "dev.conveyor.job.staged", Map.of("a", 1));
+        assertThat(r.topic()).isEqualTo("conveyor.staged");
+        assertThat(r.key()).isEqualTo("job-1");
+        assertThat(r.value()).isEqualTo("{\"a\":1}");
+        assertThat(header(r, "ce_specversion")).isEqualTo("1.0");
+        assertThat(header(r, "ce_source")).isEqualTo("conveyor/staging");
+        assertThat(header(r, "ce_type")).isEqualTo("dev.conveyor.job.staged");
+        assertThat(header(r, "ce_subject")).isEqualTo("job-1");
+        assertThat(header(r, "content-type")).isEqualTo("application/json");
+        assertThat(UUID.fromString(header(r, "ce_id")).version()).isEqualTo(4);
+        // RFC 3339 with seconds, always (OffsetDateTime.toString drops ":00")
+        assertThat(header(r, "ce_time")).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
+        assertThat(java.time.OffsetDateTime.parse(header(r, "ce_time"))).isBeforeOrEqualTo(java.time.OffsetDateTime.now());
+    }
+
+    private static String header(org.apache.kafka.clients.producer.ProducerRecord<String, String> r, String name) {
+        var h = r.headers().lastHeader(name);
+        assertThat(h).as(name).isNotNull();
+        return new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -91,13 +91,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             current = this;
             int[] exit = {ExitCodes.NO_RESULT};
-            Quarkus.run(RunApp.class, (code, startFailure) -> {
-                if (startFailure != null) {
-                    err.println("conveyor: the service failed: " + startFailure);
-                    err.flush();
-                }
-                exit[0] = startFailure == null ? code : ExitCodes.INTERNAL_ERROR;
-            });
+            Quarkus.run(RunApp.class, (code, startFailure) ->
+                    exit[0] = startFailure == null ? code : StartFailures.report(startFailure, err));
             if (failure != null) {
                 throw failure;
             }

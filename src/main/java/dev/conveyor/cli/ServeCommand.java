@@ -51,7 +51,8 @@ public final class ServeCommand implements Callable<Integer> {
                         + "  (data in " + dataDir.resolve("kafka") + ")");
             }
             int[] exit = {0};
-            Quarkus.run(ServeApp.class, (code, failure) -> exit[0] = failure == null ? code : 1);
+            Quarkus.run(ServeApp.class, (code, failure) -> exit[0] = failure == null ? code
+                    : StartFailures.report(failure, new java.io.PrintWriter(System.err, true)));
             return exit[0];
         }
     }

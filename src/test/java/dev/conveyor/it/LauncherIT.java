@@ -56,4 +56,18 @@ class LauncherIT {
         assertThat(result.code()).as(result.toString()).isEqualTo(5);
         assertThat(result.err()).startsWith("conveyor: cannot reach Kafka at 127.0.0.1:1");
     }
+
+    @Test
+    void aServiceThatCannotStartSaysWhyInsteadOfExitingSilently() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ProcessRun result = launcher(Map.of(), "-Dconveyor.stagess=dispatch", "-Dquarkus.http.port=0", "serve",
+                "--kafka-port", Integer.toString(port), "--data-dir", dir.resolve("data").toString());
+        assertThat(result.code()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).as(result.toString())
+                .contains("conveyor: the service did not start: its configuration has 1 problem(s):")
+                .contains("conveyor.stagess");
+    }
 }

@@ -34,6 +34,12 @@ class SuccessfulJobsTest extends PipelineTestBase {
         assertThat(Files.readString(Path.of(URI.create(task.logs().stdout())))).contains("Hello, Conveyor");
         assertThat(probe().statusStates(id)).containsSubsequence(
                 "ACCEPTED", "STAGED", "DISPATCHED", "RUNNING", "say-hello:SUCCEEDED", "SUCCEEDED");
+        // tracing is off by default (conveyor.tracing.enabled): no record of the job carries a trace context
+        for (String topic : java.util.List.of("conveyor.submitted", "conveyor.staged", "conveyor.dispatched",
+                "conveyor.completed", "conveyor.results", "conveyor.status")) {
+            assertThat(probe().on(topic, id)).as(topic).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.headers()).as(topic).doesNotContainKey("traceparent"));
+        }
     }
 
     @Test

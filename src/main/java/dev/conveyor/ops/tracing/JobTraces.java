@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * KeyedExecutor, monitoring publishes from its poll cycle, collection from a transaction), so the
  * open spans are kept here by job and stage rather than in a thread-local. Each attempt of a call
  * under a {@link CallPolicy} (backend API, object store) is a child span of the job's span,
- * found through the job id in the logging MDC. Export is Quarkus's configuration (quarkus.otel.*).
+ * found through the job id in the logging MDC. Export is Quarkus's configuration (quarkus.otel.*);
+ * all of it only with {@code conveyor.tracing.enabled=true} ({@link TracingConfig}).
  */
 @Startup
 @ApplicationScoped
@@ -49,8 +50,12 @@ public class JobTraces implements CallTracer {
     /** Jobs whose last context is remembered after their spans ended (records produced late, e.g. a status). */
     private static final int REMEMBERED = 10_000;
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobTraces.class);
+
     @Inject
     OpenTelemetry openTelemetry;
+    @Inject
+    TracingConfig config;
 
     private Tracer tracer;
     private final W3CTraceContextPropagator propagator = W3CTraceContextPropagator.getInstance();
@@ -66,6 +71,10 @@ public class JobTraces implements CallTracer {
     @PostConstruct
     void bind() {
         tracer = openTelemetry.getTracer("dev.conveyor");
+        if (!config.enabled()) {
+            LOG.debug("tracing is off (conveyor.tracing.enabled=false): no spans, no traceparent on produced records");
+            return;
+        }
         RecordTracing.use(new RecordTracer() {
             @Override
             public RecordTracer.Span taken(String stage, String jobId, Headers headers) {

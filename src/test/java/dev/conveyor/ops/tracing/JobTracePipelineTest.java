@@ -48,7 +48,7 @@ class JobTracePipelineTest {
     @Inject
     InMemorySpanExporter spans;
 
-    /** Selects the in-memory exporter (the app has no other) and exports ended spans at once. */
+    /** Turns tracing on (off by default), selects the in-memory exporter (the app has no other) and exports ended spans at once. */
     public static class InMemorySpans implements QuarkusTestProfile {
         @Override
         public Set<Class<?>> getEnabledAlternatives() {
@@ -57,7 +57,7 @@ class JobTracePipelineTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.bsp.schedule.delay", "50ms");
+            return Map.of("conveyor.tracing.enabled", "true", "quarkus.otel.bsp.schedule.delay", "50ms");
         }
     }
 

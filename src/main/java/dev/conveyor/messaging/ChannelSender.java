@@ -53,10 +53,6 @@ final class ChannelSender {
         });
     }
 
-    String topic() {
-        return topic;
-    }
-
     private Producer<String, String> producer() {
         Producer<String, String> p = producer;
         if (p == null) {

@@ -41,8 +41,10 @@ public final class InFlightBench {
         long target = (long) jobs * tasks;
         Path root = BenchDirs.create("conveyor-inflight-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
+            // -Dbench.service.jar=<another build's quarkus-run.jar> measures another build
             List<String> cmd = new ArrayList<>(ServiceProcess.appJar(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
-                    "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0")));
+                    "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0"),
+                    System.getProperty("bench.service.jar", "target/quarkus-app/quarkus-run.jar")));
             cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
             Process service = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();

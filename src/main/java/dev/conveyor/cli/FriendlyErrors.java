@@ -35,7 +35,7 @@ final class FriendlyErrors implements IExecutionExceptionHandler {
         return code;
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -44,7 +44,7 @@ final class FriendlyErrors implements IExecutionExceptionHandler {
         return root == e ? message : message + " (" + e.getClass().getSimpleName() + ")";
     }
 
-    private static boolean debug() {
+    static boolean debug() {
         String value = System.getenv(DEBUG_ENV);
         return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
     }

@@ -25,14 +25,9 @@ final class StartFailures {
             err.flush();
             return ExitCodes.BAD_INPUT;
         }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        err.println("conveyor: the service did not start: " + (root.getMessage() == null ? root.getClass().getName()
-                : root.getMessage() + " (" + root.getClass().getSimpleName() + ")")
-                + (System.getenv(FriendlyErrors.DEBUG_ENV) == null ? " (" + FriendlyErrors.DEBUG_ENV + "=1 shows the stack trace)" : ""));
-        if (System.getenv(FriendlyErrors.DEBUG_ENV) != null) {
+        err.println("conveyor: the service did not start: " + FriendlyErrors.describe(failure)
+                + (FriendlyErrors.debug() ? "" : " (" + FriendlyErrors.DEBUG_ENV + "=1 shows the stack trace)"));
+        if (FriendlyErrors.debug()) {
             failure.printStackTrace(err);
         }
         err.flush();

@@ -4,7 +4,6 @@ import dev.conveyor.model.Json;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.net.URI;
@@ -53,9 +52,7 @@ public final class Envelopes {
     public static ProducerRecord<String, String> record(String topic, String jobId, String stage, String type, Object payload) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, jobId, Json.write(payload));
         CloudEventHeaders.add(record.headers(), type, "conveyor/" + stage, jobId);
-        for (Header h : RecordTracing.headersFor(stage, jobId)) {
-            record.headers().add(h);
-        }
+        RecordTracing.inject(stage, jobId, record.headers());
         return record;
     }
 }

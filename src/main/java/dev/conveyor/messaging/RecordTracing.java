@@ -46,7 +46,12 @@ public final class RecordTracing {
     /** The trace headers of a record of {@code jobId} that {@code stage} produces. */
     static Headers headersFor(String stage, String jobId) {
         Headers headers = new RecordHeaders();
-        tracer.inject(stage, jobId, headers);
+        inject(stage, jobId, headers);
         return headers;
+    }
+
+    /** Adds to {@code headers} the trace context of a record of {@code jobId} that {@code stage} produces (none when tracing is off). */
+    static void inject(String stage, String jobId, Headers headers) {
+        tracer.inject(stage, jobId, headers);
     }
 }

@@ -44,7 +44,7 @@ public final class InFlightBench {
             // -Dbench.service.jar=<another build's quarkus-run.jar> measures another build
             List<String> cmd = new ArrayList<>(ServiceProcess.appJar(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
                     "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0"),
-                    System.getProperty("bench.service.jar", "target/quarkus-app/quarkus-run.jar")));
+                    System.getProperty("bench.service.jar", ServiceProcess.jar())));
             cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
             Process service = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();

@@ -240,7 +240,7 @@ public final class RatioBench {
         }
         // -Dbench.service.jar=<another build's quarkus-run.jar> compares two builds against the same chain
         List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options,
-                System.getProperty("bench.service.jar", "target/quarkus-app/quarkus-run.jar")));
+                System.getProperty("bench.service.jar", ServiceProcess.jar())));
         cmd.addAll(List.of("serve",
                 "--bootstrap-servers", bootstrap, "--data-dir", root.resolve("data").toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();

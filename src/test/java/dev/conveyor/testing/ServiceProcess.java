@@ -21,7 +21,12 @@ public final class ServiceProcess {
      * {@code target/tmp} ({@link TestDirs#tmpdirOption()}); the caller appends the command's arguments.
      */
     public static List<String> appJar(List<String> jvmOptions) throws IOException {
-        return appJar(jvmOptions, System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar"));
+        return appJar(jvmOptions, jar());
+    }
+
+    /** The packaged application's {@code quarkus-run.jar} ({@code -Dconveyor.app.jar=} chooses another). */
+    public static String jar() {
+        return System.getProperty("conveyor.app.jar", "target/quarkus-app/quarkus-run.jar");
     }
 
     /** {@link #appJar(List)} with another build of the application ({@code quarkus-run.jar}). */

@@ -35,9 +35,15 @@ import java.util.concurrent.Executors;
 final class JobBoard {
     private static final Logger LOG = Logger.getLogger(JobBoard.class);
     private static final int WINDOW_SECONDS = 120;
+    /** The fewest events a job keeps when the board's event budget is spread over many jobs. */
+    static final int MIN_EVENTS_PER_JOB = 5;
 
     private final ObjectStore store;
     private final int maxJobs;
+    private final int maxEvents;
+    /** Events all rows hold together, and the count at which they are cut back ({@link #trimEvents}). */
+    private int heldEvents;
+    private int trimAt;
     private final Clock clock;
     private final Map<String, JobRow> rows = new HashMap<>();
     private final BroadcastProcessor<String> changes = BroadcastProcessor.create();
@@ -55,9 +61,11 @@ final class JobBoard {
     record Sample(long second, Map<String, Integer> running, int jobsFinished) {
     }
 
-    JobBoard(ObjectStore store, int maxJobs, Clock clock) {
+    JobBoard(ObjectStore store, int maxJobs, int maxEvents, Clock clock) {
         this.store = store;
         this.maxJobs = maxJobs;
+        this.maxEvents = maxEvents;
+        this.trimAt = maxEvents;
         this.clock = clock;
     }
 
@@ -73,7 +81,9 @@ final class JobBoard {
         synchronized (this) {
             JobRow row = rows.computeIfAbsent(e.jobId(), JobRow::new);
             boolean wasFinished = row.finished();
+            int held = row.events.size();
             row.apply(e);
+            heldEvents += row.events.size() - held;
             row.sequence = ++sequence;
             if (!wasFinished && row.finished() && e.task() == null && row.finishedAt != null) {
                 countFinished(row.finishedAt.getEpochSecond());
@@ -81,6 +91,9 @@ final class JobBoard {
             load = !row.specLoaded && !"REJECTED".equals(row.state);
             if (rows.size() > maxJobs) {
                 forgetOldest();
+            }
+            if (heldEvents > trimAt) {
+                trimEvents();
             }
         }
         if (load) {
@@ -113,7 +126,29 @@ final class JobBoard {
         byAge.sort(Comparator.comparing((JobRow r) -> r.firstSeen).thenComparing(r -> r.id));
         for (JobRow r : byAge.subList(0, Math.max(0, byAge.size() - keep))) {
             rows.remove(r.id);
+            heldEvents -= r.events.size();
         }
+    }
+
+    /**
+     * Keeps the events held for job pages within {@code maxEvents}, however many tasks the jobs have
+     * (a row keeps up to {@link JobRow#MAX_EVENTS}; 5,000 jobs of 200 tasks would otherwise hold a
+     * million events, ~450 MB): every row is cut to its newest share of half the budget (at least
+     * {@link #MIN_EVENTS_PER_JOB}), so the pass over every row is paid once per half budget of new
+     * events, not for each event once the budget is reached. Held events stay below
+     * {@code max(maxEvents, 2 × MIN_EVENTS_PER_JOB × maxJobs)}.
+     */
+    private void trimEvents() {
+        int share = Math.max(MIN_EVENTS_PER_JOB, maxEvents / (2 * Math.max(1, rows.size())));
+        for (JobRow r : rows.values()) {
+            heldEvents -= r.keepNewest(share);
+        }
+        trimAt = Math.max(maxEvents, 2 * heldEvents);
+    }
+
+    /** Events the rows hold together (what {@code conveyor.ui.max-events} bounds). */
+    synchronized int heldEvents() {
+        return heldEvents;
     }
 
     private void loadSpec(String jobId) {

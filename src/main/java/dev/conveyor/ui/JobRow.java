@@ -19,7 +19,7 @@ import java.util.Set;
 final class JobRow {
     static final List<String> STAGES = List.of("submission", "staging", "dispatch", "monitoring", "collection");
     static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "REJECTED");
-    private static final int MAX_EVENTS = 200;
+    static final int MAX_EVENTS = 200;
 
     final String id;
     String name;
@@ -75,6 +75,16 @@ final class JobRow {
         if (FINAL.contains(e.state())) {
             finishedAt = t;
         }
+    }
+
+    /** Drops all but the newest {@code n} events; returns how many were dropped. */
+    int keepNewest(int n) {
+        int dropped = 0;
+        while (events.size() > n) {
+            events.removeFirst();
+            dropped++;
+        }
+        return dropped;
     }
 
     boolean finished() {

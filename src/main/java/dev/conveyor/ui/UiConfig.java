@@ -20,6 +20,13 @@ public interface UiConfig {
     @WithDefault("5000")
     int maxJobs();
 
+    /**
+     * Status events kept in memory for the job pages, all jobs together (each job keeps at most its
+     * newest 200; under a full board every job is cut to its newest share, at least 5).
+     */
+    @WithDefault("50000")
+    int maxEvents();
+
     /** Rows per page of the jobs list. */
     @WithDefault("50")
     int pageSize();

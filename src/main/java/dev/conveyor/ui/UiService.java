@@ -40,7 +40,7 @@ public class UiService {
         if (!config.enabled()) {
             return;
         }
-        board = new JobBoard(store, config.maxJobs(), Clock.systemUTC());
+        board = new JobBoard(store, config.maxJobs(), config.maxEvents(), Clock.systemUTC());
         feed = new StatusFeed(bootstrap, conveyor.topics().status(), config.history(), board);
         feed.start();
         control = new ControlPublisher(bootstrap, conveyor.topics().control());

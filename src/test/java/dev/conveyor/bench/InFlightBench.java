@@ -29,9 +29,11 @@ import java.util.TreeMap;
  * backend, each task running S seconds, so that J×T tasks are RUNNING at once; prints the most
  * tasks seen running together (summed from the status topic's per-job counts), the heap in use
  * after a full GC at that moment, the peak RSS, and how the jobs ended. Run by
- * {@code bench/run.sh inflight [JOBS] [TASKS] [SECONDS] [XMX]}; not a test.
+ * {@code bench/run.sh inflight [JOBS] [TASKS] [SECONDS] [XMX]}; not a test. {@code -Dbench.histogram=N}
+ * also prints the N largest classes live at that moment ({@code jcmd GC.class_histogram}).
  */
 public final class InFlightBench {
+    private static final int HISTOGRAM = Integer.getInteger("bench.histogram", 0);
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -85,6 +87,9 @@ public final class InFlightBench {
                             heapAtPeak = heapAfterGc(service.pid());
                             System.out.printf("all %d tasks running at once after %.1f s; heap after full GC: %s%n",
                                     peak, peakAt, heapAtPeak);
+                            if (HISTOGRAM > 0) {
+                                System.out.println(histogram(service.pid(), HISTOGRAM));
+                            }
                         }
                     }
                     for (ConsumerRecord<String, String> r : results.poll(Duration.ZERO)) {
@@ -107,6 +112,21 @@ public final class InFlightBench {
                 service.destroy();
                 service.waitFor();
             }
+        }
+    }
+
+    /** What is live at that moment: the {@code jcmd GC.class_histogram} rows of the largest classes. */
+    private static String histogram(long pid, int rows) {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+            p.waitFor();
+            List<String> out = new ArrayList<>(lines.subList(0, Math.min(lines.size(), rows + 3)));
+            lines.stream().filter(l -> l.startsWith("Total")).findFirst().ifPresent(out::add);
+            return String.join("\n", out);
+        } catch (Exception e) {
+            return "no histogram (" + e.getMessage() + ")";
         }
     }
 

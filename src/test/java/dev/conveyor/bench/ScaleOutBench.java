@@ -28,8 +28,8 @@ import java.util.Locale;
  * pods of {@code k8s/} and {@code docker/} do: a process with the web view reads the whole status
  * topic, so five of them would read it five times. {@code -Dbench.service.opts="-D… -D…"} adds JVM
  * options to every service process (e.g. {@code -Dconveyor.ui.enabled=true}, the shape before).
- * {@code -Dbench.rows=split} runs only the last configuration; {@code -Dbench.threads=true} prints its
- * processes' CPU per job by thread.
+ * {@code -Dbench.rows=split} runs only the last configuration; {@code -Dbench.threads=true} prints every
+ * configuration's processes' CPU per job by thread.
  */
 public final class ScaleOutBench {
 
@@ -40,7 +40,7 @@ public final class ScaleOutBench {
      */
     private static final String SPLIT = System.getProperty("bench.split", "submission/staging/dispatch/monitoring/collection");
     private static final double SPLIT_CORES = Double.parseDouble(System.getProperty("bench.split.cores", "0"));
-    /** {@code -Dbench.rows=split}: only the last configuration (with {@code -Dbench.threads=true}: its CPU by thread). */
+    /** {@code -Dbench.rows=split}: only the last configuration. */
     private static final boolean SPLIT_ONLY = System.getProperty("bench.rows", "all").equals("split");
     /** JVM options for every service process, after the bench's own (so they can override them). */
     private static final String SERVICE_OPTS = System.getProperty("bench.service.opts", "");
@@ -101,8 +101,8 @@ public final class ScaleOutBench {
 
     /**
      * One configuration: a process per entry of {@code stagesPerProcess} (empty: all stages), each
-     * under a quota of {@code cores} when positive; warmed up with a burst of the same size, measured
-     * once every process has settled.
+     * under a quota of {@code cores} when positive; warmed up with a burst of the same size per process running all
+     * stages (one for a split: each of its processes sees every job), measured once every process has settled.
      */
     private static Row run(String bootstrap, Path data, List<List<String>> stagesPerProcess, double cores, int burst) throws Exception {
         List<Process> services = new ArrayList<>();
@@ -134,12 +134,17 @@ public final class ScaleOutBench {
                         .redirectOutput(data.resolveSibling("service-" + label + "-" + i + ".log").toFile()).start());
             }
             try (RatioBench.Pipeline pipeline = new RatioBench.Pipeline(bootstrap)) {
-                // every process has joined every group, and the JIT has compiled what a burst runs
-                pipeline.warmUp(burst);
+                // every process has joined every group, and the JIT has compiled what a burst runs: each
+                // process running all stages gets a whole burst's worth of jobs, as the single one does
+                // (with one burst for all, two processes were still compiling in the measured burst)
+                int warmUps = stagesPerProcess.get(0).isEmpty() ? services.size() : 1;
+                for (int w = 0; w < warmUps; w++) {
+                    pipeline.warmUp(burst);
+                }
                 services.forEach(p -> RatioBench.settle(p.toHandle()));
                 List<Double> before = quotas.stream().map(CpuQuota::throttledSeconds).toList();
                 long[] cpuBefore = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).toArray();
-                boolean byThread = Boolean.getBoolean("bench.threads") && !stagesPerProcess.get(0).isEmpty();
+                boolean byThread = Boolean.getBoolean("bench.threads");
                 List<java.util.Map<String, Long>> threadsBefore = byThread
                         ? services.stream().map(p -> RatioBench.Threads.ticks(p.pid())).toList() : List.of();
                 long servicesCpu = java.util.Arrays.stream(cpuBefore).sum();
@@ -156,11 +161,12 @@ public final class ScaleOutBench {
                                 (RatioBench.cpuNanos(services.get(i).toHandle()) - cpuBefore[i]) / 1e6 / burst));
                     }
                     System.out.println("(burst CPU per job by process: " + String.join(", ", byProcess) + ")");
-                    if (byThread) {
-                        for (int i = 0; i < services.size(); i++) {
-                            System.out.println(String.join("+", stagesPerProcess.get(i)) + ", by thread:");
-                            RatioBench.Threads.print(threadsBefore.get(i), RatioBench.Threads.ticks(services.get(i).pid()), burst);
-                        }
+                }
+                if (byThread) {
+                    for (int i = 0; i < services.size(); i++) {
+                        String stages = stagesPerProcess.get(i).isEmpty() ? "all stages" : String.join("+", stagesPerProcess.get(i));
+                        System.out.println(label + ", process " + (i + 1) + " of " + services.size() + " (" + stages + "), by thread:");
+                        RatioBench.Threads.print(threadsBefore.get(i), RatioBench.Threads.ticks(services.get(i).pid()), burst);
                     }
                 }
                 List<Double> throttled = new ArrayList<>();

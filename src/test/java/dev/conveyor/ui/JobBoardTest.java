@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -20,7 +22,7 @@ class JobBoardTest {
     @Test
     void aFullBoardForgetsItsOldestJobsAndKeepsTheNewest(@TempDir Path dir) {
         Instant t0 = Instant.parse("2026-12-06T00:00:00Z");
-        JobBoard board = new JobBoard(new FileObjectStore(dir), 100, Clock.fixed(t0, ZoneOffset.UTC));
+        JobBoard board = new JobBoard(new FileObjectStore(dir), 100, 50_000, Clock.fixed(t0, ZoneOffset.UTC));
         // 1,100 jobs, each first seen a second after the one before; job-7's first event comes late, stamped early
         for (int i = 0; i < 1100; i++) {
             if (i != 7) {
@@ -46,11 +48,59 @@ class JobBoardTest {
     @Test
     void aBoardOfOneKeepsTheLatestJob(@TempDir Path dir) {
         Instant t0 = Instant.parse("2026-12-06T00:00:00Z");
-        JobBoard board = new JobBoard(new FileObjectStore(dir), 1, Clock.fixed(t0, ZoneOffset.UTC));
+        JobBoard board = new JobBoard(new FileObjectStore(dir), 1, 50_000, Clock.fixed(t0, ZoneOffset.UTC));
         board.accept(event("a", t0));
         board.accept(event("b", t0.plusSeconds(1)));
         assertThat(board.job("b")).isPresent();
         assertThat(board.job("a")).isEmpty();
+    }
+
+    @Test
+    void jobsOfManyTasksKeepTheBoardWithinItsEventBudgetAndEachJobItsNewestEvents(@TempDir Path dir) {
+        Instant t0 = Instant.parse("2026-12-06T00:00:00Z");
+        JobBoard board = new JobBoard(new FileObjectStore(dir), 5000, 20_000, Clock.fixed(t0, ZoneOffset.UTC));
+        // 1,000 jobs of 300 task events each (without the budget: 200 each, 200,000 events held), two jobs at a time
+        int most = 0;
+        for (int j = 0; j < 1000; j += 2) {
+            for (int t = 0; t < 300; t++) {
+                for (int k = j; k < j + 2; k++) {
+                    board.accept(taskEvent("job-" + k, "t" + t, t0.plusSeconds(k).plusMillis(t)));
+                    most = Math.max(most, board.heldEvents());
+                }
+            }
+        }
+
+        assertThat(most).isLessThanOrEqualTo(20_000);
+        assertThat(board.heldEvents()).isLessThanOrEqualTo(20_000);
+        for (int k = 0; k < 1000; k += 111) {
+            List<JobStatusEvent> events = board.job("job-" + k).orElseThrow().events();
+            assertThat(events.size()).as("job-%d's events", k).isBetween(JobBoard.MIN_EVENTS_PER_JOB, JobRow.MAX_EVENTS);
+            List<String> newest = new ArrayList<>();
+            for (int t = 300 - events.size(); t < 300; t++) {
+                newest.add("t" + t);
+            }
+            assertThat(events).extracting(JobStatusEvent::task).as("job-%d's events", k).isEqualTo(newest);
+        }
+        // the jobs still running when the budget was last spread keep more than the floor
+        assertThat(board.job("job-999").orElseThrow().events()).hasSizeGreaterThan(JobBoard.MIN_EVENTS_PER_JOB);
+    }
+
+    @Test
+    void aBoardWithinItsBudgetKeepsEachJobsLast200Events(@TempDir Path dir) {
+        Instant t0 = Instant.parse("2026-12-06T00:00:00Z");
+        JobBoard board = new JobBoard(new FileObjectStore(dir), 5000, 50_000, Clock.fixed(t0, ZoneOffset.UTC));
+        for (int k = 0; k < 10; k++) {
+            for (int t = 0; t < 300; t++) {
+                board.accept(taskEvent("job-" + k, "t" + t, t0.plusSeconds(k).plusMillis(t)));
+            }
+        }
+        assertThat(board.heldEvents()).isEqualTo(10 * JobRow.MAX_EVENTS);
+        assertThat(board.job("job-0").orElseThrow().events()).extracting(JobStatusEvent::task)
+                .startsWith("t100").endsWith("t299").hasSize(JobRow.MAX_EVENTS);
+    }
+
+    private static JobStatusEvent taskEvent(String jobId, String task, Instant time) {
+        return new JobStatusEvent(jobId, "monitoring", "SUCCEEDED", task, null, "task " + task + " ended", null, time);
     }
 
     private static JobStatusEvent event(String jobId, Instant time) {

@@ -1,11 +1,10 @@
 package dev.conveyor.messaging;
 
+import dev.conveyor.model.IsoInstants;
 import org.apache.kafka.common.header.Headers;
 
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,8 +24,9 @@ public final class CloudEventHeaders {
         put(headers, "ce_type", type);
         put(headers, "ce_source", source);
         put(headers, "ce_subject", subject);
-        // RFC 3339 always with seconds (OffsetDateTime.toString drops ":00" seconds)
-        put(headers, "ce_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now(ZoneOffset.UTC)));
+        // RFC 3339 in UTC, always with seconds, written without a DateTimeFormatter (a third of this
+        // method's time went to OffsetDateTime.now and ISO_OFFSET_DATE_TIME)
+        put(headers, "ce_time", IsoInstants.format(Instant.now()));
         put(headers, "content-type", "application/json");
     }
 

@@ -1,10 +1,13 @@
 package dev.conveyor.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
 import java.io.IOException;
@@ -21,9 +24,64 @@ import java.time.LocalDate;
  * {@code Z}, a number, a year beyond 9999, {@code 24:00}, an invalid date —
  * goes to Jackson's own {@link InstantDeserializer}, so what is accepted and what is rejected (and
  * how) does not change.
+ *
+ * <p>Writing is the same story: {@link #format} writes exactly what {@link Instant#toString} does
+ * (which formats through {@code DateTimeFormatter.ISO_INSTANT}, and Jackson's serializer with it) for
+ * the years 0000–9999, directly; outside them it calls {@code toString}.
  */
-final class IsoInstants {
+public final class IsoInstants {
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years written with four digits and no sign. */
+    private static final long FIRST_FOUR_DIGIT_SECOND = -62_167_219_200L;
+    private static final long LAST_FOUR_DIGIT_SECOND = 253_402_300_799L;
+
     private IsoInstants() {
+    }
+
+    /**
+     * {@code t} as {@link Instant#toString} writes it ({@code 2026-12-06T14:05:09.123456Z}: seconds
+     * always, the fraction in groups of three digits, none when zero), without building a formatter.
+     */
+    public static String format(Instant t) {
+        long seconds = t.getEpochSecond();
+        if (seconds < FIRST_FOUR_DIGIT_SECOND || seconds > LAST_FOUR_DIGIT_SECOND) {
+            return t.toString();
+        }
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+        int ofDay = (int) Math.floorMod(seconds, 86_400);
+        char[] out = new char[30];
+        int i = put(out, 0, date.getYear(), 4);
+        out[i++] = '-';
+        i = put(out, i, date.getMonthValue(), 2);
+        out[i++] = '-';
+        i = put(out, i, date.getDayOfMonth(), 2);
+        out[i++] = 'T';
+        i = put(out, i, ofDay / 3600, 2);
+        out[i++] = ':';
+        i = put(out, i, ofDay / 60 % 60, 2);
+        out[i++] = ':';
+        i = put(out, i, ofDay % 60, 2);
+        int nanos = t.getNano();
+        if (nanos != 0) {
+            out[i++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                i = put(out, i, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                i = put(out, i, nanos / 1_000, 6);
+            } else {
+                i = put(out, i, nanos, 9);
+            }
+        }
+        out[i++] = 'Z';
+        return new String(out, 0, i);
+    }
+
+    /** Writes {@code value} as exactly {@code width} decimal digits (zero-padded) at {@code at}. */
+    private static int put(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + width;
     }
 
     /** The instant {@code s} names when it is exactly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, else null. */
@@ -77,6 +135,18 @@ final class IsoInstants {
             v = v * 10 + (c - '0');
         }
         return v;
+    }
+
+    /** Jackson's serializer for {@link Instant} as text: {@link #format}, what Jackson's own writes. */
+    static final class Serializer extends StdSerializer<Instant> {
+        Serializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(format(value));
+        }
     }
 
     /** Jackson's deserializer for {@link Instant}, with the fast path in front. */

@@ -17,7 +17,9 @@ import java.time.Instant;
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("conveyor-instants").addDeserializer(Instant.class, new IsoInstants.Deserializer()))
+            .addModule(new SimpleModule("conveyor-instants")
+                    .addSerializer(Instant.class, new IsoInstants.Serializer())
+                    .addDeserializer(Instant.class, new IsoInstants.Deserializer()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)

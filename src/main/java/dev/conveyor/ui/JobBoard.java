@@ -133,7 +133,7 @@ final class JobBoard {
     /**
      * Keeps the events held for job pages within {@code maxEvents}, however many tasks the jobs have
      * (a row keeps up to {@link JobRow#MAX_EVENTS}; 5,000 jobs of 200 tasks would otherwise hold a
-     * million events, ~450 MB): every row is cut to its newest share of half the budget (at least
+     * million events, ~280 MB): every row is cut to its newest share of half the budget (at least
      * {@link #MIN_EVENTS_PER_JOB}), so the pass over every row is paid once per half budget of new
      * events, not for each event once the budget is reached. Held events stay below
      * {@code max(maxEvents, 2 × MIN_EVENTS_PER_JOB × maxJobs)}.

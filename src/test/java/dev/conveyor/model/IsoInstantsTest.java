@@ -39,6 +39,32 @@ class IsoInstantsTest {
     }
 
     @Test
+    void writesWhatInstantToStringAndJacksonWrite() throws Exception {
+        JsonMapper jackson = JACKSON.rebuild().disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+        SplittableRandom random = new SplittableRandom(20261207);
+        java.util.List<Instant> instants = new java.util.ArrayList<>(java.util.List.of(Instant.EPOCH, Instant.MIN, Instant.MAX,
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("0000-01-01T00:00:00Z").minusNanos(1), Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("1969-12-31T23:59:59.5Z"), Instant.parse("2026-12-06T00:00:00.000001Z")));
+        for (int i = 0; i < 20_000; i++) {
+            // mostly years 0000..9999, some beyond on either side; every precision toString prints
+            long seconds = i % 10 == 0 ? random.nextLong(-400_000_000_000L, 400_000_000_000L)
+                    : random.nextLong(-62_167_219_200L, 253_402_300_800L);
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(seconds, nanos));
+        }
+        for (Instant instant : instants) {
+            assertThat(IsoInstants.format(instant)).isEqualTo(instant.toString());
+            assertThat(Json.write(new At(instant))).isEqualTo(jackson.writeValueAsString(new At(instant)));
+        }
+    }
+
+    @Test
     void everyOtherFormGoesToJacksonsParserAndIsReadOrRejectedAsBefore() throws Exception {
         String[] others = {"2026-12-06T14:05:09+01:00", "2026-12-06T14:05:09.5+00:00", "+10000-01-01T00:00:00Z",
                 "2026-12-06t14:05:09Z", "2026-12-06T14:05Z", "2026-12-06T24:00:00Z", "2026-02-30T00:00:00Z",

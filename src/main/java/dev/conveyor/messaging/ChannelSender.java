@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.eclipse.microprofile.config.Config;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Sends one outgoing channel's events straight to the Kafka producer the connector made for that
@@ -51,6 +52,23 @@ final class ChannelSender {
             });
             return Uni.createFrom().completionStage(acked);
         });
+    }
+
+    /**
+     * Sends the event with nothing waiting for the broker's acknowledgement (no Uni, no future):
+     * {@code failed} is told, on the producer's I/O thread or on this one, if it could not be built
+     * or sent. Appended on the calling thread like {@link #send}, so the call order is kept.
+     */
+    void sendLater(String jobId, String stage, String type, Object payload, Consumer<Exception> failed) {
+        try {
+            producer().send(Envelopes.record(topic, jobId, stage, type, payload), (meta, e) -> {
+                if (e != null) {
+                    failed.accept(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            failed.accept(e);
+        }
     }
 
     private Producer<String, String> producer() {

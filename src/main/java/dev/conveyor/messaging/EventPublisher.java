@@ -81,15 +81,20 @@ public class EventPublisher {
      * processes, two producers, the order is the order in which the sends reach the broker.)
      */
     public void statusLater(JobStatusEvent event) {
-        status(event).subscribe().with(x -> { }, e -> { });
+        // straight to the producer: nothing waits for it, so no Uni to build, decorate and subscribe
+        status.sendLater(event.jobId(), event.stage(), EventTypes.STATUS, event, e -> notPublished(event, e));
     }
 
     /** Status is progress, not state: a lost status event is logged, never fails the stage. */
     public Uni<Void> status(JobStatusEvent event) {
         return status.send(event.jobId(), event.stage(), EventTypes.STATUS, event)
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("status event for job %s not published: %s", event.jobId(), e.getMessage());
+                    notPublished(event, e);
                     return null;
                 });
+    }
+
+    private static void notPublished(JobStatusEvent event, Throwable e) {
+        LOG.warnf("status event for job %s not published: %s", event.jobId(), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.conveyor.storage;
 
+import dev.conveyor.emulator.IdempotentHttp;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,13 +74,9 @@ public final class UrlTransfer {
         return send(b.build());
     }
 
+    /** Every request here (GET, a PUT of the same bytes) is idempotent: sent again once if the first try fails in transport. */
     private static Response send(HttpRequest request) throws IOException {
-        try {
-            HttpResponse<byte[]> r = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        HttpResponse<byte[]> r = IdempotentHttp.send(HTTP, request, HttpResponse.BodyHandlers.ofByteArray());
+        return new Response(r.statusCode(), r.body());
     }
 }

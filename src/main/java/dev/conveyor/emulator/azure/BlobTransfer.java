@@ -1,5 +1,7 @@
 package dev.conveyor.emulator.azure;
 
+import dev.conveyor.emulator.IdempotentHttp;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -99,12 +101,7 @@ final class BlobTransfer {
     }
 
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return http.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        return IdempotentHttp.send(http, request, handler); // these calls are idempotent: Get Blob, List Blobs, Put Blob of a file
     }
 
     private static String encode(String s) {

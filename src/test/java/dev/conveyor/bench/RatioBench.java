@@ -84,6 +84,7 @@ public final class RatioBench {
             double serviceCpuPerJob;
             double benchCpuPerJob;
             try (Pipeline pipeline = new Pipeline(kafka.bootstrapServers())) {
+                pipeline.watch(service);
                 pipeline.warmUp(burst);
                 settle(service.toHandle());
                 String jfr = System.getProperty("bench.jfr", "");
@@ -117,6 +118,10 @@ public final class RatioBench {
                 rss = Memory.peakRss(service.pid());
                 heap = Memory.heap(service.pid());
             } finally {
+                if (!service.isAlive()) {
+                    BenchDirs.keep(root); // its service.log says why it exited
+                    System.out.println("the service exited (code " + service.exitValue() + "); its log: " + root.resolve("service.log"));
+                }
                 service.destroy();
                 service.waitFor();
             }
@@ -256,7 +261,12 @@ public final class RatioBench {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> parts = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (parts.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                c.close();
+                throw new IllegalStateException("topic " + topic + " has no partitions after 2 minutes: did the service start?");
+            }
             c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
         }
         c.assign(parts);
@@ -318,6 +328,8 @@ public final class RatioBench {
         private int unexpected;
         /** A hop of a chain that died: the phase ends at once with it instead of waiting for records that will not come. */
         private volatile Throwable failure;
+        /** The service processes under test: a phase fails at once when one of them exits. */
+        private final List<ProcessHandle> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
         final String bootstrap;
 
         Measured(String bootstrap, String in, String out, boolean committed) {
@@ -344,6 +356,11 @@ public final class RatioBench {
             }, name);
             t.start();
             return t;
+        }
+
+        /** Fails the phase under way as soon as {@code service} exits (a service that did not start, or died). */
+        void watch(Process service) {
+            watched.add(service.toHandle());
         }
 
         /** Whether an answer is the one expected (the chain passes records on unchanged: always). */
@@ -412,6 +429,12 @@ public final class RatioBench {
             while (lat.size() < n && System.nanoTime() < deadline) {
                 if (failure != null) {
                     throw new IllegalStateException("only " + lat.size() + " of " + n + " arrived: a hop died", failure);
+                }
+                for (ProcessHandle p : watched) {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("only " + lat.size() + " of " + n + " arrived: service process "
+                                + p.pid() + " exited: its log says why");
+                    }
                 }
                 drain(sent, lat, Duration.ofMillis(50));
             }

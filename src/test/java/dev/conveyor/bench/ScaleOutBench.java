@@ -134,6 +134,7 @@ public final class ScaleOutBench {
                         .redirectOutput(data.resolveSibling("service-" + label + "-" + i + ".log").toFile()).start());
             }
             try (RatioBench.Pipeline pipeline = new RatioBench.Pipeline(bootstrap)) {
+                services.forEach(pipeline::watch);
                 // every process has joined every group, and the JIT has compiled what a burst runs: each
                 // process running all stages gets a whole burst's worth of jobs, as the single one does
                 // (with one burst for all, two processes were still compiling in the measured burst)
@@ -176,6 +177,13 @@ public final class ScaleOutBench {
                 return new Row(result, pipeline.duplicates(), pipeline.unexpected(), cores, throttled, servicesCores, brokerCores);
             }
         } finally {
+            for (int i = 0; i < services.size(); i++) {
+                if (!services.get(i).isAlive()) {
+                    BenchDirs.keep(data.getParent()); // its log says why it exited
+                    System.out.println("service process " + (i + 1) + " of " + label + " exited (code " + services.get(i).exitValue()
+                            + "); its log: " + data.resolveSibling("service-" + label + "-" + i + ".log"));
+                }
+            }
             for (Process p : services) {
                 p.destroy();
             }

@@ -39,6 +39,7 @@ public final class StageLagProbe {
                     .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
                  RatioBench.Pipeline pipeline = new RatioBench.Pipeline(kafka.bootstrapServers())) {
+                pipeline.watch(service);
                 pipeline.warmUp(20);
                 KafkaProducer<String, String> p = RatioBench.producer(kafka.bootstrapServers());
                 long start = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.conveyor.messaging;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.eclipse.microprofile.config.Config;
 
@@ -43,7 +44,7 @@ final class ChannelSender {
     Uni<Void> send(String jobId, String stage, String type, Object payload) {
         return Uni.createFrom().deferred(() -> {
             CompletableFuture<Void> acked = new CompletableFuture<>();
-            producer().send(Envelopes.record(topic, jobId, stage, type, payload), (meta, e) -> {
+            append(jobId, stage, type, payload, (meta, e) -> {
                 if (e == null) {
                     acked.complete(null);
                 } else {
@@ -61,7 +62,7 @@ final class ChannelSender {
      */
     void sendLater(String jobId, String stage, String type, Object payload, Consumer<Exception> failed) {
         try {
-            producer().send(Envelopes.record(topic, jobId, stage, type, payload), (meta, e) -> {
+            append(jobId, stage, type, payload, (meta, e) -> {
                 if (e != null) {
                     failed.accept(e);
                 }
@@ -69,6 +70,11 @@ final class ChannelSender {
         } catch (RuntimeException e) {
             failed.accept(e);
         }
+    }
+
+    /** Builds the event's record and appends it to the channel's producer on this thread. */
+    private void append(String jobId, String stage, String type, Object payload, Callback callback) {
+        producer().send(Envelopes.record(topic, jobId, stage, type, payload), callback);
     }
 
     private Producer<String, String> producer() {

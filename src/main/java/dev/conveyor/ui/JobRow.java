@@ -60,9 +60,7 @@ final class JobRow {
             counts = e.counts();
         }
         events.addLast(e);
-        while (events.size() > MAX_EVENTS) {
-            events.removeFirst();
-        }
+        keepNewest(MAX_EVENTS);
         if (e.task() != null || "DUPLICATE".equals(e.state())) {
             return; // a task's news, or a refused copy of the request: the job's state stays
         }

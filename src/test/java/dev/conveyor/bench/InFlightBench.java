@@ -118,10 +118,7 @@ public final class InFlightBench {
     /** What is live at that moment: the {@code jcmd GC.class_histogram} rows of the largest classes. */
     private static String histogram(long pid, int rows) {
         try {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-            p.waitFor();
+            List<String> lines = RatioBench.jcmd(pid, "GC.class_histogram").lines().toList();
             List<String> out = new ArrayList<>(lines.subList(0, Math.min(lines.size(), rows + 3)));
             lines.stream().filter(l -> l.startsWith("Total")).findFirst().ifPresent(out::add);
             return String.join("\n", out);
@@ -132,11 +129,8 @@ public final class InFlightBench {
 
     private static String heapAfterGc(long pid) {
         try {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor();
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
+            RatioBench.jcmd(pid, "GC.run");
+            String out = RatioBench.jcmd(pid, "GC.heap_info");
             return out.lines().filter(l -> l.contains("total") && l.contains("used")).findFirst().orElse(out).trim();
         } catch (Exception e) {
             return "unknown (" + e.getMessage() + ")";

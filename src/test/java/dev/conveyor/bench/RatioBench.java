@@ -215,10 +215,14 @@ public final class RatioBench {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
-    private static void jcmd(long pid, String... command) throws Exception {
+    /** Runs this JDK's {@code jcmd} against {@code pid} and returns what it printed. */
+    static String jcmd(long pid, String... command) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
         cmd.addAll(List.of(command));
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
     }
 
     /**
@@ -607,10 +611,7 @@ public final class RatioBench {
 
         static String heap(long pid) {
             try {
-                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes());
-                p.waitFor();
+                String out = jcmd(pid, "GC.heap_info");
                 var m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
                 return m.find() ? (Long.parseLong(m.group(2)) / 1024) + " MiB used of " + (Long.parseLong(m.group(1)) / 1024) + " MiB"
                         : "unknown";

@@ -104,6 +104,11 @@ public final class ScaleOutBench {
      * under a quota of {@code cores} when positive; warmed up with a burst of the same size per process running all
      * stages (one for a split: each of its processes sees every job), measured once every process has settled.
      */
+    /** Where service process {@code i} of configuration {@code label} writes its log. */
+    private static Path serviceLog(Path data, String label, int i) {
+        return data.resolveSibling("service-" + label + "-" + i + ".log");
+    }
+
     private static Row run(String bootstrap, Path data, List<List<String>> stagesPerProcess, double cores, int burst) throws Exception {
         List<Process> services = new ArrayList<>();
         List<CpuQuota> quotas = new ArrayList<>();
@@ -131,7 +136,7 @@ public final class ScaleOutBench {
                     cmd = quota.wrap(cmd);
                 }
                 services.add(new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(data.resolveSibling("service-" + label + "-" + i + ".log").toFile()).start());
+                        .redirectOutput(serviceLog(data, label, i).toFile()).start());
             }
             try (RatioBench.Pipeline pipeline = new RatioBench.Pipeline(bootstrap)) {
                 services.forEach(pipeline::watch);
@@ -181,7 +186,7 @@ public final class ScaleOutBench {
                 if (!services.get(i).isAlive()) {
                     BenchDirs.keep(data.getParent()); // its log says why it exited
                     System.out.println("service process " + (i + 1) + " of " + label + " exited (code " + services.get(i).exitValue()
-                            + "); its log: " + data.resolveSibling("service-" + label + "-" + i + ".log"));
+                            + "); its log: " + serviceLog(data, label, i));
                 }
             }
             for (Process p : services) {

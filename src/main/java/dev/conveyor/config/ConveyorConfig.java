@@ -4,6 +4,10 @@ import dev.conveyor.submission.OptionVariables;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Service-wide settings, prefix {@code conveyor}. Every option is listed in the README. */
+/**
+ * Service-wide settings, prefix {@code conveyor}. Every option is listed in the README. The
+ * constraints (Bean Validation) are checked at start-up: a value out of range stops the service
+ * with every such problem named, before anything is consumed.
+ */
 @ConfigMapping(prefix = "conveyor")
 public interface ConveyorConfig {
 
@@ -43,10 +51,12 @@ public interface ConveyorConfig {
     interface AzureBatch {
         /** A pool Conveyor created is deleted after it ran no active job this long. */
         @WithDefault("30m")
+        @DurationMin(millis = 1)
         Duration poolIdleTtl();
 
         /** Read timeout of one call to the Batch service. */
         @WithDefault("60s")
+        @DurationMin(millis = 1)
         Duration requestTimeout();
     }
 
@@ -154,9 +164,11 @@ public interface ConveyorConfig {
 
         /** Partitions of each topic created at start-up. */
         @WithDefault("6")
+        @Min(1)
         int partitions();
 
         @WithDefault("1")
+        @Min(1)
         short replicationFactor();
 
         /** Create missing topics at start-up. */
@@ -203,6 +215,7 @@ public interface ConveyorConfig {
 
         /** Part size of streamed (unknown-length) uploads in MiB; at least 5. */
         @WithDefault("8")
+        @Min(5)
         int partSizeMib();
     }
 
@@ -222,27 +235,32 @@ public interface ConveyorConfig {
 
         /** Longest validity of a signed URL or prefix grant (user-delegation SAS: at most 7 days). */
         @WithDefault("7d")
+        @DurationMin(millis = 1)
         Duration maxUrlValidity();
 
         /** Time limit of one HTTP attempt. */
         @WithDefault("60s")
+        @DurationMin(seconds = 1)
         Duration requestTimeout();
 
         /** Attempts per call on connection failures, 408, 429 and 5xx (1 = no retry in the store). */
         @WithDefault("3")
+        @Min(1)
         int maxTries();
 
         /** Longest wait between attempts; a longer Retry-After is left to the caller. */
         @WithDefault("10s")
+        @DurationMin(millis = 0)
         Duration maxRetryDelay();
     }
 
     interface Local {
         /** Task processes run at once; default the number of CPUs. */
-        Optional<Integer> slots();
+        Optional<@Min(1) Integer> slots();
 
         /** Time between SIGTERM and SIGKILL when a task is stopped. */
         @WithDefault("2s")
+        @DurationMin(millis = 0)
         Duration killGrace();
 
         /** {@code auto} (a PID namespace where the machine allows), {@code pid-namespace} or {@code process-group}. */
@@ -260,20 +278,24 @@ public interface ConveyorConfig {
     interface Concurrency {
         /** Records a stage handles at once (different jobs in parallel, one job's records in order). */
         @WithDefault("64")
+        @Min(1)
         int recordsInFlight();
 
         /** Jobs monitoring advances at once within one cycle. */
         @WithDefault("8")
+        @Min(1)
         int monitoringTurns();
 
         /** Completions collection builds at once within one batch (one Kafka transaction per batch). */
         @WithDefault("8")
+        @Min(1)
         int collectionBuilds();
     }
 
     interface Collection {
         /** How often the orphan reaper releases what backends hold for jobs that have their result (0 = never). */
         @WithDefault("5m")
+        @DurationMin(millis = 0)
         Duration reapInterval();
     }
 
@@ -281,22 +303,27 @@ public interface ConveyorConfig {
     interface Engine {
         /** Wait before a failed task's first retry; doubled for each further retry. */
         @WithDefault("1s")
+        @DurationMin(millis = 0)
         Duration retryBackoff();
 
         /** Longest wait between two attempts. */
         @WithDefault("60s")
+        @DurationMin(millis = 0)
         Duration retryBackoffMax();
 
         /** Attempts lost to infrastructure (preemption, spot interruption, a vanished process) retried without charging the task. */
         @WithDefault("3")
+        @Min(0)
         int infrastructureRetries();
 
         /** How long past an attempt's time limit the engine waits for the backend to stop it. */
         @WithDefault("30s")
+        @DurationMin(millis = 0)
         Duration timeoutGrace();
 
         /** Signed URLs given to tasks stay valid this long after the job's deadline. */
         @WithDefault("1h")
+        @DurationMin(millis = 0)
         Duration urlMargin();
     }
 
@@ -306,10 +333,12 @@ public interface ConveyorConfig {
     interface AwsBatch {
         /** Most SubmitJob calls per second (AWS's account quota is 50); halved on throttling, ramped back ×1.2 per 100 successes. */
         @WithDefault("50")
+        @Min(1)
         int submitRate();
 
         /** Conveyor-made job definitions no job used for this long are deregistered. */
         @WithDefault("168h")
+        @DurationMin(millis = 1)
         Duration definitionTtl();
 
         /** The image of tasks that name none (needs sh and curl or wget). */
@@ -327,39 +356,49 @@ public interface ConveyorConfig {
 
     interface Backend {
         @WithDefault("10")
+        @Min(0)
         int maxRetries();
 
         @WithDefault("250ms")
+        @DurationMin(millis = 0)
         Duration retryDelay();
 
         @WithDefault("90s")
+        @DurationMin(millis = 0)
         Duration retryMaxDelay();
 
         @WithDefault("0.25")
+        @DecimalMin("0")
+        @DecimalMax("1")
         double jitter();
 
         /** Calls per second to the backend's API, 0 = unlimited. */
         @WithDefault("0")
+        @Min(0)
         int ratePerSecond();
     }
 
     interface Monitoring {
         /** The shortest interval between two polls of a backend (while things change). */
         @WithDefault("200ms")
+        @DurationMin(millis = 1)
         Duration pollInterval();
 
         /** The longest interval between two polls of a backend (while nothing changes). */
         @WithDefault("5s")
+        @DurationMin(millis = 1)
         Duration pollIntervalMax();
     }
 
     interface Results {
         /** Bytes of stdout/stderr kept inline in the result (the full log is linked by URI). */
         @WithDefault("4096")
+        @Min(0)
         int tailBytes();
 
         /** Largest result record; what does not fit stays in the stored result document, named by the record. */
         @WithDefault("1048576")
+        @Min(1024)
         int maxRecordBytes();
     }
 
@@ -385,10 +424,12 @@ public interface ConveyorConfig {
     interface Submission {
         /** Largest number of tasks one request may have (matrix cells included). */
         @WithDefault("10000")
+        @Min(1)
         int maxTasks();
 
         /** Largest number of cells (and of axis combinations) one matrix strategy may have. */
         @WithDefault("10000")
+        @Min(1)
         int maxMatrixCells();
 
         /** Compute providers this service accepts requests for (those whose backend is set up here: azure-batch and aws-batch need a profile for them). */

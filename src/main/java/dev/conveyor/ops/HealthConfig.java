@@ -2,6 +2,7 @@ package dev.conveyor.ops;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 
@@ -11,9 +12,11 @@ public interface HealthConfig {
 
     /** How long a probe's answer is reused, so a probe every second costs one remote call per period. */
     @WithDefault("5s")
+    @DurationMin(millis = 0)
     Duration cacheTtl();
 
     /** How long one probe may take before it counts as DOWN. */
     @WithDefault("2s")
+    @DurationMin(millis = 1)
     Duration timeout();
 }

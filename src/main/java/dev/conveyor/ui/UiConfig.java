@@ -2,6 +2,8 @@ package dev.conveyor.ui;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 
@@ -14,10 +16,12 @@ public interface UiConfig {
 
     /** How far back the status topic is read when the process starts (the jobs the list knows). */
     @WithDefault("24h")
+    @DurationMin(millis = 0)
     Duration history();
 
     /** Jobs kept in memory for the list; the oldest are forgotten first (their pages still open from the store). */
     @WithDefault("5000")
+    @Min(1)
     int maxJobs();
 
     /**
@@ -25,13 +29,16 @@ public interface UiConfig {
      * newest 200; under a full board every job is cut to its newest share, at least 5).
      */
     @WithDefault("50000")
+    @Min(1)
     int maxEvents();
 
     /** Rows per page of the jobs list. */
     @WithDefault("50")
+    @Min(1)
     int pageSize();
 
     /** Validity of the URL minted for one click on an output file. */
     @WithDefault("60s")
+    @DurationMin(seconds = 1)
     Duration linkValidity();
 }

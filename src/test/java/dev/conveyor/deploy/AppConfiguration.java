@@ -1,6 +1,6 @@
 package dev.conveyor.deploy;
 
-import dev.conveyor.config.ConveyorConfig;
+import dev.conveyor.testing.ConfigValidators;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.ConfigMappings;
@@ -9,13 +9,9 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +21,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What the application can be configured with, read from the application itself: the keys of
  * {@code application.properties} and of every {@code @ConfigMapping} interface under
  * {@code dev.conveyor}, and their values as the app would resolve them with nothing overridden
- * (no environment, no system properties). Deployment files are checked against it.
+ * (no environment, no system properties), within the constraints the service checks at start-up.
+ * Deployment files are checked against it.
  * <p>
  * Environment names map to keys as MicroProfile Config maps them: every character that is not a
  * letter or a digit becomes {@code _}, then upper case ({@code conveyor.topics.requests} ↔
@@ -81,11 +77,12 @@ final class AppConfiguration {
         for (String key : source.getPropertyNames()) {
             names.add(key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key);
         }
-        List<Class<?>> mappings = configMappings();
+        List<Class<?>> mappings = ConfigValidators.mappings();
         List<Pattern> wildcards = new ArrayList<>();
         // Quarkus reads durations such as 500ms or 2s; plain SmallRye Config only ISO-8601.
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters().withSources(source)
-                .withConverter(Duration.class, 200, new DurationConverter());
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withValidator(ConfigValidators.beanValidation());
         for (Class<?> mapping : mappings) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             builder.withMapping(mapping);
@@ -98,29 +95,6 @@ final class AppConfiguration {
             }
         }
         return new AppConfiguration(names, wildcards, mappings, builder.build(), source);
-    }
-
-    /** The {@code @ConfigMapping} interfaces of the application (its compiled classes, not its tests). */
-    private static List<Class<?>> configMappings() {
-        List<Class<?>> out = new ArrayList<>();
-        try {
-            Path classes = Path.of(ConveyorConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            try (Stream<Path> files = Files.walk(classes.resolve("dev/conveyor"))) {
-                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
-                    String name = classes.relativize(file).toString().replace(File.separatorChar, '.').replaceAll("\\.class$", "");
-                    Class<?> type = Class.forName(name, false, AppConfiguration.class.getClassLoader());
-                    if (type.isAnnotationPresent(ConfigMapping.class)) {
-                        out.add(type);
-                    }
-                }
-            }
-        } catch (IOException | URISyntaxException | ClassNotFoundException e) {
-            throw new IllegalStateException("cannot list the application's classes", e);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalStateException("no @ConfigMapping interface found under dev.conveyor");
-        }
-        return out;
     }
 
     static String envName(String property) {
@@ -167,7 +141,8 @@ final class AppConfiguration {
     <T> T mappingWithEnv(Class<T> type, Map<String, String> env) {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters()
                 .withSources(properties, new EnvConfigSource(env, 300))
-                .withConverter(Duration.class, 200, new DurationConverter());
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withValidator(ConfigValidators.beanValidation());
         mappings.forEach(builder::withMapping);
         return builder.build().getConfigMapping(type);
     }

@@ -63,11 +63,15 @@ class LauncherIT {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        ProcessRun result = launcher(Map.of(), "-Dconveyor.stagess=dispatch", "-Dquarkus.http.port=0", "serve",
-                "--kafka-port", Integer.toString(port), "--data-dir", dir.resolve("data").toString());
+        // a misspelt key and a value out of range (which used to start a service that then failed in
+        // its stages when the first record arrived): both named, nothing served
+        ProcessRun result = launcher(Map.of(), "-Dconveyor.stagess=dispatch", "-Dconveyor.concurrency.records-in-flight=0",
+                "-Dquarkus.http.port=0", "serve", "--kafka-port", Integer.toString(port), "--data-dir", dir.resolve("data").toString());
         assertThat(result.code()).as(result.toString()).isEqualTo(2);
         assertThat(result.err()).as(result.toString())
-                .contains("conveyor: the service did not start: its configuration has 1 problem(s):")
-                .contains("conveyor.stagess");
+                .contains("conveyor: the service did not start: its configuration has 2 problem(s):")
+                .contains("conveyor.stagess")
+                .contains("  - conveyor.concurrency.records-in-flight must be greater than or equal to 1");
+        assertThat(result.out()).as(result.toString()).doesNotContain("Conveyor is serving");
     }
 }

@@ -22,7 +22,21 @@ import picocli.CommandLine.Command;
 public final class ConveyorCli implements Runnable {
 
     public static void main(String... args) {
+        quietBeforeLoggingIsConfigured();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Until Quarkus configures logging, every record is queued at every level; the embedded broker's
+     * JMX registration alone (FINEST) overran that queue, and when the service then failed to start
+     * (a bad setting) the queue was dumped before the one useful message: "LogManager error of type
+     * WRITE_FAILURE ... Did you forget to configure logging?", and Hibernate Validator's version line.
+     * Those two categories start at WARNING instead; Quarkus's configuration applies as before.
+     */
+    private static void quietBeforeLoggingIsConfigured() {
+        for (String category : new String[] {"javax.management", "org.hibernate.validator"}) {
+            java.util.logging.Logger.getLogger(category).setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     /** The command line with the error handling every entry point (and every test) uses. */

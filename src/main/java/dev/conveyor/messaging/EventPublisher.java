@@ -10,19 +10,34 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.common.errors.RetriableException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
+
+import java.time.Duration;
 
 /**
  * Publishes stage events. Each call's {@code Uni} completes when the broker has acknowledged the
  * record, so a stage acknowledges its input only after its output is safe (at-least-once). Call it
  * from a worker thread: a send may block while its producer waits for metadata or buffer room
  * ({@link ChannelSender}).
+ *
+ * <p>An output the broker did not take for a reason that passes (its producer gave up after
+ * {@code delivery.timeout.ms}, or found no leader or no metadata for the topic within
+ * {@code max.block.ms}: Kafka's {@link RetriableException}s) is sent again, after 1 s, doubling up to
+ * 30 s, for as long as it takes — the input stays unacknowledged meanwhile, so nothing is lost and
+ * the job does not end in the DLQ without a result because its topic was unavailable for a while;
+ * other jobs go on until the stage's records in flight are all such jobs, then the stage waits.
+ * Each new try is logged and counted ({@code conveyor_stage_records_total{outcome="resent"}}). A
+ * failure that would repeat (a record too large, an authorization error) fails the Uni: the stage
+ * nacks its input to the DLQ with that reason.
  */
 @ApplicationScoped
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+    private static final Duration RESEND_FIRST = Duration.ofSeconds(1);
+    private static final Duration RESEND_MAX = Duration.ofSeconds(30);
 
     private final ChannelSender submitted;
     private final ChannelSender staged;
@@ -53,22 +68,43 @@ public class EventPublisher {
 
     public Uni<Void> submitted(JobSubmitted event, JobStatusEvent status) {
         statusLater(status);
-        return submitted.send(event.jobId(), "submission", EventTypes.SUBMITTED, event);
+        return untilTaken(submitted, event.jobId(), "submission", EventTypes.SUBMITTED, event);
     }
 
     public Uni<Void> staged(JobStaged event, JobStatusEvent status) {
         statusLater(status);
-        return staged.send(event.jobId(), "staging", EventTypes.STAGED, event);
+        return untilTaken(staged, event.jobId(), "staging", EventTypes.STAGED, event);
     }
 
     public Uni<Void> dispatched(JobDispatched event, JobStatusEvent status) {
         statusLater(status);
-        return dispatched.send(event.jobId(), "dispatch", EventTypes.DISPATCHED, event);
+        return untilTaken(dispatched, event.jobId(), "dispatch", EventTypes.DISPATCHED, event);
     }
 
     public Uni<Void> completed(String stage, JobCompleted event, JobStatusEvent status) {
         statusLater(status);
-        return completed.send(event.jobId(), stage, EventTypes.COMPLETED, event);
+        return untilTaken(completed, event.jobId(), stage, EventTypes.COMPLETED, event);
+    }
+
+    /** Sends a stage output, again after a failure that passes, until the broker takes it (see the class comment). */
+    private static Uni<Void> untilTaken(ChannelSender sender, String jobId, String stage, String type, Object event) {
+        return sender.send(jobId, stage, type, event)
+                .onFailure(EventPublisher::passes).invoke(e -> {
+                    StageHandler.observer().record(stage, StageObserver.Outcome.RESENT);
+                    LOG.warnf("%s: the %s event of job %s was not taken by the broker (%s); it is sent again",
+                            stage, type, jobId, e.getMessage());
+                })
+                .onFailure(EventPublisher::passes).retry().withBackOff(RESEND_FIRST, RESEND_MAX).indefinitely();
+    }
+
+    /** A send failure Kafka itself calls retriable: no leader, no metadata yet, a delivery timeout... */
+    static boolean passes(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetriableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,0 +1,86 @@
+package dev.conveyor.it;
+
+import dev.conveyor.model.JobState;
+import dev.conveyor.model.result.JobResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A stage whose output topic is unavailable for a while (here: gone, so its producer finds no
+ * metadata for it within {@code max.block.ms}, a retriable failure like a partition without a
+ * leader) keeps its input and sends the output again until the broker takes it. The job then ends
+ * with its one result; nothing of it goes to the DLQ. (Before, the first failed send nacked the
+ * input to the DLQ and the job never had a result.)
+ */
+@QuarkusTest
+@TestProfile(OutputTopicOutageTest.LateStagedTopic.class)
+class OutputTopicOutageTest extends PipelineTestBase {
+    static final String STAGED = "conveyor.staged.outage-test";
+
+    public static class LateStagedTopic implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("conveyor.topics.staged", STAGED,
+                    // each try waits at most 1 s for the topic's metadata (default 60 s)
+                    "mp.messaging.outgoing.staged-out.max.block.ms", "1000");
+        }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void aJobWhoseNextTopicIsGoneForAWhileWaitsForItAndEndsWithItsResult() throws Exception {
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            // the probe reads the default topics, this service's staged topic is another one
+            if (!admin.listTopics().names().get().contains("conveyor.staged")) {
+                admin.createTopics(List.of(new NewTopic("conveyor.staged", 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            probe(); // reading from the start of every topic before anything is published
+            admin.deleteTopics(List.of(STAGED)).all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(STAGED));
+
+            String id = newId("outage");
+            probe().publish(id, "id: " + id + "\ntasks:\n  - id: hello\n    command: echo hello\n");
+            await().atMost(Duration.ofSeconds(60)).until(() -> resent() >= 2);
+            assertThat(probe().on("conveyor.dlq", id)).as("nothing of the job in the DLQ").isEmpty();
+            assertThat(probe().on("conveyor.results", id)).as("no result while its topic is gone").isEmpty();
+            assertThat(probe().statusStates(id)).contains("STAGED").doesNotContain("DISPATCHED");
+
+            admin.createTopics(List.of(new NewTopic(STAGED, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            JobResult result = probe().awaitResult(id, Duration.ofSeconds(90));
+            assertThat(result.status()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(result.tasks().get(0).stdoutTail()).isEqualTo("hello\n");
+            assertThat(probe().on("conveyor.dlq", id)).as("nothing of the job in the DLQ").isEmpty();
+            assertThat(Set.copyOf(probe().statusStates(id))).contains("ACCEPTED", "STAGED", "DISPATCHED", "SUCCEEDED");
+            // the stage goes on: its consumer was not closed for holding a record so long
+            String next = newId("after");
+            probe().publish(next, "id: " + next + "\ntasks:\n  - id: hello\n    command: echo again\n");
+            assertThat(probe().awaitResult(next, Duration.ofSeconds(30)).status()).isEqualTo(JobState.SUCCEEDED);
+        }
+    }
+
+    private double resent() {
+        Counter c = registry.find("conveyor.stage.records").tag("stage", "staging").tag("outcome", "resent").counter();
+        return c == null ? 0 : c.count();
+    }
+}

@@ -83,8 +83,7 @@ public final class RatioBench {
             String answers;
             double serviceCpuPerJob;
             double benchCpuPerJob;
-            try (Pipeline pipeline = new Pipeline(kafka.bootstrapServers())) {
-                pipeline.watch(service);
+            try (Pipeline pipeline = pipelineOf(kafka.bootstrapServers(), service)) {
                 pipeline.warmUp(burst);
                 settle(service.toHandle());
                 String jfr = System.getProperty("bench.jfr", "");
@@ -253,6 +252,26 @@ public final class RatioBench {
         cmd.addAll(List.of("serve",
                 "--bootstrap-servers", bootstrap, "--data-dir", root.resolve("data").toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile()).start();
+    }
+
+    /**
+     * The load generator and results tail for {@code service}, watching it, once the service has made its
+     * topics (it does as it starts) — failing at once if it exits first (a setting it refused) instead of
+     * the results tail waiting two minutes for a topic.
+     */
+    private static Pipeline pipelineOf(String bootstrap, Process service) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!service.isAlive()) {
+                            throw new IllegalStateException("the service exited before it made its topics");
+                        }
+                        return admin.listTopics().names().get().contains("conveyor.results");
+                    });
+        }
+        Pipeline pipeline = new Pipeline(bootstrap);
+        pipeline.watch(service);
+        return pipeline;
     }
 
     static KafkaProducer<String, String> producer(String bootstrap) {

@@ -44,8 +44,14 @@ public final class InFlightBench {
         Path root = BenchDirs.create("conveyor-inflight-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             // -Dbench.service.jar=<another build's quarkus-run.jar> measures another build
-            List<String> cmd = new ArrayList<>(ServiceProcess.appJar(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
-                    "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0"),
+            List<String> options = new ArrayList<>(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
+                    "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0"));
+            // -Dbench.service.opts="<JVM options>" (split on spaces), e.g. -XX:+UseStringDeduplication
+            String opts = System.getProperty("bench.service.opts", "");
+            if (!opts.isBlank()) {
+                options.addAll(List.of(opts.trim().split("\\s+")));
+            }
+            List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options,
                     System.getProperty("bench.service.jar", ServiceProcess.jar())));
             cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
             Process service = new ProcessBuilder(cmd)

@@ -86,6 +86,16 @@ public class EventPublisher {
         return untilTaken(completed, event.jobId(), stage, EventTypes.COMPLETED, event);
     }
 
+    /**
+     * The completion of a job monitoring watches, tried once: monitoring tries again itself at the job's
+     * next turn (the job stays watched, its record held, until the completion is on the broker), so a
+     * completion the broker refuses never holds up monitoring's cycle — and every other job it watches.
+     */
+    public Uni<Void> completedOnce(String stage, JobCompleted event, JobStatusEvent status) {
+        statusLater(status);
+        return completed.send(event.jobId(), stage, EventTypes.COMPLETED, event);
+    }
+
     /** Sends a stage output, again after a failure that passes, until the broker takes it (see the class comment). */
     private static Uni<Void> untilTaken(ChannelSender sender, String jobId, String stage, String type, Object event) {
         return sender.send(jobId, stage, type, event)

@@ -73,6 +73,8 @@ public class MonitoringStage {
         });
     }
     private final Map<String, BackendPoller> pollers = new ConcurrentHashMap<>();
+    /** Jobs whose completion is on its way to the broker (sent by a cycle, neither taken nor refused yet). */
+    private final Set<String> completing = ConcurrentHashMap.newKeySet();
 
     @Inject
     @jakarta.inject.Named("stage-records")
@@ -119,12 +121,15 @@ public class MonitoringStage {
 
     /**
      * One cycle: status events go out without waiting (progress, not state); each completion is on
-     * the broker before its dispatched record is acknowledged.
+     * the broker before its dispatched record is acknowledged and the job forgotten. The cycle does
+     * not wait for its completions: one the broker refuses (its producer retries up to
+     * {@code delivery.timeout.ms}, two minutes) would hold up every job of the backend — no poll, no
+     * time limit, no cancel — for that long. Until a completion is taken or refused, the job's
+     * turns send it no second time; a refused one is sent again at the job's next turn.
      */
     private BackendPoller.Cycle cycle(String backend) {
         List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend, turns);
         BackendPoller.Cycle result = BackendPoller.Cycle.QUIET;
-        List<Uni<Void>> completions = new java.util.ArrayList<>();
         for (MonitoringService.Outcome o : outcomes) {
             if (o.launched()) {
                 result = BackendPoller.Cycle.LAUNCHED;
@@ -132,22 +137,23 @@ public class MonitoringStage {
                 result = BackendPoller.Cycle.CHANGED;
             }
             o.events().forEach(publish::statusLater);
-            o.completed().ifPresent(done -> completions.add(completion(done, (Message<?>) o.token())
-                    .invoke(() -> monitoring.done(o.jobId()))
-                    .onFailure().recoverWithItem(e -> {
-                        LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
-                        return null;
-                    })));
-        }
-        if (!completions.isEmpty()) {
-            Uni.join().all(completions).andCollectFailures().await().indefinitely();
+            o.completed().filter(done -> completing.add(o.jobId())).ifPresent(done ->
+                    completion(done, (Message<?>) o.token()).subscribe().with(
+                            ok -> {
+                                monitoring.done(o.jobId());
+                                completing.remove(o.jobId());
+                            },
+                            e -> {
+                                completing.remove(o.jobId());
+                                LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
+                            }));
         }
         return result;
     }
 
-    /** Publishes the completion, then acknowledges the held dispatched record. */
+    /** Publishes the completion (one try: a refused one is tried again at the job's next turn), then acknowledges the held dispatched record. */
     private Uni<Void> completion(JobCompleted done, Message<?> message) {
-        return publish.completed(STAGE, done, ended(done))
+        return publish.completedOnce(STAGE, done, ended(done))
                 .chain(() -> Uni.createFrom().completionStage(message.ack()));
     }
 

@@ -34,13 +34,15 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(OutputTopicOutageTest.LateStagedTopic.class)
 class OutputTopicOutageTest extends PipelineTestBase {
     static final String STAGED = "conveyor.staged.outage-test";
+    static final String COMPLETED = "conveyor.completed.outage-test";
 
     public static class LateStagedTopic implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("conveyor.topics.staged", STAGED,
+            return Map.of("conveyor.topics.staged", STAGED, "conveyor.topics.completed", COMPLETED,
                     // each try waits at most 1 s for the topic's metadata (default 60 s)
-                    "mp.messaging.outgoing.staged-out.max.block.ms", "1000");
+                    "mp.messaging.outgoing.staged-out.max.block.ms", "1000",
+                    "mp.messaging.outgoing.completed-out.max.block.ms", "1000");
         }
     }
 
@@ -51,11 +53,7 @@ class OutputTopicOutageTest extends PipelineTestBase {
     void aJobWhoseNextTopicIsGoneForAWhileWaitsForItAndEndsWithItsResult() throws Exception {
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            // the probe reads the default topics, this service's staged topic is another one
-            if (!admin.listTopics().names().get().contains("conveyor.staged")) {
-                admin.createTopics(List.of(new NewTopic("conveyor.staged", 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            }
-            probe(); // reading from the start of every topic before anything is published
+            probeReading(admin);
             admin.deleteTopics(List.of(STAGED)).all().get(30, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(STAGED));
 
@@ -77,6 +75,46 @@ class OutputTopicOutageTest extends PipelineTestBase {
             probe().publish(next, "id: " + next + "\ntasks:\n  - id: hello\n    command: echo again\n");
             assertThat(probe().awaitResult(next, Duration.ofSeconds(30)).status()).isEqualTo(JobState.SUCCEEDED);
         }
+    }
+
+    /**
+     * Monitoring's completions: one that the broker refuses is tried again at the job's next turn, and
+     * meanwhile monitoring goes on with the other jobs it watches (a completion sent again until taken,
+     * inside monitoring's cycle, would have held the cycle — and every job of the backend — until then).
+     */
+    @Test
+    void aCompletionTheBrokerRefusesHoldsUpNeitherItsResultNorOtherJobs() throws Exception {
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            probeReading(admin);
+            admin.deleteTopics(List.of(COMPLETED)).all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(COMPLETED));
+
+            String first = newId("refused");
+            probe().publish(first, "id: " + first + "\ntasks:\n  - id: hello\n    command: echo first\n");
+            await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(first).contains("ENDED"));
+            String second = newId("meanwhile");
+            probe().publish(second, "id: " + second + "\ntasks:\n  - id: hello\n    command: echo second\n");
+            // the second job is watched to its end while the first one's completion is still refused
+            await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(second).contains("hello:SUCCEEDED"));
+            assertThat(probe().on("conveyor.results", first)).as("no result while its topic is gone").isEmpty();
+
+            admin.createTopics(List.of(new NewTopic(COMPLETED, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            assertThat(probe().awaitResult(first, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("first\n");
+            assertThat(probe().awaitResult(second, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("second\n");
+            assertThat(probe().on("conveyor.dlq", first)).isEmpty();
+            assertThat(probe().on("conveyor.dlq", second)).isEmpty();
+        }
+    }
+
+    /** The probe reads the default topics from their start; this service's staged and completed topics are others. */
+    private static void probeReading(Admin admin) throws Exception {
+        for (String topic : List.of("conveyor.staged", "conveyor.completed")) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+        probe();
     }
 
     private double resent() {

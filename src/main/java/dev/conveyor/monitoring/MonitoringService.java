@@ -106,9 +106,13 @@ public final class MonitoringService {
         jobIds.forEach(watches::remove);
     }
 
-    /** Forgets one finished job, once its completion is on the broker. */
-    public void done(String jobId) {
-        watches.remove(jobId);
+    /**
+     * Forgets one finished job, once its completion is on the broker — the watch that held {@code token}
+     * only: if the job's partition went away and came back meanwhile, the newer watch (holding the record
+     * delivered again) stays, to be acknowledged at its own turn.
+     */
+    public void done(String jobId, Object token) {
+        watches.computeIfPresent(jobId, (id, w) -> w.token == token ? null : w);
     }
 
     public Collection<String> backendsWatched() {

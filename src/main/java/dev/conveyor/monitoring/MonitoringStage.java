@@ -140,7 +140,7 @@ public class MonitoringStage {
             o.completed().filter(done -> completing.add(o.jobId())).ifPresent(done ->
                     completion(done, (Message<?>) o.token()).subscribe().with(
                             ok -> {
-                                monitoring.done(o.jobId());
+                                monitoring.done(o.jobId(), o.token());
                                 completing.remove(o.jobId());
                             },
                             e -> {

@@ -1,6 +1,7 @@
 package dev.conveyor.app;
 
 import dev.conveyor.config.ConveyorConfig;
+import dev.conveyor.config.StorageConfig;
 
 import dev.conveyor.credentials.AzureAccount;
 import dev.conveyor.credentials.Profile;
@@ -13,11 +14,11 @@ final class AzureBlobWiring {
     private AzureBlobWiring() {
     }
 
-    static AzureBlobObjectStore store(ConveyorConfig.AzureBlob config, Profiles profiles) {
+    static AzureBlobObjectStore store(StorageConfig.AzureBlob config, Profiles profiles) {
         return new AzureBlobObjectStore(settings(config, profiles));
     }
 
-    static AzureBlobSettings settings(ConveyorConfig.AzureBlob config, Profiles profiles) {
+    static AzureBlobSettings settings(StorageConfig.AzureBlob config, Profiles profiles) {
         long blockSize = config.blockSize().asLongValue();
         return new AzureBlobSettings(account(config.profile(), profiles), config.containerPrefix(),
                 (int) Math.min(Integer.MAX_VALUE, blockSize), config.maxUrlValidity(), config.requestTimeout(),

@@ -2,6 +2,7 @@ package dev.conveyor.app;
 
 import dev.conveyor.config.ConveyorConfig;
 import dev.conveyor.config.ProfileSettings;
+import dev.conveyor.config.StorageConfig;
 
 import dev.conveyor.collection.CollectionService;
 import dev.conveyor.collection.ResultBounds;
@@ -83,7 +84,7 @@ public class Wiring {
         });
     }
 
-    static S3ObjectStore s3Store(ConveyorConfig.S3Store s3, Profiles profiles) {
+    static S3ObjectStore s3Store(StorageConfig.S3Store s3, Profiles profiles) {
         String bucket = s3.bucket().filter(b -> !b.isBlank()).orElseThrow(() -> new IllegalArgumentException(
                 "conveyor.storage.type=s3 needs conveyor.storage.s3.bucket"));
         AwsAccount account = profiles.find(s3.profile()).map(Profile::aws).orElseThrow(() -> new IllegalArgumentException(

@@ -1,7 +1,6 @@
 package dev.conveyor.config;
 
 import dev.conveyor.submission.OptionVariables;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.DecimalMax;
@@ -39,7 +38,8 @@ public interface ConveyorConfig {
 
     Topics topics();
 
-    Storage storage();
+    /** The object store ({@code conveyor.storage.*}): {@link StorageConfig}. */
+    StorageConfig storage();
 
     Local local();
 
@@ -69,61 +69,6 @@ public interface ConveyorConfig {
      * {@code runsOn.profile}, else gets {@code default}. Values come from env or secret files.
      */
     Map<String, ProfileConfig> profiles();
-
-    interface ProfileConfig {
-        Optional<AzureConfig> azure();
-
-        Optional<AwsConfig> aws();
-
-        /** Provider options applied when a request does not set them (e.g. {@code pool_id}, {@code job_queue_arn}). */
-        Map<String, String> defaults();
-    }
-
-    interface AzureConfig {
-        Optional<String> batchAccountName();
-
-        Optional<String> batchAccountUrl();
-
-        Optional<String> batchAccountKey();
-
-        Optional<String> storageAccountName();
-
-        Optional<String> storageAccountKey();
-
-        /** Blob service endpoint; default {@code https://<storage-account-name>.blob.core.windows.net}. */
-        Optional<String> blobEndpoint();
-
-        Optional<String> tenantId();
-
-        Optional<String> clientId();
-
-        Optional<String> clientSecret();
-
-        /** Use the host's managed identity (user-assigned when client-id is set). */
-        @WithDefault("false")
-        boolean managedIdentity();
-    }
-
-    interface AwsConfig {
-        @WithDefault("us-east-1")
-        String region();
-
-        /** Static keys; when absent, the AWS SDK's default provider chain (env, web identity, instance role). */
-        Optional<String> accessKeyId();
-
-        Optional<String> secretAccessKey();
-
-        Optional<String> sessionToken();
-
-        Optional<String> batchEndpoint();
-
-        Optional<String> logsEndpoint();
-
-        Optional<String> s3Endpoint();
-
-        @WithDefault("false")
-        boolean s3PathStyle();
-    }
 
     Credentials credentials();
 
@@ -178,80 +123,6 @@ public interface ConveyorConfig {
         default List<String> all() {
             return List.of(requests(), submitted(), staged(), dispatched(), completed(), results(), status(), dlq(), control());
         }
-    }
-
-    interface Storage {
-        /** Object store type: {@code file}, {@code s3} or {@code azure-blob}. */
-        @WithDefault("file")
-        String type();
-
-        /** The {@code azure-blob} store ({@code conveyor.storage.azure.*}). */
-        AzureBlob azure();
-
-        /** Root folder of the {@code file} store; default {@code <data-dir>/store}. */
-        Optional<String> fileRoot();
-
-        /** Folders a request's {@code file:} input sources may be read from (none by default). */
-        Optional<List<String>> allowedFileRoots();
-
-        /** The {@code s3} store ({@code conveyor.storage.s3.*}). */
-        S3Store s3();
-    }
-
-    interface S3Store {
-        /** The bucket (required when the type is {@code s3}). */
-        Optional<String> bucket();
-
-        /** Put before every key, e.g. {@code conveyor/}; default none. */
-        Optional<String> keyPrefix();
-
-        /** The profile whose {@code aws} account (keys or default chain, region, endpoint) reaches the bucket. */
-        @WithDefault("default")
-        String profile();
-
-        /** Create the bucket at start-up when it does not exist. */
-        @WithDefault("false")
-        boolean createBucket();
-
-        /** Part size of streamed (unknown-length) uploads in MiB; at least 5. */
-        @WithDefault("8")
-        @Min(5)
-        int partSizeMib();
-    }
-
-    /** The Azure Blob store; the account and its credential come from a profile's {@code azure} group. */
-    interface AzureBlob {
-        /** The profile whose Azure storage account holds the store. */
-        @WithDefault("default")
-        String profile();
-
-        /** Name of the main container; each job's container is {@code <prefix>-j-<job>-<hash>}. */
-        @WithDefault("conveyor")
-        String containerPrefix();
-
-        /** Block size of streamed uploads: the memory one upload holds. */
-        @WithDefault("8M")
-        MemorySize blockSize();
-
-        /** Longest validity of a signed URL or prefix grant (user-delegation SAS: at most 7 days). */
-        @WithDefault("7d")
-        @DurationMin(millis = 1)
-        Duration maxUrlValidity();
-
-        /** Time limit of one HTTP attempt. */
-        @WithDefault("60s")
-        @DurationMin(seconds = 1)
-        Duration requestTimeout();
-
-        /** Attempts per call on connection failures, 408, 429 and 5xx (1 = no retry in the store). */
-        @WithDefault("3")
-        @Min(1)
-        int maxTries();
-
-        /** Longest wait between attempts; a longer Retry-After is left to the caller. */
-        @WithDefault("10s")
-        @DurationMin(millis = 0)
-        Duration maxRetryDelay();
     }
 
     interface Local {

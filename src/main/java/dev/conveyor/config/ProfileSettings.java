@@ -14,7 +14,7 @@ public final class ProfileSettings {
     private ProfileSettings() {
     }
 
-    public static Profiles of(Map<String, ConveyorConfig.ProfileConfig> config) {
+    public static Profiles of(Map<String, ProfileConfig> config) {
         Map<String, Profile> profiles = new LinkedHashMap<>();
         config.forEach((name, p) -> profiles.put(name, new Profile(name,
                 p.azure().map(ProfileSettings::azure).orElse(null),
@@ -23,7 +23,7 @@ public final class ProfileSettings {
         return new Profiles(profiles);
     }
 
-    private static AzureAccount azure(ConveyorConfig.AzureConfig a) {
+    private static AzureAccount azure(ProfileConfig.AzureConfig a) {
         return new AzureAccount(a.batchAccountName().orElse(null), a.batchAccountUrl().orElse(null),
                 Secret.of(a.batchAccountKey().orElse(null)), a.storageAccountName().orElse(null),
                 Secret.of(a.storageAccountKey().orElse(null)), a.blobEndpoint().orElse(null),
@@ -31,7 +31,7 @@ public final class ProfileSettings {
                 a.managedIdentity());
     }
 
-    private static AwsAccount aws(ConveyorConfig.AwsConfig a) {
+    private static AwsAccount aws(ProfileConfig.AwsConfig a) {
         return new AwsAccount(a.region(), a.accessKeyId().orElse(null), Secret.of(a.secretAccessKey().orElse(null)),
                 Secret.of(a.sessionToken().orElse(null)), a.batchEndpoint().orElse(null), a.logsEndpoint().orElse(null),
                 a.s3Endpoint().orElse(null), a.s3PathStyle());

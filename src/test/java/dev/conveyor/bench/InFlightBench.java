@@ -46,11 +46,7 @@ public final class InFlightBench {
             // -Dbench.service.jar=<another build's quarkus-run.jar> measures another build
             List<String> options = new ArrayList<>(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError",
                     "-Dconveyor.instance-id=bench", "-Dquarkus.http.port=0"));
-            // -Dbench.service.opts="<JVM options>" (split on spaces), e.g. -XX:+UseStringDeduplication
-            String opts = System.getProperty("bench.service.opts", "");
-            if (!opts.isBlank()) {
-                options.addAll(List.of(opts.trim().split("\\s+")));
-            }
+            options.addAll(RatioBench.serviceOpts()); // e.g. -Dbench.service.opts=-XX:+UseStringDeduplication
             List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options,
                     System.getProperty("bench.service.jar", ServiceProcess.jar())));
             cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));

@@ -75,7 +75,7 @@ public final class RatioBench {
                 settle(ProcessHandle.current());
                 contractRate = contract.atRate("r-", rate, seconds);
             }
-            Process service = startService(kafka.bootstrapServers(), root, serviceOpts);
+            Process service = startService(kafka.bootstrapServers(), root);
             Result pipeBurst;
             Result pipeRate;
             String rss;
@@ -241,11 +241,15 @@ public final class RatioBench {
         return WorkFloorBench.Floor.parse(out);
     }
 
-    private static Process startService(String bootstrap, Path root, String opts) throws Exception {
+    /** What {@code -Dbench.service.opts} adds to the JVM options of every service process a bench starts (split on spaces). */
+    static List<String> serviceOpts() {
+        String opts = System.getProperty("bench.service.opts", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
+    private static Process startService(String bootstrap, Path root) throws Exception {
         List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
-        if (!opts.isBlank()) {
-            options.addAll(List.of(opts.trim().split("\\s+")));
-        }
+        options.addAll(serviceOpts());
         // -Dbench.service.jar=<another build's quarkus-run.jar> compares two builds against the same chain
         List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options,
                 System.getProperty("bench.service.jar", ServiceProcess.jar())));

@@ -121,9 +121,7 @@ public final class ScaleOutBench {
                         "-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors(),
                         "-Dquarkus.http.port=0", "-Dconveyor.instance-id=scale-" + label + "-" + i,
                         "-Dconveyor.ui.enabled=false"));
-                if (!SERVICE_OPTS.isBlank()) {
-                    options.addAll(List.of(SERVICE_OPTS.trim().split("\\s+")));
-                }
+                options.addAll(RatioBench.serviceOpts());
                 List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options));
                 cmd.addAll(List.of("serve",
                         "--bootstrap-servers", bootstrap, "--data-dir", data.toString()));

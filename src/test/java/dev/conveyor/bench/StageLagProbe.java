@@ -28,10 +28,7 @@ public final class StageLagProbe {
         Path root = BenchDirs.create("conveyor-lag-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0)) {
             List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
-            String opts = System.getProperty("bench.service.opts", "");
-            if (!opts.isBlank()) {
-                options.addAll(List.of(opts.trim().split("\\s+")));
-            }
+            options.addAll(RatioBench.serviceOpts());
             List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options));
             cmd.addAll(List.of("serve", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", root.resolve("data").toString()));
             System.out.println("service log: " + root.resolve("service.log"));

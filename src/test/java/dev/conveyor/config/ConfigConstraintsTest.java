@@ -1,7 +1,6 @@
 package dev.conveyor.config;
 
-import dev.conveyor.testing.ConfigValidators;
-import io.quarkus.runtime.configuration.DurationConverter;
+import dev.conveyor.testing.ServiceConfigs;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -33,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConfigConstraintsTest {
     /** Every {@code @ConfigMapping} of the application (ConveyorConfig, UiConfig, HealthConfig, TracingConfig...). */
-    private static final List<Class<?>> MAPPINGS = ConfigValidators.mappings();
+    private static final List<Class<?>> MAPPINGS = ServiceConfigs.mappings();
 
     @Test
     void theDefaultsAreWithinEveryConstraint() {
@@ -138,10 +137,7 @@ class ConfigConstraintsTest {
     }
 
     private static void build(Map<String, String> values) {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters()
-                .withSources(new PropertiesConfigSource(values, "test", 300))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withValidator(ConfigValidators.beanValidation());
+        SmallRyeConfigBuilder builder = ServiceConfigs.builder(new PropertiesConfigSource(values, "test", 300));
         MAPPINGS.forEach(builder::withMapping);
         builder.build();
     }

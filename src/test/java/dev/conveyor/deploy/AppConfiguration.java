@@ -1,7 +1,6 @@
 package dev.conveyor.deploy;
 
-import dev.conveyor.testing.ConfigValidators;
-import io.quarkus.runtime.configuration.DurationConverter;
+import dev.conveyor.testing.ServiceConfigs;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.ConfigMappings;
 import io.smallrye.config.EnvConfigSource;
@@ -12,7 +11,6 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,12 +75,9 @@ final class AppConfiguration {
         for (String key : source.getPropertyNames()) {
             names.add(key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key);
         }
-        List<Class<?>> mappings = ConfigValidators.mappings();
+        List<Class<?>> mappings = ServiceConfigs.mappings();
         List<Pattern> wildcards = new ArrayList<>();
-        // Quarkus reads durations such as 500ms or 2s; plain SmallRye Config only ISO-8601.
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters().withSources(source)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withValidator(ConfigValidators.beanValidation());
+        SmallRyeConfigBuilder builder = ServiceConfigs.builder(source);
         for (Class<?> mapping : mappings) {
             String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
             builder.withMapping(mapping);
@@ -139,10 +134,7 @@ final class AppConfiguration {
      * application.properties), through SmallRye Config's own environment source.
      */
     <T> T mappingWithEnv(Class<T> type, Map<String, String> env) {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredConverters()
-                .withSources(properties, new EnvConfigSource(env, 300))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withValidator(ConfigValidators.beanValidation());
+        SmallRyeConfigBuilder builder = ServiceConfigs.builder(properties, new EnvConfigSource(env, 300));
         mappings.forEach(builder::withMapping);
         return builder.build().getConfigMapping(type);
     }

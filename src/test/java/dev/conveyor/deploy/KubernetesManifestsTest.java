@@ -3,6 +3,7 @@ package dev.conveyor.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.conveyor.config.ConveyorConfig;
+import dev.conveyor.config.ProfileConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -174,7 +175,7 @@ class KubernetesManifestsTest {
         rendered.values().forEach(overlay -> assertThat(overlay.ofKind("Secret")).as("%s deploys no example Secret", overlay).isEmpty());
 
         // Read through SmallRye Config's environment source, as the service reads the Secret's variables.
-        ConveyorConfig.ProfileConfig nightly = app.mappingWithEnv(ConveyorConfig.class, secret.getStringData())
+        ProfileConfig nightly = app.mappingWithEnv(ConveyorConfig.class, secret.getStringData())
                 .profiles().get("nightly");
         assertThat(nightly).as("profile 'nightly' from %s", secret.getStringData().keySet()).isNotNull();
         assertThat(nightly.azure().orElseThrow().batchAccountName()).hasValue("examplebatch");

@@ -51,28 +51,23 @@ class OutputTopicOutageTest extends PipelineTestBase {
 
     @Test
     void aJobWhoseNextTopicIsGoneForAWhileWaitsForItAndEndsWithItsResult() throws Exception {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            probeReading(admin);
-            admin.deleteTopics(List.of(STAGED)).all().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(STAGED));
+        try (Admin admin = admin()) {
+            gone(admin, STAGED);
 
-            String id = newId("outage");
-            probe().publish(id, "id: " + id + "\ntasks:\n  - id: hello\n    command: echo hello\n");
+            String id = echo("outage", "hello");
             await().atMost(Duration.ofSeconds(60)).until(() -> resent() >= 2);
             assertThat(probe().on("conveyor.dlq", id)).as("nothing of the job in the DLQ").isEmpty();
             assertThat(probe().on("conveyor.results", id)).as("no result while its topic is gone").isEmpty();
             assertThat(probe().statusStates(id)).contains("STAGED").doesNotContain("DISPATCHED");
 
-            admin.createTopics(List.of(new NewTopic(STAGED, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            create(admin, STAGED);
             JobResult result = probe().awaitResult(id, Duration.ofSeconds(90));
             assertThat(result.status()).isEqualTo(JobState.SUCCEEDED);
             assertThat(result.tasks().get(0).stdoutTail()).isEqualTo("hello\n");
             assertThat(probe().on("conveyor.dlq", id)).as("nothing of the job in the DLQ").isEmpty();
             assertThat(Set.copyOf(probe().statusStates(id))).contains("ACCEPTED", "STAGED", "DISPATCHED", "SUCCEEDED");
             // the stage goes on: its consumer was not closed for holding a record so long
-            String next = newId("after");
-            probe().publish(next, "id: " + next + "\ntasks:\n  - id: hello\n    command: echo again\n");
+            String next = echo("after", "again");
             assertThat(probe().awaitResult(next, Duration.ofSeconds(30)).status()).isEqualTo(JobState.SUCCEEDED);
         }
     }
@@ -84,22 +79,17 @@ class OutputTopicOutageTest extends PipelineTestBase {
      */
     @Test
     void aCompletionTheBrokerRefusesHoldsUpNeitherItsResultNorOtherJobs() throws Exception {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            probeReading(admin);
-            admin.deleteTopics(List.of(COMPLETED)).all().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(COMPLETED));
+        try (Admin admin = admin()) {
+            gone(admin, COMPLETED);
 
-            String first = newId("refused");
-            probe().publish(first, "id: " + first + "\ntasks:\n  - id: hello\n    command: echo first\n");
+            String first = echo("refused", "first");
             await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(first).contains("ENDED"));
-            String second = newId("meanwhile");
-            probe().publish(second, "id: " + second + "\ntasks:\n  - id: hello\n    command: echo second\n");
+            String second = echo("meanwhile", "second");
             // the second job is watched to its end while the first one's completion is still refused
             await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(second).contains("hello:SUCCEEDED"));
             assertThat(probe().on("conveyor.results", first)).as("no result while its topic is gone").isEmpty();
 
-            admin.createTopics(List.of(new NewTopic(COMPLETED, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            create(admin, COMPLETED);
             assertThat(probe().awaitResult(first, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("first\n");
             assertThat(probe().awaitResult(second, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("second\n");
             assertThat(probe().on("conveyor.dlq", first)).isEmpty();
@@ -107,14 +97,35 @@ class OutputTopicOutageTest extends PipelineTestBase {
         }
     }
 
-    /** The probe reads the default topics from their start; this service's staged and completed topics are others. */
-    private static void probeReading(Admin admin) throws Exception {
-        for (String topic : List.of("conveyor.staged", "conveyor.completed")) {
-            if (!admin.listTopics().names().get().contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class)));
+    }
+
+    /**
+     * Deletes {@code topic} once the probe reads from the start of every topic — the probe reads the
+     * default ones, and this service's staged and completed topics are others, so they may not exist yet.
+     */
+    private static void gone(Admin admin, String topic) throws Exception {
+        for (String read : List.of("conveyor.staged", "conveyor.completed")) {
+            if (!admin.listTopics().names().get().contains(read)) {
+                create(admin, read);
             }
         }
         probe();
+        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(topic));
+    }
+
+    private static void create(Admin admin, String topic) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Publishes a job of one task that echoes {@code word}; returns its id. */
+    private static String echo(String prefix, String word) {
+        String id = newId(prefix);
+        probe().publish(id, "id: " + id + "\ntasks:\n  - id: hello\n    command: echo " + word + "\n");
+        return id;
     }
 
     private double resent() {

@@ -115,6 +115,15 @@ public final class MonitoringService {
         watches.computeIfPresent(jobId, (id, w) -> w.token == token ? null : w);
     }
 
+    /** The job's completion was not taken: its next turn (next cycle) sends it again. */
+    public void completionRefused(String jobId, Object token) {
+        Watch w = watches.get(jobId);
+        if (w != null && w.token == token) {
+            w.completing = false;
+            w.due = true;
+        }
+    }
+
     public Collection<String> backendsWatched() {
         return watches.values().stream().map(Watch::backend).distinct().toList();
     }
@@ -213,7 +222,8 @@ public final class MonitoringService {
                     message, counts, now));
         }
         Optional<JobCompleted> completed = Optional.empty();
-        if (s.ended()) {
+        if (s.ended() && !w.completing) {
+            w.completing = true;
             completed = Optional.of(completion(w, s));
         }
         return new Outcome(s.jobId, w.token, events, completed, a.launched());

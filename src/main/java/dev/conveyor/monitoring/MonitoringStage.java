@@ -73,8 +73,6 @@ public class MonitoringStage {
         });
     }
     private final Map<String, BackendPoller> pollers = new ConcurrentHashMap<>();
-    /** Jobs whose completion is on its way to the broker (sent by a cycle, neither taken nor refused yet). */
-    private final Set<String> completing = ConcurrentHashMap.newKeySet();
 
     @Inject
     @jakarta.inject.Named("stage-records")
@@ -125,7 +123,8 @@ public class MonitoringStage {
      * not wait for its completions: one the broker refuses (its producer retries up to
      * {@code delivery.timeout.ms}, two minutes) would hold up every job of the backend — no poll, no
      * time limit, no cancel — for that long. Until a completion is taken or refused, the job's
-     * turns send it no second time; a refused one is sent again at the job's next turn.
+     * turns produce it no second time (the watch is {@code completing}); a refused one comes again at
+     * the job's next turn.
      */
     private BackendPoller.Cycle cycle(String backend) {
         List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend, turns);
@@ -137,16 +136,12 @@ public class MonitoringStage {
                 result = BackendPoller.Cycle.CHANGED;
             }
             o.events().forEach(publish::statusLater);
-            o.completed().filter(done -> completing.add(o.jobId())).ifPresent(done ->
-                    completion(done, (Message<?>) o.token()).subscribe().with(
-                            ok -> {
-                                monitoring.done(o.jobId(), o.token());
-                                completing.remove(o.jobId());
-                            },
-                            e -> {
-                                completing.remove(o.jobId());
-                                LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
-                            }));
+            o.completed().ifPresent(done -> completion(done, (Message<?>) o.token()).subscribe().with(
+                    ok -> monitoring.done(o.jobId(), o.token()),
+                    e -> {
+                        monitoring.completionRefused(o.jobId(), o.token());
+                        LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
+                    }));
         }
         return result;
     }

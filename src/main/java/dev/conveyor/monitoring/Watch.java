@@ -28,6 +28,8 @@ final class Watch {
     volatile Instant wakeAt;
     /** A turn must come next cycle whatever the backend says (first turn, a failed turn). */
     volatile boolean due = true;
+    /** The job's completion is on its way to the broker: its turns send none until it is refused. */
+    volatile boolean completing;
     /** What the backend said last time, per handle: a turn is needed only when it changes. */
     private final Map<String, String> lastSeen = new HashMap<>();
 

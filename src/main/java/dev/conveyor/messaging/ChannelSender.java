@@ -40,6 +40,11 @@ final class ChannelSender {
         this.topic = config.getOptionalValue("mp.messaging.outgoing." + channel + ".topic", String.class).orElse(channel);
     }
 
+    /** The topic this channel writes to. */
+    String topic() {
+        return topic;
+    }
+
     /** Sends the event; the Uni completes when the broker has acknowledged it (fails if it could not be sent). */
     Uni<Void> send(String jobId, String stage, String type, Object payload) {
         return Uni.createFrom().deferred(() -> {

@@ -44,6 +44,7 @@ public class EventPublisher {
     private final ChannelSender dispatched;
     private final ChannelSender completed;
     private final ChannelSender status;
+    private final OutputRefusals refusals;
 
     /**
      * The channels' emitters are never sent through: they declare this bean as the channels'
@@ -51,7 +52,7 @@ public class EventPublisher {
      * does not report it unconnected. Records go straight to those producers ({@link ChannelSender}).
      */
     @Inject
-    EventPublisher(KafkaClientService kafka, Config config,
+    EventPublisher(KafkaClientService kafka, Config config, OutputRefusals refusals,
                    @Channel(Channels.SUBMITTED_OUT) MutinyEmitter<String> submittedChannel,
                    @Channel(Channels.STAGED_OUT) MutinyEmitter<String> stagedChannel,
                    @Channel(Channels.DISPATCHED_OUT) MutinyEmitter<String> dispatchedChannel,
@@ -62,6 +63,7 @@ public class EventPublisher {
         dispatched = new ChannelSender(kafka, config, Channels.DISPATCHED_OUT);
         completed = new ChannelSender(kafka, config, Channels.COMPLETED_OUT);
         status = new ChannelSender(kafka, config, Channels.STATUS);
+        this.refusals = refusals;
     }
 
     // Each output takes the job's status event for that step and queues it first (why: statusLater).
@@ -93,18 +95,30 @@ public class EventPublisher {
      */
     public Uni<Void> completedOnce(String stage, JobCompleted event, JobStatusEvent status) {
         statusLater(status);
-        return completed.send(event.jobId(), stage, EventTypes.COMPLETED, event);
+        return completed.send(event.jobId(), stage, EventTypes.COMPLETED, event)
+                .onItemOrFailure().invoke((ok, e) -> {
+                    if (e == null) {
+                        refusals.settled(completed.topic(), event.jobId());
+                    } else if (passes(e)) {
+                        refusals.refused(completed.topic(), event.jobId(), e);
+                    }
+                });
     }
 
-    /** Sends a stage output, again after a failure that passes, until the broker takes it (see the class comment). */
-    private static Uni<Void> untilTaken(ChannelSender sender, String jobId, String stage, String type, Object event) {
+    /**
+     * Sends a stage output, again after a failure that passes, until the broker takes it (see the class
+     * comment); while it waits, {@link OutputRefusals} has it (readiness: {@code stage-outputs}).
+     */
+    private Uni<Void> untilTaken(ChannelSender sender, String jobId, String stage, String type, Object event) {
         return sender.send(jobId, stage, type, event)
                 .onFailure(EventPublisher::passes).invoke(e -> {
+                    refusals.refused(sender.topic(), jobId, e);
                     StageHandler.observer().record(stage, StageObserver.Outcome.RESENT);
                     LOG.warnf("%s: the %s event of job %s was not taken by the broker (%s); it is sent again",
                             stage, type, jobId, e.getMessage());
                 })
-                .onFailure(EventPublisher::passes).retry().withBackOff(RESEND_FIRST, RESEND_MAX).indefinitely();
+                .onFailure(EventPublisher::passes).retry().withBackOff(RESEND_FIRST, RESEND_MAX).indefinitely()
+                .onTermination().invoke(() -> refusals.settled(sender.topic(), jobId));
     }
 
     /** A send failure Kafka itself calls retriable: no leader, no metadata yet, a delivery timeout... */

@@ -19,4 +19,12 @@ public interface HealthConfig {
     @WithDefault("2s")
     @DurationMin(millis = 1)
     Duration timeout();
+
+    /**
+     * How long a stage's output may be refused by the broker (and sent again) before readiness says
+     * DOWN ({@code stage-outputs}): longer than a leader election, short enough to be seen.
+     */
+    @WithDefault("1m")
+    @DurationMin(millis = 0)
+    Duration outputRefusedAfter();
 }

@@ -2,7 +2,7 @@ package dev.conveyor.ops;
 
 /**
  * One dependency this process needs before it can do its work: the Kafka broker, the object store,
- * and later each configured backend's credentials. Every {@code @ApplicationScoped} bean that
+ * the compute backends' credentials, the stages' outputs. Every {@code @ApplicationScoped} bean that
  * implements it is probed by {@link ConveyorReadinessCheck} and shown in {@code /q/health/ready}.
  * <p>
  * A probe may block (it runs on a worker thread); it is called at most once per

@@ -7,13 +7,16 @@ import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
+import dev.conveyor.ops.ConveyorReadinessCheck;
 import dev.conveyor.testing.JobProbe;
 import dev.conveyor.testing.KafkaTestResource;
 import dev.conveyor.testing.S3ProxyFixture;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +82,16 @@ class AwsBatchPipelineTest {
             probe.close();
             probe = null;
         }
+    }
+
+    @Inject
+    @Readiness
+    ConveyorReadinessCheck readiness;
+
+    /** Readiness asks the backend with the service's credentials (the emulator checks the signature). */
+    @Test
+    void readinessProvesTheBackendsCredentials() {
+        assertThat(readiness.call().getData().orElseThrow().get("compute-backends")).isEqualTo("UP (aws-batch, local, noop)");
     }
 
     @Test

@@ -10,12 +10,15 @@ import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
+import dev.conveyor.ops.ConveyorReadinessCheck;
 import dev.conveyor.testing.JobProbe;
 import dev.conveyor.testing.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +102,16 @@ class AzureBatchPipelineTest {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri))
                 .header("x-ms-version", "2021-08-06").GET().build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
+    }
+
+    @Inject
+    @Readiness
+    ConveyorReadinessCheck readiness;
+
+    /** Readiness asks the backend with the service's credentials (the emulator checks the signature). */
+    @Test
+    void readinessProvesTheBackendsCredentials() {
+        assertThat(readiness.call().getData().orElseThrow().get("compute-backends")).isEqualTo("UP (azure-batch, local, noop)");
     }
 
     @Test

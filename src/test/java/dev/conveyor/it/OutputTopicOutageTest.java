@@ -2,6 +2,8 @@ package dev.conveyor.it;
 
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.result.JobResult;
+import dev.conveyor.ops.ConveyorReadinessCheck;
+import dev.conveyor.ops.ProbeResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,12 +45,17 @@ class OutputTopicOutageTest extends PipelineTestBase {
             return Map.of("conveyor.topics.staged", STAGED, "conveyor.topics.completed", COMPLETED,
                     // each try waits at most 1 s for the topic's metadata (default 60 s)
                     "mp.messaging.outgoing.staged-out.max.block.ms", "1000",
-                    "mp.messaging.outgoing.completed-out.max.block.ms", "1000");
+                    "mp.messaging.outgoing.completed-out.max.block.ms", "1000",
+                    // readiness says so after 2 s of refusals (default 1 min), answered afresh each time
+                    "conveyor.health.output-refused-after", "2s", "conveyor.health.cache-ttl", "0s");
         }
     }
 
     @Inject
     MeterRegistry registry;
+    @Inject
+    @Readiness
+    ConveyorReadinessCheck readiness;
 
     @Test
     void aJobWhoseNextTopicIsGoneForAWhileWaitsForItAndEndsWithItsResult() throws Exception {
@@ -59,6 +67,10 @@ class OutputTopicOutageTest extends PipelineTestBase {
             assertThat(probe().on("conveyor.dlq", id)).as("nothing of the job in the DLQ").isEmpty();
             assertThat(probe().on("conveyor.results", id)).as("no result while its topic is gone").isEmpty();
             assertThat(probe().statusStates(id)).contains("STAGED").doesNotContain("DISPATCHED");
+            // the broker answers, yet the stage cannot move the job on: readiness says which topic refuses
+            await().atMost(Duration.ofSeconds(30)).until(() -> !stageOutputs().up());
+            assertThat(stageOutputs().detail()).startsWith(STAGED + ": 1 job(s) waiting, refused for ")
+                    .contains("not present in metadata");
 
             create(admin, STAGED);
             JobResult result = probe().awaitResult(id, Duration.ofSeconds(90));
@@ -66,6 +78,7 @@ class OutputTopicOutageTest extends PipelineTestBase {
             assertThat(result.tasks().get(0).stdoutTail()).isEqualTo("hello\n");
             assertThat(probe().on("conveyor.dlq", id)).as("nothing of the job in the DLQ").isEmpty();
             assertThat(Set.copyOf(probe().statusStates(id))).contains("ACCEPTED", "STAGED", "DISPATCHED", "SUCCEEDED");
+            assertThat(stageOutputs()).isEqualTo(ProbeResult.up("every output taken"));
             // the stage goes on: its consumer was not closed for holding a record so long
             String next = echo("after", "again");
             assertThat(probe().awaitResult(next, Duration.ofSeconds(30)).status()).isEqualTo(JobState.SUCCEEDED);
@@ -88,12 +101,15 @@ class OutputTopicOutageTest extends PipelineTestBase {
             // the second job is watched to its end while the first one's completion is still refused
             await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(second).contains("hello:SUCCEEDED"));
             assertThat(probe().on("conveyor.results", first)).as("no result while its topic is gone").isEmpty();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !stageOutputs().up());
+            assertThat(stageOutputs().detail()).startsWith(COMPLETED + ": ");
 
             create(admin, COMPLETED);
             assertThat(probe().awaitResult(first, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("first\n");
             assertThat(probe().awaitResult(second, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("second\n");
             assertThat(probe().on("conveyor.dlq", first)).isEmpty();
             assertThat(probe().on("conveyor.dlq", second)).isEmpty();
+            assertThat(stageOutputs()).isEqualTo(ProbeResult.up("every output taken"));
         }
     }
 
@@ -126,6 +142,13 @@ class OutputTopicOutageTest extends PipelineTestBase {
         String id = newId(prefix);
         probe().publish(id, "id: " + id + "\ntasks:\n  - id: hello\n    command: echo " + word + "\n");
         return id;
+    }
+
+    /** What {@code /q/health/ready} says under {@code conveyor → stage-outputs}. */
+    private ProbeResult stageOutputs() {
+        String said = String.valueOf(readiness.call().getData().orElseThrow().get("stage-outputs"));
+        return said.startsWith("UP (") ? ProbeResult.up(said.substring(4, said.length() - 1))
+                : ProbeResult.down(said.substring("DOWN: ".length()));
     }
 
     private double resent() {

@@ -38,6 +38,8 @@ class HealthEndpointsTest {
         JsonNode conveyor = check(ready, "conveyor");
         assertThat(conveyor.path("data").path("kafka-broker").asText()).startsWith("UP (1 broker, cluster ");
         assertThat(conveyor.path("data").path("object-store").asText()).isEqualTo("UP (file)");
+        assertThat(conveyor.path("data").path("stage-outputs").asText()).isEqualTo("UP (every output taken)");
+        assertThat(conveyor.path("data").path("compute-backends").asText()).isEqualTo("UP (local, noop)");
         JsonNode channels = check(ready, "SmallRye Reactive Messaging - readiness check").path("data");
         assertThat(fieldNames(channels)).contains("requests", "submitted-in", "staged-in", "dispatched-in",
                 "completed-in", "control", "results", "status");

@@ -63,6 +63,16 @@ public class MonitoringStage {
         return t;
     });
     private java.util.concurrent.ExecutorService turns;
+    /**
+     * Where completions are handed to the producer: a send blocks its caller while the producer has no
+     * metadata for the topic (up to {@code max.block.ms}, a minute by default: a topic deleted or not yet
+     * made) — on the cycle's thread that stood every job of the backend still for that long.
+     */
+    private final java.util.concurrent.ExecutorService sends = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "conveyor-monitoring-send");
+        t.setDaemon(true);
+        return t;
+    });
 
     @jakarta.annotation.PostConstruct
     void start() {
@@ -124,7 +134,8 @@ public class MonitoringStage {
      * {@code delivery.timeout.ms}, two minutes) would hold up every job of the backend — no poll, no
      * time limit, no cancel — for that long. Until a completion is taken or refused, the job's
      * turns produce it no second time (the watch is {@code completing}); a refused one comes again at
-     * the job's next turn.
+     * the job's next turn. Completions are handed to the producer on a thread of their own ({@code sends}),
+     * in the order of the cycles; a job's status events before its completion are queued here first.
      */
     private BackendPoller.Cycle cycle(String backend) {
         List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend, turns);
@@ -136,12 +147,12 @@ public class MonitoringStage {
                 result = BackendPoller.Cycle.CHANGED;
             }
             o.events().forEach(publish::statusLater);
-            o.completed().ifPresent(done -> completion(done, (Message<?>) o.token()).subscribe().with(
+            o.completed().ifPresent(done -> sends.execute(() -> completion(done, (Message<?>) o.token()).subscribe().with(
                     ok -> monitoring.done(o.jobId(), o.token()),
                     e -> {
                         monitoring.completionRefused(o.jobId(), o.token());
                         LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
-                    }));
+                    })));
         }
         return result;
     }
@@ -199,5 +210,6 @@ public class MonitoringStage {
         pollers.values().forEach(BackendPoller::stop);
         cycles.shutdownNow();
         turns.shutdownNow();
+        sends.shutdownNow();
     }
 }

@@ -1,6 +1,7 @@
 package dev.conveyor.collection;
 
 import dev.conveyor.messaging.Channels;
+import dev.conveyor.messaging.OutputRefusals;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.messaging.StageObserver;
 import dev.conveyor.model.result.JobResult;
@@ -76,6 +77,13 @@ public class CollectionStage {
     Map<String, Object> kafkaConfig;
     @ConfigProperty(name = "mp.messaging.incoming.completed-in.group.id")
     String group;
+    @ConfigProperty(name = "conveyor.topics.results")
+    String resultsTopic;
+    /** Jobs whose result transaction did not commit, until one does (readiness: {@code stage-outputs}). */
+    @Inject
+    OutputRefusals refusals;
+    /** Transactions in a row that did not commit: the rewind after each waits longer ({@link #pause}). */
+    private final java.util.concurrent.atomic.AtomicInteger failedInRow = new java.util.concurrent.atomic.AtomicInteger();
 
     private final RewindGuard guard = new RewindGuard();
     /** Counts rewinds: a batch planned before one is dropped instead of committed. */
@@ -275,9 +283,11 @@ public class CollectionStage {
                 })
                 .chain(behind -> {
                     if (!behind.isEmpty()) {
-                        return rewind(firsts, "the result transaction for " + batch.getRecords().size()
+                        return failed(batch, firsts, "the result transaction for " + batch.getRecords().size()
                                 + " completion(s) did not commit (" + behind + " not moved)");
                     }
+                    failedInRow.set(0);
+                    batch.getRecords().forEach(r -> refusals.settled(resultsTopic, r.getKey()));
                     known.offsets.committed(nextOffsets(batch.getRecords()));
                     records.forEach(m -> m.getMetadata(JobResult.class).ifPresent(published::fire));
                     StageObserver o = StageHandler.observer();
@@ -290,9 +300,33 @@ public class CollectionStage {
                             (started - start) / 1_000_000, (now - started) / 1_000_000);
                     return Uni.createFrom().voidItem();
                 })
-                .onFailure().recoverWithUni(e -> rewind(firsts, "result transaction for " + batch.getRecords().size()
+                .onFailure().recoverWithUni(e -> failed(batch, firsts, "result transaction for " + batch.getRecords().size()
                         + " completion(s) aborted: " + e.getMessage()))
                 .replaceWithVoid();
+    }
+
+    /**
+     * A batch's transaction did not commit: its jobs wait for their results (readiness says so once that
+     * lasts), and the consumer rewinds — at once after the first failure, after a pause from the second
+     * in a row on (1 s, doubling to 30 s), so a failure that comes back at once (a topic the service may
+     * not write) does not spin. The transactions behind wait meanwhile: they could not commit either.
+     */
+    private Uni<Void> failed(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts, String why) {
+        batch.getRecords().forEach(r -> refusals.refused(resultsTopic, r.getKey(), why));
+        Duration pause = pause(failedInRow.incrementAndGet());
+        if (pause.isZero()) {
+            return rewind(firsts, why);
+        }
+        return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                .chain(() -> rewind(firsts, why + " (" + failedInRow.get() + " in a row: rewound after " + pause.toSeconds() + " s)"));
+    }
+
+    /** No pause after a first failure, then 1 s, 2 s, 4 s … up to 30 s. */
+    static Duration pause(int failuresInRow) {
+        if (failuresInRow <= 1) {
+            return Duration.ZERO;
+        }
+        return Duration.ofSeconds(Math.min(30, 1L << Math.min(failuresInRow - 2, 5)));
     }
 
     /**

@@ -44,8 +44,12 @@ public class OutputRefusals {
 
     /** The broker refused the job's output to {@code topic}; it is sent again. */
     public void refused(String topic, String jobId, Throwable e) {
+        refused(topic, jobId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /** The broker did not take the job's output to {@code topic}, for the reason given; it is sent again. */
+    public void refused(String topic, String jobId, String reason) {
         Instant now = clock.instant();
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         open.merge(new Key(topic, jobId), new Refusal(topic, jobId, now, now, reason),
                 (was, again) -> new Refusal(topic, jobId, was.since(), now, reason));
     }

@@ -123,17 +123,17 @@ class OutputTopicOutageTest extends PipelineTestBase {
         }
     }
 
-    private static Admin admin() {
+    static Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class)));
     }
 
     /**
      * Deletes {@code topic} once the probe reads from the start of every topic — the probe reads the
-     * default ones, and this service's staged and completed topics are others, so they may not exist yet.
+     * default ones, and a service of these tests writes some of its outputs to others, so they may not exist yet.
      */
-    private static void gone(Admin admin, String topic) throws Exception {
-        for (String read : List.of("conveyor.staged", "conveyor.completed")) {
+    static void gone(Admin admin, String topic) throws Exception {
+        for (String read : List.of("conveyor.staged", "conveyor.completed", "conveyor.results")) {
             if (!admin.listTopics().names().get().contains(read)) {
                 create(admin, read);
             }
@@ -143,19 +143,23 @@ class OutputTopicOutageTest extends PipelineTestBase {
         await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(topic));
     }
 
-    private static void create(Admin admin, String topic) throws Exception {
+    static void create(Admin admin, String topic) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
 
     /** Publishes a job of one task that echoes {@code word}; returns its id. */
-    private static String echo(String prefix, String word) {
+    static String echo(String prefix, String word) {
         String id = newId(prefix);
         probe().publish(id, "id: " + id + "\ntasks:\n  - id: hello\n    command: echo " + word + "\n");
         return id;
     }
 
-    /** What {@code /q/health/ready} says under {@code conveyor → stage-outputs}. */
     private ProbeResult stageOutputs() {
+        return stageOutputs(readiness);
+    }
+
+    /** What {@code /q/health/ready} says under {@code conveyor → stage-outputs}. */
+    static ProbeResult stageOutputs(ConveyorReadinessCheck readiness) {
         String said = String.valueOf(readiness.call().getData().orElseThrow().get("stage-outputs"));
         return said.startsWith("UP (") ? ProbeResult.up(said.substring(4, said.length() - 1))
                 : ProbeResult.down(said.substring("DOWN: ".length()));

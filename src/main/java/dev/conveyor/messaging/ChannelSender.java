@@ -45,6 +45,11 @@ final class ChannelSender {
         return topic;
     }
 
+    /** Whether the producer has (or now gets, waiting up to its {@code max.block.ms}) the topic's partitions; throws if it does not. */
+    void awaitTopic() {
+        producer().partitionsFor(topic);
+    }
+
     /** Sends the event; the Uni completes when the broker has acknowledged it (fails if it could not be sent). */
     Uni<Void> send(String jobId, String stage, String type, Object payload) {
         return Uni.createFrom().deferred(() -> {
@@ -62,18 +67,15 @@ final class ChannelSender {
 
     /**
      * Sends the event with nothing waiting for the broker's acknowledgement (no Uni, no future):
-     * {@code failed} is told, on the producer's I/O thread or on this one, if it could not be built
-     * or sent. Appended on the calling thread like {@link #send}, so the call order is kept.
+     * {@code done} is told, on the producer's I/O thread or on this one, that it was taken (null) or
+     * could not be built or sent (the failure). Appended on the calling thread like {@link #send}, so
+     * the call order is kept.
      */
-    void sendLater(String jobId, String stage, String type, Object payload, Consumer<Exception> failed) {
+    void sendLater(String jobId, String stage, String type, Object payload, Consumer<Exception> done) {
         try {
-            append(jobId, stage, type, payload, (meta, e) -> {
-                if (e != null) {
-                    failed.accept(e);
-                }
-            });
+            append(jobId, stage, type, payload, (meta, e) -> done.accept(e));
         } catch (RuntimeException e) {
-            failed.accept(e);
+            done.accept(e);
         }
     }
 

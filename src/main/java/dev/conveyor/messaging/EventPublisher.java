@@ -141,8 +141,66 @@ public class EventPublisher {
      * processes, two producers, the order is the order in which the sends reach the broker.)
      */
     public void statusLater(JobStatusEvent event) {
+        if (statusPaused) {
+            statusDropped.incrementAndGet();
+            return;
+        }
         // straight to the producer: nothing waits for it, so no Uni to build, decorate and subscribe
-        status.sendLater(event.jobId(), event.stage(), EventTypes.STATUS, event, e -> notPublished(event, e));
+        Thread caller = Thread.currentThread();
+        status.sendLater(event.jobId(), event.stage(), EventTypes.STATUS, event, e -> {
+            if (e != null) {
+                notPublished(event, e);
+                if (Thread.currentThread() == caller && e instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    pauseStatus(e); // the caller waited for it in vain: do not make the next callers wait too
+                }
+            }
+        });
+    }
+
+    /*
+     * Status events are appended on the stage's own thread (that keeps a job's events in order), and an
+     * append waits up to the status producer's max.block.ms (a minute by default) when the producer has no
+     * metadata for the topic (deleted, not yet made) or no buffer room: with the status topic gone, every
+     * status event held its stage - dispatch, monitoring's cycle with its time limits and cancels - that
+     * long. After an append that waited in vain, status events are dropped at once (counted; they are
+     * progress, and they would have been dropped after the wait) while a thread of their own waits for
+     * the topic's partitions, every STATUS_PAUSE, and lets them through again once it has them. Dropping
+     * keeps the order of those that are sent. While status events flow, this costs one volatile read.
+     */
+    static final Duration STATUS_PAUSE = Duration.ofSeconds(10);
+    private volatile boolean statusPaused;
+    private final java.util.concurrent.atomic.AtomicLong statusDropped = new java.util.concurrent.atomic.AtomicLong();
+
+    private synchronized void pauseStatus(Exception e) {
+        if (statusPaused) {
+            return;
+        }
+        statusPaused = true;
+        LOG.warnf("status events cannot be appended to %s (%s): they are dropped until it takes records again",
+                status.topic(), e.getMessage());
+        Thread waiter = new Thread(this::awaitStatusTopic, "conveyor-status-topic-wait");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    /** Waits for the status topic's partitions, STATUS_PAUSE between tries, then lets status events through. */
+    private void awaitStatusTopic() {
+        while (true) {
+            try {
+                Thread.sleep(STATUS_PAUSE.toMillis());
+                status.awaitTopic(); // up to the producer's max.block.ms
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.debugf("status topic %s still unavailable: %s", status.topic(), e.getMessage());
+            }
+        }
+        synchronized (this) {
+            statusPaused = false;
+        }
+        LOG.infof("status events are appended to %s again (%d were dropped)", status.topic(), statusDropped.getAndSet(0));
     }
 
     /** Status is progress, not state: a lost status event is logged, never fails the stage. */

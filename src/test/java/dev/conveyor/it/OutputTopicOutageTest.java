@@ -133,7 +133,7 @@ class OutputTopicOutageTest extends PipelineTestBase {
      * default ones, and a service of these tests writes some of its outputs to others, so they may not exist yet.
      */
     static void gone(Admin admin, String topic) throws Exception {
-        for (String read : List.of("conveyor.staged", "conveyor.completed", "conveyor.results", "conveyor.dlq")) {
+        for (String read : List.of("conveyor.staged", "conveyor.completed", "conveyor.results", "conveyor.dlq", "conveyor.status")) {
             if (!admin.listTopics().names().get().contains(read)) {
                 create(admin, read);
             }

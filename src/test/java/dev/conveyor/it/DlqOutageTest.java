@@ -8,17 +8,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -53,8 +48,8 @@ class DlqOutageTest extends PipelineTestBase {
 
     @Test
     void aPoisonRecordWaitsForTheDlqAndTheJobsBehindItGoOn() throws Exception {
-        try (Admin admin = OutputTopicOutageTest.admin()) {
-            OutputTopicOutageTest.gone(admin, DLQ);
+        try (Admin admin = OutageTopics.admin()) {
+            OutageTopics.gone(admin, DLQ);
             String key = newId("poison");
             probe().publish(key, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, 'n', 'o', 't'});
             String good = newId("behind");
@@ -64,18 +59,18 @@ class DlqOutageTest extends PipelineTestBase {
             assertThat(probe().awaitResult(good, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
             assertThat(probe().awaitResult(key, Duration.ofSeconds(30)).status()).isEqualTo(JobState.REJECTED);
             await().atMost(Duration.ofSeconds(60)).until(() -> resent() >= 2);
-            Where poison = where(admin, key);
+            Where poison = where(key);
             assertThat(committed(admin, poison.partition())).as("the committed offset waits behind the poison record")
                     .isLessThanOrEqualTo(poison.offset());
 
-            OutputTopicOutageTest.create(admin, DLQ);
-            List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(60)).until(() -> dlq(key), d -> !d.isEmpty());
+            OutageTopics.create(admin, DLQ);
+            List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(60)).until(() -> OutageTopics.records(DLQ, key), d -> !d.isEmpty());
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).headers().lastHeader("dead-letter-topic").value()).asString().isEqualTo("conveyor.requests");
             assertThat(dead.get(0).headers().lastHeader("dead-letter-reason")).isNotNull();
             // and moves past it and the job behind it
             await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin, poison.partition()) >= poison.offset() + 2);
-            assertThat(dlq(key)).hasSize(1);
+            assertThat(OutageTopics.records(DLQ, key)).hasSize(1);
         }
     }
 
@@ -83,23 +78,9 @@ class DlqOutageTest extends PipelineTestBase {
     }
 
     /** Where on conveyor.requests the first record with that key is. */
-    private static Where where(Admin admin, String key) throws Exception {
-        for (var p : admin.describeTopics(List.of("conveyor.requests")).allTopicNames().get().get("conveyor.requests").partitions()) {
-            try (KafkaConsumer<String, String> consumer = consumer()) {
-                TopicPartition tp = new TopicPartition("conveyor.requests", p.partition());
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
-                long end = consumer.endOffsets(List.of(tp)).get(tp);
-                while (consumer.position(tp) < end) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (key.equals(r.key())) {
-                            return new Where(p.partition(), r.offset());
-                        }
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no record with key " + key);
+    private static Where where(String key) {
+        ConsumerRecord<String, String> first = OutageTopics.records("conveyor.requests", key).get(0);
+        return new Where(first.partition(), first.offset());
     }
 
     /** The submission group's committed offset on that partition of conveyor.requests (0 when none). */
@@ -112,30 +93,5 @@ class DlqOutageTest extends PipelineTestBase {
     private double resent() {
         Counter c = registry.find("conveyor.stage.records").tag("stage", "submission").tag("outcome", "resent").counter();
         return c == null ? 0 : c.count();
-    }
-
-    private static KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
-    }
-
-    /** The records of the DLQ with that key, read from the beginning. */
-    private static List<ConsumerRecord<String, String>> dlq(String key) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(DLQ).stream().map(p -> new TopicPartition(DLQ, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, String>> found = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(r.key())) {
-                        found.add(r);
-                    }
-                }
-            }
-            return found;
-        }
     }
 }

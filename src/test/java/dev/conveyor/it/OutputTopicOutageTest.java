@@ -11,9 +11,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,10 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -70,10 +65,10 @@ class OutputTopicOutageTest extends PipelineTestBase {
     @Test
     @Order(2)
     void aJobWhoseNextTopicIsGoneForAWhileWaitsForItAndEndsWithItsResult() throws Exception {
-        try (Admin admin = admin()) {
-            gone(admin, STAGED);
+        try (Admin admin = OutageTopics.admin()) {
+            OutageTopics.gone(admin, STAGED);
 
-            String id = echo("outage", "hello");
+            String id = OutageTopics.echo("outage", "hello");
             await().atMost(Duration.ofSeconds(60)).until(() -> resent() >= 2);
             assertThat(probe().on("conveyor.dlq", id)).as("nothing of the job in the DLQ").isEmpty();
             assertThat(probe().on("conveyor.results", id)).as("no result while its topic is gone").isEmpty();
@@ -82,7 +77,7 @@ class OutputTopicOutageTest extends PipelineTestBase {
             await().atMost(Duration.ofSeconds(30)).until(() -> !stageOutputs().up());
             assertThat(stageOutputs().detail()).startsWith(STAGED + ": 1 job(s) waiting, refused for ");
 
-            create(admin, STAGED);
+            OutageTopics.create(admin, STAGED);
             JobResult result = probe().awaitResult(id, Duration.ofSeconds(90));
             assertThat(result.status()).isEqualTo(JobState.SUCCEEDED);
             assertThat(result.tasks().get(0).stdoutTail()).isEqualTo("hello\n");
@@ -90,7 +85,7 @@ class OutputTopicOutageTest extends PipelineTestBase {
             assertThat(Set.copyOf(probe().statusStates(id))).contains("ACCEPTED", "STAGED", "DISPATCHED", "SUCCEEDED");
             assertThat(stageOutputs()).isEqualTo(ProbeResult.up("every output taken"));
             // the stage goes on: its consumer was not closed for holding a record so long
-            String next = echo("after", "again");
+            String next = OutageTopics.echo("after", "again");
             assertThat(probe().awaitResult(next, Duration.ofSeconds(30)).status()).isEqualTo(JobState.SUCCEEDED);
         }
     }
@@ -104,17 +99,17 @@ class OutputTopicOutageTest extends PipelineTestBase {
     @Test
     @Order(1) // first: monitoring's producer has never had the topic's metadata, so its send waits for it
     void aCompletionTheBrokerRefusesHoldsUpNeitherItsResultNorOtherJobs() throws Exception {
-        try (Admin admin = admin()) {
-            gone(admin, COMPLETED);
+        try (Admin admin = OutageTopics.admin()) {
+            OutageTopics.gone(admin, COMPLETED);
 
-            String first = echo("refused", "first");
+            String first = OutageTopics.echo("refused", "first");
             await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(first).contains("ENDED"));
-            String second = echo("meanwhile", "second");
+            String second = OutageTopics.echo("meanwhile", "second");
             // the second job is watched to its end while the first one's completion is still refused
             await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(second).contains("hello:SUCCEEDED"));
             assertThat(probe().on("conveyor.results", first)).as("no result while its topic is gone").isEmpty();
 
-            create(admin, COMPLETED);
+            OutageTopics.create(admin, COMPLETED);
             assertThat(probe().awaitResult(first, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("first\n");
             assertThat(probe().awaitResult(second, Duration.ofSeconds(90)).tasks().get(0).stdoutTail()).isEqualTo("second\n");
             assertThat(probe().on("conveyor.dlq", first)).isEmpty();
@@ -123,46 +118,8 @@ class OutputTopicOutageTest extends PipelineTestBase {
         }
     }
 
-    static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class)));
-    }
-
-    /**
-     * Deletes {@code topic} once the probe reads from the start of every topic — the probe reads the
-     * default ones, and a service of these tests writes some of its outputs to others, so they may not exist yet.
-     */
-    static void gone(Admin admin, String topic) throws Exception {
-        for (String read : List.of("conveyor.staged", "conveyor.completed", "conveyor.results", "conveyor.dlq", "conveyor.status")) {
-            if (!admin.listTopics().names().get().contains(read)) {
-                create(admin, read);
-            }
-        }
-        probe();
-        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(topic));
-    }
-
-    static void create(Admin admin, String topic) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    }
-
-    /** Publishes a job of one task that echoes {@code word}; returns its id. */
-    static String echo(String prefix, String word) {
-        String id = newId(prefix);
-        probe().publish(id, "id: " + id + "\ntasks:\n  - id: hello\n    command: echo " + word + "\n");
-        return id;
-    }
-
     private ProbeResult stageOutputs() {
-        return stageOutputs(readiness);
-    }
-
-    /** What {@code /q/health/ready} says under {@code conveyor → stage-outputs}. */
-    static ProbeResult stageOutputs(ConveyorReadinessCheck readiness) {
-        String said = String.valueOf(readiness.call().getData().orElseThrow().get("stage-outputs"));
-        return said.startsWith("UP (") ? ProbeResult.up(said.substring(4, said.length() - 1))
-                : ProbeResult.down(said.substring("DOWN: ".length()));
+        return OutageTopics.stageOutputs(readiness);
     }
 
     private double resent() {

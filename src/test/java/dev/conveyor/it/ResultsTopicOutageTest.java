@@ -11,17 +11,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -58,17 +52,17 @@ class ResultsTopicOutageTest extends PipelineTestBase {
 
     @Test
     void aResultTheBrokerDoesNotTakeIsPublishedOnceWhenTheTopicIsBack() throws Exception {
-        try (Admin admin = OutputTopicOutageTest.admin()) {
-            OutputTopicOutageTest.gone(admin, RESULTS);
+        try (Admin admin = OutageTopics.admin()) {
+            OutageTopics.gone(admin, RESULTS);
 
-            String id = OutputTopicOutageTest.echo("noresult", "hello");
+            String id = OutageTopics.echo("noresult", "hello");
             await().atMost(Duration.ofSeconds(60)).until(() -> probe().statusStates(id).contains("ENDED"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !OutputTopicOutageTest.stageOutputs(readiness).up());
-            assertThat(OutputTopicOutageTest.stageOutputs(readiness).detail()).startsWith(RESULTS + ": 1 job(s) waiting, refused for ");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !OutageTopics.stageOutputs(readiness).up());
+            assertThat(OutageTopics.stageOutputs(readiness).detail()).startsWith(RESULTS + ": 1 job(s) waiting, refused for ");
             assertThat(probe().statusStates(id)).as("the final status goes in the result's transaction").doesNotContain("SUCCEEDED");
             assertThat(probe().on("conveyor.dlq", id)).isEmpty();
 
-            OutputTopicOutageTest.create(admin, RESULTS);
+            OutageTopics.create(admin, RESULTS);
             List<String> results = await().atMost(Duration.ofSeconds(90)).until(() -> results(id), r -> !r.isEmpty());
             assertThat(results).hasSize(1);
             SchemaAssert.assertValid("job-result", results.get(0));
@@ -77,32 +71,14 @@ class ResultsTopicOutageTest extends PipelineTestBase {
             assertThat(result.tasks().get(0).stdoutTail()).isEqualTo("hello\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> probe().statusStates(id).contains("SUCCEEDED"));
             assertThat(probe().on("conveyor.dlq", id)).isEmpty();
-            assertThat(OutputTopicOutageTest.stageOutputs(readiness)).isEqualTo(ProbeResult.up("every output taken"));
+            assertThat(OutageTopics.stageOutputs(readiness)).isEqualTo(ProbeResult.up("every output taken"));
             // still one: the completions that came again while the topic was gone published nothing more
             assertThat(results(id)).hasSize(1);
         }
     }
 
-    /** The committed results of job {@code id} on this service's results topic, read from the beginning. */
+    /** The committed results of job {@code id} on this service's results topic. */
     private static List<String> results(String id) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(RESULTS).stream()
-                    .map(p -> new TopicPartition(RESULTS, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<String> found = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (id.equals(r.key())) {
-                        found.add(r.value());
-                    }
-                }
-            }
-            return found;
-        }
+        return OutageTopics.records(RESULTS, id).stream().map(ConsumerRecord::value).toList();
     }
 }

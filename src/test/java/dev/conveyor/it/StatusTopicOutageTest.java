@@ -1,16 +1,13 @@
 package dev.conveyor.it;
 
 import dev.conveyor.model.JobState;
+import dev.conveyor.model.Json;
+import dev.conveyor.model.events.JobStatusEvent;
+import dev.conveyor.schemas.SchemaAssert;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -43,11 +40,11 @@ class StatusTopicOutageTest extends PipelineTestBase {
 
     @Test
     void jobsReachTheirResultsWhileTheStatusTopicIsGoneAndTheirStatusComesBackWithIt() throws Exception {
-        try (Admin admin = OutputTopicOutageTest.admin()) {
-            OutputTopicOutageTest.gone(admin, STATUS);
+        try (Admin admin = OutageTopics.admin()) {
+            OutageTopics.gone(admin, STATUS);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                ids.add(OutputTopicOutageTest.echo("nostatus", "hello"));
+                ids.add(OutageTopics.echo("nostatus", "hello"));
             }
             // the jobs run while their status events are dropped: their completions reach collection (whose
             // result transaction carries the final status event, so their results wait for the topic); a job
@@ -57,38 +54,24 @@ class StatusTopicOutageTest extends PipelineTestBase {
             }
             assertThat(probe().on("conveyor.completed", ids.get(0)).get(0).json().path("state").asText()).isEqualTo("SUCCEEDED");
 
-            OutputTopicOutageTest.create(admin, STATUS);
+            OutageTopics.create(admin, STATUS);
             for (String id : ids) {
                 assertThat(probe().awaitResult(id, Duration.ofSeconds(90)).status()).isEqualTo(JobState.SUCCEEDED);
             }
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 // a job published now has its status events on the topic again (after at most one pause)
-                String next = OutputTopicOutageTest.echo("status-back", "again");
+                String next = OutageTopics.echo("status-back", "again");
                 assertThat(probe().awaitResult(next, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
                 return statusOf(next).containsAll(List.of("ACCEPTED", "STAGED", "DISPATCHED", "SUCCEEDED"));
             });
         }
     }
 
-    /** The job-level states of the job's status events on this service's status topic. */
+    /** The states of the job's status events on this service's status topic, each checked against its schema. */
     private static List<String> statusOf(String id) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(STATUS).stream().map(p -> new TopicPartition(STATUS, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<String> states = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (id.equals(r.key())) {
-                        dev.conveyor.schemas.SchemaAssert.assertValid("job-status", r.value());
-                        states.add(dev.conveyor.model.Json.read(r.value(), dev.conveyor.model.events.JobStatusEvent.class).state());
-                    }
-                }
-            }
-            return states;
-        }
+        return OutageTopics.records(STATUS, id).stream().map(r -> {
+            SchemaAssert.assertValid("job-status", r.value());
+            return Json.read(r.value(), JobStatusEvent.class).state();
+        }).toList();
     }
 }

@@ -2,6 +2,7 @@ package dev.conveyor.collection;
 
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.OutputRefusals;
+import dev.conveyor.messaging.Resend;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.messaging.StageObserver;
 import dev.conveyor.model.result.JobResult;
@@ -82,7 +83,7 @@ public class CollectionStage {
     /** Jobs whose result transaction did not commit, until one does (readiness: {@code stage-outputs}). */
     @Inject
     OutputRefusals refusals;
-    /** Transactions in a row that did not commit: the rewind after each waits longer ({@link #pause}). */
+    /** Transactions in a row that did not commit: the rewind after each waits longer ({@link Resend#pause}). */
     private final java.util.concurrent.atomic.AtomicInteger failedInRow = new java.util.concurrent.atomic.AtomicInteger();
 
     private final RewindGuard guard = new RewindGuard();
@@ -313,20 +314,12 @@ public class CollectionStage {
      */
     private Uni<Void> failed(KafkaRecordBatch<String, String> batch, Map<TopicPartition, Long> firsts, String why) {
         batch.getRecords().forEach(r -> refusals.refused(resultsTopic, r.getKey(), why));
-        Duration pause = pause(failedInRow.incrementAndGet());
+        Duration pause = Resend.pause(failedInRow.incrementAndGet());
         if (pause.isZero()) {
             return rewind(firsts, why);
         }
         return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
                 .chain(() -> rewind(firsts, why + " (" + failedInRow.get() + " in a row: rewound after " + pause.toSeconds() + " s)"));
-    }
-
-    /** No pause after a first failure, then 1 s, 2 s, 4 s … up to 30 s. */
-    static Duration pause(int failuresInRow) {
-        if (failuresInRow <= 1) {
-            return Duration.ZERO;
-        }
-        return Duration.ofSeconds(Math.min(30, 1L << Math.min(failuresInRow - 2, 5)));
     }
 
     /**

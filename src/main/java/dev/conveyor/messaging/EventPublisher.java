@@ -10,7 +10,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.common.errors.RetriableException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
@@ -25,8 +24,8 @@ import java.time.Duration;
  *
  * <p>An output the broker did not take for a reason that passes (its producer gave up after
  * {@code delivery.timeout.ms}, or found no leader or no metadata for the topic within
- * {@code max.block.ms}: Kafka's {@link RetriableException}s) is sent again, after 1 s, doubling up to
- * 30 s, for as long as it takes — the input stays unacknowledged meanwhile, so nothing is lost and
+ * {@code max.block.ms}: Kafka's retriable exceptions) is sent again ({@link Resend}: after 1 s, doubling
+ * up to 30 s), for as long as it takes — the input stays unacknowledged meanwhile, so nothing is lost and
  * the job does not end in the DLQ without a result because its topic was unavailable for a while;
  * other jobs go on until the stage's records in flight are all such jobs, then the stage waits.
  * Each new try is logged and counted ({@code conveyor_stage_records_total{outcome="resent"}}). A
@@ -36,8 +35,6 @@ import java.time.Duration;
 @ApplicationScoped
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
-    private static final Duration RESEND_FIRST = Duration.ofSeconds(1);
-    private static final Duration RESEND_MAX = Duration.ofSeconds(30);
 
     private final ChannelSender submitted;
     private final ChannelSender staged;
@@ -99,7 +96,7 @@ public class EventPublisher {
                 .onItemOrFailure().invoke((ok, e) -> {
                     if (e == null) {
                         refusals.settled(completed.topic(), event.jobId());
-                    } else if (passes(e)) {
+                    } else if (Resend.passes(e)) {
                         refusals.refused(completed.topic(), event.jobId(), e);
                     }
                 });
@@ -110,25 +107,13 @@ public class EventPublisher {
      * comment); while it waits, {@link OutputRefusals} has it (readiness: {@code stage-outputs}).
      */
     private Uni<Void> untilTaken(ChannelSender sender, String jobId, String stage, String type, Object event) {
-        return sender.send(jobId, stage, type, event)
-                .onFailure(EventPublisher::passes).invoke(e -> {
+        return Resend.untilTaken(sender.send(jobId, stage, type, event), e -> {
                     refusals.refused(sender.topic(), jobId, e);
                     StageHandler.observer().record(stage, StageObserver.Outcome.RESENT);
                     LOG.warnf("%s: the %s event of job %s was not taken by the broker (%s); it is sent again",
                             stage, type, jobId, e.getMessage());
                 })
-                .onFailure(EventPublisher::passes).retry().withBackOff(RESEND_FIRST, RESEND_MAX).indefinitely()
                 .onTermination().invoke(() -> refusals.settled(sender.topic(), jobId));
-    }
-
-    /** A send failure Kafka itself calls retriable: no leader, no metadata yet, a delivery timeout... */
-    static boolean passes(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RetriableException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -62,7 +62,7 @@ public final class StageHandler {
      * it. When the DLQ does not take it for a reason that passes (its topic gone or without a leader:
      * SmallRye gives up after the DLQ producer's {@code delivery.timeout.ms}), the stage moves on — the
      * records behind it, of its key too, are not held up by the DLQ — and the record is nacked again in
-     * the background, after 1 s, doubling to 30 s, until the DLQ takes it; unacknowledged meanwhile, it
+     * the background ({@link Resend}), until the DLQ takes it; unacknowledged meanwhile, it
      * keeps the partition's committed offset behind it, so a restart sends it again. (Given up on, the
      * record was neither in the DLQ nor acknowledged: the committed offset stayed behind it for the life
      * of the process, and it never reached the DLQ.) Completes when the DLQ has it, or on that first
@@ -70,20 +70,15 @@ public final class StageHandler {
      */
     static <T> java.util.concurrent.CompletionStage<Void> toDlq(String stage, Message<T> message, Throwable reason) {
         java.util.concurrent.CompletableFuture<Void> first = new java.util.concurrent.CompletableFuture<>();
-        Uni.createFrom().completionStage(() -> message.nack(reason))
-                .onFailure(EventPublisher::passes).invoke(f -> {
+        Resend.untilTaken(Uni.createFrom().completionStage(() -> message.nack(reason)), f -> {
                     first.complete(null);
                     observer.record(stage, StageObserver.Outcome.RESENT);
                     LOG.warnf("%s: record %s was not taken by the DLQ (%s); it is sent there again",
                             stage, RecordSource.of(message), f.getMessage());
                 })
-                .onFailure(EventPublisher::passes).retry().withBackOff(DLQ_FIRST, DLQ_MAX).indefinitely()
                 .subscribe().with(ok -> first.complete(null), first::completeExceptionally);
         return first;
     }
-
-    private static final java.time.Duration DLQ_FIRST = java.time.Duration.ofSeconds(1);
-    private static final java.time.Duration DLQ_MAX = java.time.Duration.ofSeconds(30);
 
     /** Where stages outside {@link #handle} report records they count themselves (collection's batches). */
     public static StageObserver observer() {

@@ -115,9 +115,26 @@ public interface ObjectStore {
 
     static String checkKey(String key) {
         if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.indexOf('\0') >= 0
-                || List.of(key.split("/", -1)).stream().anyMatch(s -> s.equals("..") || s.equals("."))) {
+                || hasDotSegment(key)) {
             throw new IllegalArgumentException("invalid object key: " + key);
         }
         return key;
+    }
+
+    /** Whether a {@code /}-separated segment of {@code key} is {@code .} or {@code ..} (one pass, no split: every call to the store checks its key). */
+    private static boolean hasDotSegment(String key) {
+        int start = 0;
+        while (start <= key.length()) {
+            int end = key.indexOf('/', start);
+            if (end < 0) {
+                end = key.length();
+            }
+            int n = end - start;
+            if ((n == 1 || n == 2) && key.charAt(start) == '.' && (n == 1 || key.charAt(start + 1) == '.')) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 }

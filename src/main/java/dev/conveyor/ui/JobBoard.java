@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -35,6 +36,10 @@ import java.util.concurrent.Executors;
 final class JobBoard {
     private static final Logger LOG = Logger.getLogger(JobBoard.class);
     private static final int WINDOW_SECONDS = 120;
+    private static final Comparator<JobRow> BY_AGE = (a, b) -> {
+        int c = a.firstSeen.compareTo(b.firstSeen);
+        return c != 0 ? c : a.id.compareTo(b.id);
+    };
     /** The fewest events a job keeps when the board's event budget is spread over many jobs. */
     static final int MIN_EVENTS_PER_JOB = 5;
 
@@ -46,6 +51,12 @@ final class JobBoard {
     private int trimAt;
     private final Clock clock;
     private final Map<String, JobRow> rows = new HashMap<>();
+    /**
+     * The same rows, oldest first (by when the job was first seen, then id): a job's first event may
+     * come late, so arrival order is not age. Kept as rows come and their first-seen time moves, so
+     * forgetting the oldest and listing the newest need no sort of the whole board.
+     */
+    private final TreeSet<JobRow> byAge = new TreeSet<>(BY_AGE);
     private final BroadcastProcessor<String> changes = BroadcastProcessor.create();
     private final ExecutorService specReader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ui-spec-reader");
@@ -82,7 +93,15 @@ final class JobBoard {
             JobRow row = rows.computeIfAbsent(e.jobId(), JobRow::new);
             boolean wasFinished = row.finished();
             int held = row.events.size();
+            // out of the age index while its first-seen time may move (the index finds it by that time)
+            boolean reindex = row.firstSeen == null || e.time() == null || e.time().isBefore(row.firstSeen);
+            if (reindex && row.firstSeen != null) {
+                byAge.remove(row);
+            }
             row.apply(e);
+            if (reindex) {
+                byAge.add(row);
+            }
             heldEvents += row.events.size() - held;
             row.sequence = ++sequence;
             if (!wasFinished && row.finished() && e.task() == null && row.finishedAt != null) {
@@ -115,18 +134,12 @@ final class JobBoard {
         finished[i]++;
     }
 
-    /**
-     * Forgets the oldest rows down to {@code maxJobs} minus a fiftieth, so the scan over every row
-     * (a job's first event may come late, so the rows are not kept in order) is paid once per
-     * fiftieth of the board, not for every new job once it is full.
-     */
+    /** Forgets the oldest rows (by first-seen time) down to {@code maxJobs}. */
     private void forgetOldest() {
-        int keep = Math.max(1, maxJobs - Math.max(1, maxJobs / 50));
-        List<JobRow> byAge = new ArrayList<>(rows.values());
-        byAge.sort(Comparator.comparing((JobRow r) -> r.firstSeen).thenComparing(r -> r.id));
-        for (JobRow r : byAge.subList(0, Math.max(0, byAge.size() - keep))) {
-            rows.remove(r.id);
-            heldEvents -= r.events.size();
+        while (rows.size() > maxJobs) {
+            JobRow oldest = byAge.pollFirst();
+            rows.remove(oldest.id);
+            heldEvents -= oldest.events.size();
         }
     }
 
@@ -189,14 +202,14 @@ final class JobBoard {
     JobPage page(JobFilter filter, int page, int pageSize) {
         Instant now = clock.instant();
         Map<String, Integer> states = new TreeMap<>();
-        java.util.TreeSet<String> backends = new java.util.TreeSet<>();
+        TreeSet<String> backends = new TreeSet<>();
         List<JobSummary> slice = new ArrayList<>();
         int total;
         int p;
         int pages;
         synchronized (this) {
             List<JobRow> matching = new ArrayList<>();
-            for (JobRow r : rows.values()) {
+            for (JobRow r : byAge.descendingSet()) { // newest first
                 if (r.backend != null) {
                     backends.add(r.backend);
                 }
@@ -205,7 +218,6 @@ final class JobBoard {
                     matching.add(r);
                 }
             }
-            matching.sort(Comparator.comparing((JobRow r) -> r.firstSeen).reversed().thenComparing(r -> r.id));
             total = matching.size();
             pages = Math.max(1, (total + pageSize - 1) / pageSize);
             p = Math.min(Math.max(1, page), pages);

@@ -46,6 +46,30 @@ class JobBoardTest {
     }
 
     @Test
+    void theListIsNewestFirstAndAJobWhoseEarlierEventComesLateAgesWithIt(@TempDir Path dir) {
+        Instant t0 = Instant.parse("2026-12-06T00:00:00Z");
+        JobBoard board = new JobBoard(new FileObjectStore(dir), 3, 50_000, Clock.fixed(t0, ZoneOffset.UTC));
+        board.accept(event("a", t0.plusSeconds(10)));
+        board.accept(event("b", t0.plusSeconds(30)));
+        board.accept(event("c", t0.plusSeconds(20)));
+        assertThat(ids(board)).containsExactly("b", "c", "a");
+
+        // b's earlier event arrives after its later one: b was first seen at 5 s, the oldest now
+        board.accept(event("b", t0.plusSeconds(5)));
+        assertThat(ids(board)).containsExactly("c", "a", "b");
+
+        // a fourth job: the oldest by first sight (b) goes, not the first to arrive (a)
+        board.accept(event("d", t0.plusSeconds(40)));
+        assertThat(ids(board)).containsExactly("d", "c", "a");
+        assertThat(board.job("b")).isEmpty();
+    }
+
+    private static List<String> ids(JobBoard board) {
+        return board.page(new JobBoard.JobFilter(null, null, null, null), 1, 100).jobs().stream()
+                .map(JobSummary::id).toList();
+    }
+
+    @Test
     void aBoardOfOneKeepsTheLatestJob(@TempDir Path dir) {
         Instant t0 = Instant.parse("2026-12-06T00:00:00Z");
         JobBoard board = new JobBoard(new FileObjectStore(dir), 1, 50_000, Clock.fixed(t0, ZoneOffset.UTC));

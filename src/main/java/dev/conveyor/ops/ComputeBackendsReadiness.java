@@ -2,6 +2,7 @@ package dev.conveyor.ops;
 
 import dev.conveyor.compute.ComputeBackend;
 import dev.conveyor.compute.ComputeBackends;
+import dev.conveyor.compute.TransientComputeException;
 import dev.conveyor.config.ConveyorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ import java.util.Set;
  * service's credentials ({@link ComputeBackend#check()}: Azure Batch lists one pool per account, AWS
  * Batch describes one job queue per account) — a wrong key, an expired secret or an unreachable
  * endpoint turns readiness DOWN, naming the backend and what it answered, before a job fails on it.
+ * A throttled answer (429, TooManyRequests) counts as an answer: UP, with the backend marked throttled.
  * Only in a process whose stages call the backends (dispatch, monitoring, collection): a process
  * that only accepts or stages requests does not need them.
  */
@@ -47,14 +49,28 @@ public class ComputeBackendsReadiness implements ReadinessContributor {
             return ProbeResult.up("not used by this process's stages");
         }
         List<String> failed = new ArrayList<>();
+        List<String> answered = new ArrayList<>();
         for (ComputeBackend backend : backends.all()) {
             try {
                 backend.check();
+                answered.add(backend.type());
+            } catch (TransientComputeException e) {
+                if (e.throttled()) {
+                    // it answered, only "not so fast": the work slows down (the backends pace and retry), it does not
+                    // stop — a process taken out of service each time its account is busy would help nobody
+                    answered.add(backend.type() + " (throttled: " + text(e) + ")");
+                } else {
+                    failed.add(backend.type() + ": " + text(e));
+                }
             } catch (RuntimeException e) {
-                // the backends' errors carry the service's code and message, never a credential
-                failed.add(backend.type() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                failed.add(backend.type() + ": " + text(e));
             }
         }
-        return failed.isEmpty() ? ProbeResult.up(String.join(", ", backends.types())) : ProbeResult.down(String.join("; ", failed));
+        return failed.isEmpty() ? ProbeResult.up(String.join(", ", answered)) : ProbeResult.down(String.join("; ", failed));
+    }
+
+    /** The backends' errors carry the service's code and message, never a credential. */
+    private static String text(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -8,6 +8,7 @@ import dev.conveyor.credentials.AzureAccount;
 import dev.conveyor.credentials.Secret;
 import dev.conveyor.emulator.azure.AzureBatchEmulator;
 import dev.conveyor.emulator.azure.AzureBatchEmulatorOptions;
+import dev.conveyor.emulator.azure.FaultOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code compute-backends} against the Azure Batch emulator, through the real SDK: a wrong key is DOWN, named, and not shown. */
+/** {@code compute-backends} against the Azure Batch emulator, through the real SDK: a wrong key is DOWN, named, and not shown; a throttled account is UP, marked throttled. */
 class ComputeBackendsReadinessTest {
     static AzureBatchEmulator emulator;
 
@@ -52,6 +53,18 @@ class ComputeBackendsReadinessTest {
     }
 
     @Test
+    void aThrottledAccountIsUpMarkedThrottled() {
+        try (AzureBatchEmulator busy = AzureBatchEmulator.start(AzureBatchEmulatorOptions.defaults()
+                .withFaults(FaultOptions.none().withThrottleRate(1.0)));
+             ComputeBackends backends = backends(busy, busy.accountKey())) {
+            ProbeResult result = new ComputeBackendsReadiness(backends, true).probe();
+            assertThat(result.up()).isTrue();
+            assertThat(result.detail()).startsWith("azure-batch (throttled: ").contains("TooManyRequests").endsWith("), noop")
+                    .doesNotContain(busy.accountKey());
+        }
+    }
+
+    @Test
     void aProcessWhoseStagesDoNotCallTheBackendsDoesNotProbeThem() {
         String wrongKey = Base64.getEncoder().encodeToString("not the account key, 32 bytes!!!".getBytes());
         try (ComputeBackends backends = backends(wrongKey)) {
@@ -62,6 +75,10 @@ class ComputeBackendsReadinessTest {
     }
 
     private static ComputeBackends backends(String key) {
+        return backends(emulator, key);
+    }
+
+    private static ComputeBackends backends(AzureBatchEmulator emulator, String key) {
         AzureAccount account = new AzureAccount(emulator.accountName(), emulator.endpoint(), Secret.of(key),
                 null, null, null, null, null, null, false);
         return new ComputeBackends(List.of(

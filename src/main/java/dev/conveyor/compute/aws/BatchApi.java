@@ -169,8 +169,13 @@ final class BatchApi implements AutoCloseable {
     }
 
     /** The cheapest proof that the credentials and the endpoint work. */
+    /**
+     * One DescribeJobQueues through the client that does not retry: readiness asks whether the account
+     * answers, and a throttled account answers at once (typed as throttled) instead of after the read
+     * client's backoff, which outlasts the health check's timeout.
+     */
     void check() {
-        call("DescribeJobQueues", () -> batch.describeJobQueues(r -> r.maxResults(1)));
+        call("DescribeJobQueues", () -> submitter.describeJobQueues(r -> r.maxResults(1)));
     }
 
     static <T> T call(String operation, Supplier<T> call) {

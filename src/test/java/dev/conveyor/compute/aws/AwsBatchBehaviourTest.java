@@ -296,6 +296,18 @@ class AwsBatchBehaviourTest {
     }
 
     @Test
+    void aThrottledAccountAnswersTheReadinessCheckAtOnceAsThrottled() {
+        try (AwsBatchFixture throttled = new AwsBatchFixture("conveyor-check-throttled", 16,
+                dev.conveyor.emulator.aws.FaultOptions.none().withThrottleRate(1.0), AwsBatchSettings.DEFAULT)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(throttled.backend::check)
+                    .isInstanceOfSatisfying(dev.conveyor.compute.TransientComputeException.class,
+                            e -> assertThat(e.throttled()).isTrue());
+            // one request: not the read client's retries with backoff, which outlast the health check's timeout
+            assertThat(throttled.calls("DescribeJobQueues")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aMissingQueueFailsAtDispatchWithAClearError() {
         BackendJob job = new BackendJob(id("noqueue"), "x", Map.of("job_queue_arn", "no-such-queue"),
                 new Profile("default", null, null, Map.of()), Map.of(), null, Map.of());

@@ -27,8 +27,20 @@ public final class StageHandler {
             "ControlMessage", "control");
 
     private static volatile StageObserver observer = StageObserver.NONE;
+    /** Where records the DLQ did not take are reported while they are sent there again (readiness: stage-outputs). */
+    private static volatile OutputRefusals dlqRefusals;
+    private static volatile String dlqTopic = "dlq";
 
     private StageHandler() {
+    }
+
+    /**
+     * Where records the DLQ ({@code topic}) refuses are reported until it takes them, beside the stage outputs
+     * the broker refuses (one per process; {@link EventPublisher} sets it).
+     */
+    static void reportDlqRefusalsTo(OutputRefusals refusals, String topic) {
+        dlqRefusals = refusals;
+        dlqTopic = topic;
     }
 
     /** Where every stage reports its records (one per process; ops/ConveyorMetrics sets it). */
@@ -70,11 +82,22 @@ public final class StageHandler {
      */
     static <T> java.util.concurrent.CompletionStage<Void> toDlq(String stage, Message<T> message, Throwable reason) {
         java.util.concurrent.CompletableFuture<Void> first = new java.util.concurrent.CompletableFuture<>();
+        OutputRefusals refusals = dlqRefusals;
+        String topic = dlqTopic;
+        String which = RecordSource.of(message); // the record (two of one job may wait)
         Resend.untilTaken(Uni.createFrom().completionStage(() -> message.nack(reason)), f -> {
                     first.complete(null);
                     observer.record(stage, StageObserver.Outcome.RESENT);
+                    if (refusals != null) {
+                        refusals.refused(topic, which, f);
+                    }
                     LOG.warnf("%s: record %s was not taken by the DLQ (%s); it is sent there again",
                             stage, RecordSource.of(message), f.getMessage());
+                })
+                .onTermination().invoke(() -> {
+                    if (refusals != null) {
+                        refusals.settled(topic, which);
+                    }
                 })
                 .subscribe().with(ok -> first.complete(null), first::completeExceptionally);
         return first;

@@ -1,5 +1,9 @@
 package dev.conveyor.it;
 
+import dev.conveyor.ops.ConveyorReadinessCheck;
+import dev.conveyor.ops.ProbeResult;
+import org.eclipse.microprofile.health.Readiness;
+
 import dev.conveyor.model.JobState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * record is sent to the DLQ again until the DLQ takes it — then it is there once, with its reason
  * headers, and the partition's committed offset moves past it. (Before, SmallRye gave up after the DLQ
  * producer's delivery timeout: the record never reached the DLQ, and the partition's committed offset
- * stayed behind it for the life of the process.)
+ * stayed behind it for the life of the process.) Meanwhile readiness ({@code stage-outputs}) names the DLQ.
  */
 @QuarkusTest
 @TestProfile(DlqOutageTest.OwnDlq.class)
@@ -37,6 +41,7 @@ class DlqOutageTest extends PipelineTestBase {
         public Map<String, String> getConfigOverrides() {
             // the DLQ producer gives up on a record within seconds (default: a minute for the metadata, two in all)
             return Map.of("conveyor.topics.dlq", DLQ,
+                    "conveyor.health.output-refused-after", "2s", "conveyor.health.cache-ttl", "0s",
                     "mp.messaging.incoming.requests.dead-letter-queue.max.block.ms", "1000",
                     "mp.messaging.incoming.requests.dead-letter-queue.delivery.timeout.ms", "3000",
                     "mp.messaging.incoming.requests.dead-letter-queue.request.timeout.ms", "3000");
@@ -45,6 +50,9 @@ class DlqOutageTest extends PipelineTestBase {
 
     @Inject
     MeterRegistry registry;
+    @Inject
+    @Readiness
+    ConveyorReadinessCheck readiness;
 
     @Test
     void aPoisonRecordWaitsForTheDlqAndTheJobsBehindItGoOn() throws Exception {
@@ -62,6 +70,9 @@ class DlqOutageTest extends PipelineTestBase {
             Where poison = where(key);
             assertThat(committed(admin, poison.partition())).as("the committed offset waits behind the poison record")
                     .isLessThanOrEqualTo(poison.offset());
+            // and readiness says the DLQ does not take it
+            await().atMost(Duration.ofSeconds(30)).until(() -> !OutageTopics.stageOutputs(readiness).up());
+            assertThat(OutageTopics.stageOutputs(readiness).detail()).startsWith(DLQ + ": 1 job(s) waiting, refused for ");
 
             OutageTopics.create(admin, DLQ);
             List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(60)).until(() -> OutageTopics.records(DLQ, key), d -> !d.isEmpty());
@@ -71,6 +82,7 @@ class DlqOutageTest extends PipelineTestBase {
             // and moves past it and the job behind it
             await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin, poison.partition()) >= poison.offset() + 2);
             assertThat(OutageTopics.records(DLQ, key)).hasSize(1);
+            assertThat(OutageTopics.stageOutputs(readiness)).isEqualTo(ProbeResult.up("every output taken"));
         }
     }
 

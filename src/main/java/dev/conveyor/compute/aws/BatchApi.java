@@ -168,9 +168,9 @@ final class BatchApi implements AutoCloseable {
                 .startFromHead(false).limit(lines)).events().stream().map(OutputLogEvent::message).toList());
     }
 
-    /** The cheapest proof that the credentials and the endpoint work. */
     /**
-     * One DescribeJobQueues through the client that does not retry: readiness asks whether the account
+     * The cheapest proof that the credentials and the endpoint work: one DescribeJobQueues, through the
+     * client that does not retry — readiness asks whether the account
      * answers, and a throttled account answers at once (typed as throttled) instead of after the read
      * client's backoff, which outlasts the health check's timeout.
      */

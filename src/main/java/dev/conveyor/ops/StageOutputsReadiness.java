@@ -1,5 +1,6 @@
 package dev.conveyor.ops;
 
+import dev.conveyor.config.ConveyorConfig;
 import dev.conveyor.messaging.OutputRefusals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,16 +24,19 @@ public class StageOutputsReadiness implements ReadinessContributor {
     private final OutputRefusals refusals;
     private final Duration after;
     private final Clock clock;
+    /** The DLQ's topic: what waits on it are records (poison ones, by position), not jobs' outputs. */
+    private final String dlq;
 
     @Inject
-    public StageOutputsReadiness(OutputRefusals refusals, HealthConfig config, Clock clock) {
-        this(refusals, config.outputRefusedAfter(), clock);
+    public StageOutputsReadiness(OutputRefusals refusals, HealthConfig config, ConveyorConfig conveyor, Clock clock) {
+        this(refusals, config.outputRefusedAfter(), clock, conveyor.topics().dlq());
     }
 
-    StageOutputsReadiness(OutputRefusals refusals, Duration after, Clock clock) {
+    StageOutputsReadiness(OutputRefusals refusals, Duration after, Clock clock, String dlq) {
         this.refusals = refusals;
         this.after = after;
         this.clock = clock;
+        this.dlq = dlq;
     }
 
     @Override
@@ -57,7 +61,7 @@ public class StageOutputsReadiness implements ReadinessContributor {
                 .collect(Collectors.groupingBy(OutputRefusals.Refusal::topic, TreeMap::new, Collectors.toList()));
         return ProbeResult.down(byTopic.entrySet().stream().map(e -> {
             OutputRefusals.Refusal oldest = e.getValue().get(0);
-            return e.getKey() + ": " + e.getValue().size() + " job(s) waiting, refused for "
+            return e.getKey() + ": " + e.getValue().size() + (e.getKey().equals(dlq) ? " record(s)" : " job(s)") + " waiting, refused for "
                     + Duration.between(oldest.since(), now).toSeconds() + " s (" + oldest.reason() + ")";
         }).collect(Collectors.joining("; ")));
     }

@@ -72,7 +72,7 @@ class DlqOutageTest extends PipelineTestBase {
                     .isLessThanOrEqualTo(poison.offset());
             // and readiness says the DLQ does not take it
             await().atMost(Duration.ofSeconds(30)).until(() -> !OutageTopics.stageOutputs(readiness).up());
-            assertThat(OutageTopics.stageOutputs(readiness).detail()).startsWith(DLQ + ": 1 job(s) waiting, refused for ");
+            assertThat(OutageTopics.stageOutputs(readiness).detail()).startsWith(DLQ + ": 1 record(s) waiting, refused for ");
 
             OutageTopics.create(admin, DLQ);
             List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(60)).until(() -> OutageTopics.records(DLQ, key), d -> !d.isEmpty());

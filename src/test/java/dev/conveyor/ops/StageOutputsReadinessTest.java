@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StageOutputsReadinessTest {
     private final MutableClock clock = new MutableClock();
     private final OutputRefusals refusals = new OutputRefusals(clock);
-    private final StageOutputsReadiness readiness = new StageOutputsReadiness(refusals, Duration.ofMinutes(1), clock);
+    private final StageOutputsReadiness readiness = new StageOutputsReadiness(refusals, Duration.ofMinutes(1), clock, "conveyor.dlq");
 
     @Test
     void upWhileEveryOutputIsTakenOrRefusedOnlyBriefly() {
@@ -45,5 +45,14 @@ class StageOutputsReadinessTest {
         refusals.settled("conveyor.staged", "b");
         refusals.settled("conveyor.completed", "c");
         assertThat(readiness.probe().up()).isTrue();
+    }
+
+    @Test
+    void recordsTheDlqDoesNotTakeAreCountedAsRecords() {
+        refusals.refused("conveyor.dlq", "conveyor.requests/2/17", new TimeoutException("Topic conveyor.dlq not present in metadata after 60000 ms."));
+        refusals.refused("conveyor.dlq", "conveyor.requests/2/18", new TimeoutException("Topic conveyor.dlq not present in metadata after 60000 ms."));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(readiness.probe()).isEqualTo(ProbeResult.down("conveyor.dlq: 2 record(s) waiting, refused for 61 s "
+                + "(Topic conveyor.dlq not present in metadata after 60000 ms.)"));
     }
 }

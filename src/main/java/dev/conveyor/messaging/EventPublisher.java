@@ -61,7 +61,7 @@ public class EventPublisher {
         completed = new ChannelSender(kafka, config, Channels.COMPLETED_OUT);
         status = new ChannelSender(kafka, config, Channels.STATUS);
         this.refusals = refusals;
-        StageHandler.reportDlqRefusalsTo(refusals, config.getOptionalValue("conveyor.topics.dlq", String.class).orElse("dlq"));
+        StageHandler.reportDlqRefusalsTo(refusals, config.getValue("conveyor.topics.dlq", String.class));
     }
 
     // Each output takes the job's status event for that step and queues it first (why: statusLater).

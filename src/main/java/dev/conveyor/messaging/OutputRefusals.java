@@ -27,8 +27,11 @@ public class OutputRefusals {
     /** Longer than any pause between two tries of one output (30 s between resends, a 60 s metadata wait). */
     static final Duration STALE = Duration.ofMinutes(5);
 
-    /** One output not yet taken: its topic, when it was first and last refused, and the last reason. */
-    public record Refusal(String topic, String jobId, Instant since, Instant last, String reason) {
+    /**
+     * One output not yet taken: its topic, the job it belongs to (or, for a record on its way to the DLQ, the
+     * record's position: {@code record}), when it was first and last refused, and the last reason.
+     */
+    public record Refusal(String topic, String jobId, Instant since, Instant last, String reason, boolean record) {
     }
 
     private record Key(String topic, String jobId) {
@@ -44,14 +47,30 @@ public class OutputRefusals {
 
     /** The broker refused the job's output to {@code topic}; it is sent again. */
     public void refused(String topic, String jobId, Throwable e) {
-        refused(topic, jobId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        refused(topic, jobId, reason(e));
     }
 
     /** The broker did not take the job's output to {@code topic}, for the reason given; it is sent again. */
     public void refused(String topic, String jobId, String reason) {
+        refused(topic, jobId, reason, false);
+    }
+
+    /**
+     * The broker did not take the record at {@code position} (topic/partition/offset) to {@code topic} — a record
+     * nacked to the DLQ; it is sent again. Settled by {@link #settled} with the same position.
+     */
+    public void recordRefused(String topic, String position, Throwable e) {
+        refused(topic, position, reason(e), true);
+    }
+
+    private static String reason(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private void refused(String topic, String id, String reason, boolean record) {
         Instant now = clock.instant();
-        open.merge(new Key(topic, jobId), new Refusal(topic, jobId, now, now, reason),
-                (was, again) -> new Refusal(topic, jobId, was.since(), now, reason));
+        open.merge(new Key(topic, id), new Refusal(topic, id, now, now, reason, record),
+                (was, again) -> new Refusal(topic, id, was.since(), now, reason, record));
     }
 
     /** The job's output to {@code topic} was taken, or is no longer being sent. Cheap when nothing is refused. */

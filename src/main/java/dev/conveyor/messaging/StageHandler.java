@@ -29,7 +29,7 @@ public final class StageHandler {
     private static volatile StageObserver observer = StageObserver.NONE;
     /** Where records the DLQ did not take are reported while they are sent there again (readiness: stage-outputs). */
     private static volatile OutputRefusals dlqRefusals;
-    private static volatile String dlqTopic = "dlq";
+    private static volatile String dlqTopic;
 
     private StageHandler() {
     }
@@ -89,7 +89,7 @@ public final class StageHandler {
                     first.complete(null);
                     observer.record(stage, StageObserver.Outcome.RESENT);
                     if (refusals != null) {
-                        refusals.refused(topic, which, f);
+                        refusals.recordRefused(topic, which, f);
                     }
                     LOG.warnf("%s: record %s was not taken by the DLQ (%s); it is sent there again",
                             stage, RecordSource.of(message), f.getMessage());

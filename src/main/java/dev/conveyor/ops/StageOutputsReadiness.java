@@ -1,6 +1,5 @@
 package dev.conveyor.ops;
 
-import dev.conveyor.config.ConveyorConfig;
 import dev.conveyor.messaging.OutputRefusals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,19 +23,16 @@ public class StageOutputsReadiness implements ReadinessContributor {
     private final OutputRefusals refusals;
     private final Duration after;
     private final Clock clock;
-    /** The DLQ's topic: what waits on it are records (poison ones, by position), not jobs' outputs. */
-    private final String dlq;
 
     @Inject
-    public StageOutputsReadiness(OutputRefusals refusals, HealthConfig config, ConveyorConfig conveyor, Clock clock) {
-        this(refusals, config.outputRefusedAfter(), clock, conveyor.topics().dlq());
+    public StageOutputsReadiness(OutputRefusals refusals, HealthConfig config, Clock clock) {
+        this(refusals, config.outputRefusedAfter(), clock);
     }
 
-    StageOutputsReadiness(OutputRefusals refusals, Duration after, Clock clock, String dlq) {
+    StageOutputsReadiness(OutputRefusals refusals, Duration after, Clock clock) {
         this.refusals = refusals;
         this.after = after;
         this.clock = clock;
-        this.dlq = dlq;
     }
 
     @Override
@@ -56,12 +52,12 @@ public class StageOutputsReadiness implements ReadinessContributor {
         if (stuck.isEmpty()) {
             return ProbeResult.up(waiting.size() + " output(s) refused for less than " + after.toSeconds() + " s, sent again");
         }
-        // per topic: how many jobs wait, since how long, and the broker's last word
+        // per topic: how many jobs (records, on the DLQ's) wait, since how long, and the broker's last word
         Map<String, List<OutputRefusals.Refusal>> byTopic = stuck.stream()
                 .collect(Collectors.groupingBy(OutputRefusals.Refusal::topic, TreeMap::new, Collectors.toList()));
         return ProbeResult.down(byTopic.entrySet().stream().map(e -> {
             OutputRefusals.Refusal oldest = e.getValue().get(0);
-            return e.getKey() + ": " + e.getValue().size() + (e.getKey().equals(dlq) ? " record(s)" : " job(s)") + " waiting, refused for "
+            return e.getKey() + ": " + e.getValue().size() + (oldest.record() ? " record(s)" : " job(s)") + " waiting, refused for "
                     + Duration.between(oldest.since(), now).toSeconds() + " s (" + oldest.reason() + ")";
         }).collect(Collectors.joining("; ")));
     }

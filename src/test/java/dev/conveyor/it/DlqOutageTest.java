@@ -5,7 +5,6 @@ import dev.conveyor.ops.ProbeResult;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.conveyor.model.JobState;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -103,7 +102,6 @@ class DlqOutageTest extends PipelineTestBase {
     }
 
     private double resent() {
-        Counter c = registry.find("conveyor.stage.records").tag("stage", "submission").tag("outcome", "resent").counter();
-        return c == null ? 0 : c.count();
+        return OutageTopics.resent(registry, "submission");
     }
 }

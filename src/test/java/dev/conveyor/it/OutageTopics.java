@@ -1,6 +1,8 @@
 package dev.conveyor.it;
 
 import dev.conveyor.ops.ConveyorReadinessCheck;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.conveyor.ops.ProbeResult;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,7 +24,7 @@ import static dev.conveyor.it.PipelineTestBase.newId;
 import static dev.conveyor.it.PipelineTestBase.probe;
 import static org.awaitility.Awaitility.await;
 
-/** What the outage tests share: a topic deleted and made again, a one-task job, a topic read whole, readiness. */
+/** What the outage tests share: a topic deleted and made again, a one-task job, a topic read whole, readiness, resends counted. */
 final class OutageTopics {
     private OutageTopics() {
     }
@@ -85,6 +87,12 @@ final class OutageTopics {
         String said = String.valueOf(readiness.call().getData().orElseThrow().get("stage-outputs"));
         return said.startsWith("UP (") ? ProbeResult.up(said.substring(4, said.length() - 1))
                 : ProbeResult.down(said.substring("DOWN: ".length()));
+    }
+
+    /** How many times {@code stage} sent something again that the broker had not taken ({@code outcome="resent"}). */
+    static double resent(MeterRegistry registry, String stage) {
+        Counter c = registry.find("conveyor.stage.records").tag("stage", stage).tag("outcome", "resent").counter();
+        return c == null ? 0 : c.count();
     }
 
     private static String bootstrap() {

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StageOutputsReadinessTest {
     private final MutableClock clock = new MutableClock();
     private final OutputRefusals refusals = new OutputRefusals(clock);
-    private final StageOutputsReadiness readiness = new StageOutputsReadiness(refusals, Duration.ofMinutes(1), clock, "conveyor.dlq");
+    private final StageOutputsReadiness readiness = new StageOutputsReadiness(refusals, Duration.ofMinutes(1), clock);
 
     @Test
     void upWhileEveryOutputIsTakenOrRefusedOnlyBriefly() {
@@ -49,8 +49,8 @@ class StageOutputsReadinessTest {
 
     @Test
     void recordsTheDlqDoesNotTakeAreCountedAsRecords() {
-        refusals.refused("conveyor.dlq", "conveyor.requests/2/17", new TimeoutException("Topic conveyor.dlq not present in metadata after 60000 ms."));
-        refusals.refused("conveyor.dlq", "conveyor.requests/2/18", new TimeoutException("Topic conveyor.dlq not present in metadata after 60000 ms."));
+        refusals.recordRefused("conveyor.dlq", "conveyor.requests/2/17", new TimeoutException("Topic conveyor.dlq not present in metadata after 60000 ms."));
+        refusals.recordRefused("conveyor.dlq", "conveyor.requests/2/18", new TimeoutException("Topic conveyor.dlq not present in metadata after 60000 ms."));
         clock.advance(Duration.ofSeconds(61));
         assertThat(readiness.probe()).isEqualTo(ProbeResult.down("conveyor.dlq: 2 record(s) waiting, refused for 61 s "
                 + "(Topic conveyor.dlq not present in metadata after 60000 ms.)"));

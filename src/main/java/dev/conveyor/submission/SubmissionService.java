@@ -97,27 +97,29 @@ public final class SubmissionService {
         }
         String jobId = jobId(request, record);
         String requestId = record.requestId();
-        Optional<String> acceptedFrom = acceptedFrom(jobId);
-        if (acceptedFrom.isPresent() && !acceptedFrom.get().equals(requestId)) {
-            return new Duplicate(jobId, acceptedFrom.get());
-        }
         List<Problem> problems = validator.validate(request, providers);
         if (translation != null) {
             problems = translation.merge(problems);
         }
         problems = UnsafeValues.printable(problems);
         if (!problems.isEmpty()) {
+            // an id another request holds is not this one's to answer for: no REJECTED under it
+            Optional<String> acceptedFrom = acceptedFrom(jobId);
+            if (acceptedFrom.isPresent() && !acceptedFrom.get().equals(requestId)) {
+                return new Duplicate(jobId, acceptedFrom.get());
+            }
             return new Rejected(jobId, problems);
         }
-        if (acceptedFrom.isPresent() && store.read(JobKeys.result(jobId), ObjectStore.MAX_DOCUMENT_BYTES).isPresent()) {
-            return new AlreadyDone(jobId);
-        }
         JobSpec job = normalizer.normalize(request, record.timestamp(), () -> jobId);
-        if (acceptedFrom.isEmpty()
-                && !store.putIfAbsent(JobKeys.accepted(jobId), Json.bytes(Map.of("source", requestId)))) {
-            Optional<String> winner = acceptedFrom(jobId); // another record claimed the id a moment ago
-            if (winner.isPresent() && !winner.get().equals(requestId)) {
-                return new Duplicate(jobId, winner.get());
+        // Claim the id first and read who holds it only when the claim fails (a duplicate, or this
+        // record delivered again): a new job costs the store one write, not a read and a write.
+        if (!store.putIfAbsent(JobKeys.accepted(jobId), Json.bytes(Map.of("source", requestId)))) {
+            Optional<String> holder = acceptedFrom(jobId);
+            if (holder.isPresent() && !holder.get().equals(requestId)) {
+                return new Duplicate(jobId, holder.get());
+            }
+            if (store.read(JobKeys.result(jobId), ObjectStore.MAX_DOCUMENT_BYTES).isPresent()) {
+                return new AlreadyDone(jobId);
             }
         }
         return new Accepted(job, specs.save(job), requestId);

@@ -45,6 +45,13 @@ public final class FaultyStore implements ObjectStore {
         return lists.get();
     }
 
+    private final AtomicInteger reads = new AtomicInteger();
+
+    /** How many reads went through ({@link #read} and {@link #get}): each one a round trip on a cloud store. */
+    public int reads() {
+        return reads.get();
+    }
+
     private volatile Predicate<String> holding = k -> false;
     private volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
     private final AtomicInteger held = new AtomicInteger();
@@ -98,11 +105,13 @@ public final class FaultyStore implements ObjectStore {
 
     @Override
     public InputStream get(String key) throws IOException {
+        reads.incrementAndGet();
         return real.get(key);
     }
 
     @Override
     public Optional<byte[]> read(String key, int maxBytes) throws IOException {
+        reads.incrementAndGet();
         return real.read(key, maxBytes);
     }
 

@@ -1,5 +1,7 @@
 package dev.conveyor.bench;
 
+import dev.conveyor.emulator.s3.S3Emulator;
+import dev.conveyor.emulator.s3.S3EmulatorOptions;
 import dev.conveyor.kafka.EmbeddedKafka;
 import dev.conveyor.model.Json;
 import dev.conveyor.testing.ServiceProcess;
@@ -75,12 +77,19 @@ public final class RatioBench {
                 settle(ProcessHandle.current());
                 contractRate = contract.atRate("r-", rate, seconds);
             }
-            Process service = startService(kafka.bootstrapServers(), root);
+            // -Dbench.store=s3: the service keeps specs, run state and results in a bucket of an S3 server
+            // (S3Proxy, SigV4, in this JVM) instead of a folder, as a deployment on S3 does
+            S3Emulator s3 = "s3".equals(System.getProperty("bench.store", "file"))
+                    ? S3Emulator.start(S3EmulatorOptions.defaults().withDataDir(root.resolve("s3"))) : null;
+            int httpPort = freePort();
+            Process service = startService(kafka.bootstrapServers(), root, httpPort,
+                    s3 == null ? Map.of() : s3.storageProperties("bench", "bench"));
             Result pipeBurst;
             Result pipeRate;
             String rss;
             String heap;
             String answers;
+            String storeCalls;
             double serviceCpuPerJob;
             double benchCpuPerJob;
             try (Pipeline pipeline = pipelineOf(kafka.bootstrapServers(), service)) {
@@ -114,6 +123,7 @@ public final class RatioBench {
                 }
                 HopTimes.print(kafka.bootstrapServers(), "r-");
                 answers = pipeline.duplicates() + " duplicate(s), " + pipeline.unexpected() + " not SUCCEEDED";
+                storeCalls = StoreCalls.perJob(httpPort);
                 rss = Memory.peakRss(service.pid());
                 heap = Memory.heap(service.pid());
             } finally {
@@ -140,8 +150,13 @@ public final class RatioBench {
             System.out.printf("| `serve` peak RSS / heap used | — | — | %s / %s | | |%n", rss, heap);
             System.out.printf("(burst CPU per job: service %.2f ms, broker + load generator %.2f ms; before each burst a warm-up of the same size, before the rate phase one of the same rate and length; each phase starts once the process under test has settled)%n",
                     serviceCpuPerJob, benchCpuPerJob);
-            System.out.printf("(service JVM options: %s; pipeline answers in all four phases: %s)%n",
-                    serviceOpts.isBlank() ? "default" : serviceOpts, answers);
+            if (s3 != null) {
+                s3.close();
+            }
+            System.out.printf("(service JVM options: %s; store: %s; pipeline answers in all four phases: %s)%n",
+                    serviceOpts.isBlank() ? "default" : serviceOpts,
+                    s3 == null ? "a folder" : "an S3 bucket (S3Proxy in the bench's JVM)", answers);
+            System.out.printf("(object store calls per job, every phase: %s)%n", storeCalls);
             System.out.printf("(a job's 13 records, Kafka alone: %.2f ms of CPU per job for broker, hops and load generator; the pipeline is %.1f %% of that)%n",
                     contractCpuPerJob, 100 * pipeBurst.perSecond() / contractBurst.perSecond());
             // what the 25 % target asks of a job, in the CPU this machine has
@@ -247,8 +262,15 @@ public final class RatioBench {
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
-    private static Process startService(String bootstrap, Path root) throws Exception {
-        List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Process startService(String bootstrap, Path root, int httpPort, Map<String, String> properties) throws Exception {
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=" + httpPort));
+        properties.forEach((k, v) -> options.add("-D" + k + "=" + v));
         options.addAll(serviceOpts());
         // -Dbench.service.jar=<another build's quarkus-run.jar> compares two builds against the same chain
         List<String> cmd = new ArrayList<>(ServiceProcess.appJar(options,
@@ -622,6 +644,54 @@ public final class RatioBench {
     }
 
     /** What the service process holds: peak RSS from /proc, heap from jcmd. */
+    /**
+     * The service's object store calls per finished job, by operation, from its own metrics
+     * ({@code conveyor_store_calls_total} over {@code conveyor_jobs_completed_total}): each one a
+     * round trip on S3 or Blob.
+     */
+    static final class StoreCalls {
+        private static final java.util.regex.Pattern CALLS = java.util.regex.Pattern.compile(
+                "^conveyor_store_calls_total\\{([^}]*)\\} (\\S+)$", java.util.regex.Pattern.MULTILINE);
+        private static final java.util.regex.Pattern JOBS = java.util.regex.Pattern.compile(
+                "^conveyor_jobs_completed_total\\{[^}]*\\} (\\S+)$", java.util.regex.Pattern.MULTILINE);
+        private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("operation=\"([^\"]+)\"");
+
+        static String perJob(int httpPort) {
+            String metrics;
+            try {
+                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                                .timeout(Duration.ofSeconds(10)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                metrics = r.body();
+            } catch (Exception e) {
+                return "not read (" + e + ")";
+            }
+            double jobs = 0;
+            java.util.regex.Matcher j = JOBS.matcher(metrics);
+            while (j.find()) {
+                jobs += Double.parseDouble(j.group(1));
+            }
+            Map<String, Double> calls = new java.util.TreeMap<>();
+            java.util.regex.Matcher m = CALLS.matcher(metrics);
+            while (m.find()) {
+                java.util.regex.Matcher op = OPERATION.matcher(m.group(1));
+                calls.merge(op.find() ? op.group(1) : "?", Double.parseDouble(m.group(2)), Double::sum);
+            }
+            if (jobs == 0) {
+                return "no finished job counted";
+            }
+            double all = calls.values().stream().mapToDouble(Double::doubleValue).sum();
+            StringBuilder out = new StringBuilder(String.format("%.1f", all / jobs));
+            String sep = " (";
+            for (Map.Entry<String, Double> e : calls.entrySet()) {
+                out.append(sep).append(e.getKey()).append(' ').append(String.format("%.1f", e.getValue() / jobs));
+                sep = ", ";
+            }
+            return out.append(") over ").append(String.format("%.0f", jobs)).append(" jobs").toString();
+        }
+    }
+
     static final class Memory {
         static String peakRss(long pid) {
             try {

@@ -173,6 +173,13 @@ public final class RatioBench {
                             + "with its records' %.2f ms, no implementation of the event contract does a job here in under %.2f ms: at most %.0f jobs/s = **%.1f %% of the chain**)%n",
                     floor.all(), floor.rounds(), floor.jobs(), contractCpuPerJob, floor.all() + contractCpuPerJob, ceiling,
                     100 * ceiling / chainBurst.perSecond());
+            // issue 13's targets, each against this run's own yardstick
+            double share = 100 * pipeBurst.perSecond() / chainBurst.perSecond();
+            double p50 = pipeRate.p50() / chainRate.p50();
+            double p99 = pipeRate.p99() / chainRate.p99();
+            System.out.printf("targets: burst >= 25 %% of the chain: %s (%.1f %%; %.0f %% of the ceiling); p50 <= 3x: %s (%.1fx); p99 <= 3x: %s (%.1fx)%n",
+                    share >= 25 ? "met" : "not met", share, 100 * pipeBurst.perSecond() / ceiling,
+                    p50 <= 3 ? "met" : "not met", p50, p99 <= 3 ? "met" : "not met", p99);
         }
     }
 

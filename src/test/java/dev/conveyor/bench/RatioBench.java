@@ -20,16 +20,25 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -269,8 +278,8 @@ public final class RatioBench {
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
@@ -625,7 +634,7 @@ public final class RatioBench {
     /** CPU by thread (name without its number), from /proc: where the service's time per job goes. */
     static final class Threads {
         static Map<String, Long> ticks(long pid) {
-            Map<String, Long> out = new java.util.TreeMap<>();
+            Map<String, Long> out = new TreeMap<>();
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 tasks.forEach(t -> {
                     try {
@@ -650,39 +659,38 @@ public final class RatioBench {
         }
     }
 
-    /** What the service process holds: peak RSS from /proc, heap from jcmd. */
     /**
      * The service's object store calls per finished job, by operation, from its own metrics
      * ({@code conveyor_store_calls_total} over {@code conveyor_jobs_completed_total}): each one a
      * round trip on S3 or Blob.
      */
     static final class StoreCalls {
-        private static final java.util.regex.Pattern CALLS = java.util.regex.Pattern.compile(
-                "^conveyor_store_calls_total\\{([^}]*)\\} (\\S+)$", java.util.regex.Pattern.MULTILINE);
-        private static final java.util.regex.Pattern JOBS = java.util.regex.Pattern.compile(
-                "^conveyor_jobs_completed_total\\{[^}]*\\} (\\S+)$", java.util.regex.Pattern.MULTILINE);
-        private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("operation=\"([^\"]+)\"");
+        private static final Pattern CALLS = Pattern.compile(
+                "^conveyor_store_calls_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        private static final Pattern JOBS = Pattern.compile(
+                "^conveyor_jobs_completed_total\\{[^}]*\\} (\\S+)$", Pattern.MULTILINE);
+        private static final Pattern OPERATION = Pattern.compile("operation=\"([^\"]+)\"");
 
         static String perJob(int httpPort) {
             String metrics;
             try {
-                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                HttpResponse<String> r = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
                                 .timeout(Duration.ofSeconds(10)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                        HttpResponse.BodyHandlers.ofString());
                 metrics = r.body();
             } catch (Exception e) {
                 return "not read (" + e + ")";
             }
             double jobs = 0;
-            java.util.regex.Matcher j = JOBS.matcher(metrics);
+            Matcher j = JOBS.matcher(metrics);
             while (j.find()) {
                 jobs += Double.parseDouble(j.group(1));
             }
-            Map<String, Double> calls = new java.util.TreeMap<>();
-            java.util.regex.Matcher m = CALLS.matcher(metrics);
+            Map<String, Double> calls = new TreeMap<>();
+            Matcher m = CALLS.matcher(metrics);
             while (m.find()) {
-                java.util.regex.Matcher op = OPERATION.matcher(m.group(1));
+                Matcher op = OPERATION.matcher(m.group(1));
                 calls.merge(op.find() ? op.group(1) : "?", Double.parseDouble(m.group(2)), Double::sum);
             }
             if (jobs == 0) {
@@ -699,6 +707,7 @@ public final class RatioBench {
         }
     }
 
+    /** What the service process holds: peak RSS from /proc, heap from jcmd. */
     static final class Memory {
         static String peakRss(long pid) {
             try {
@@ -712,7 +721,7 @@ public final class RatioBench {
         static String heap(long pid) {
             try {
                 String out = jcmd(pid, "GC.heap_info");
-                var m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+                var m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
                 return m.find() ? (Long.parseLong(m.group(2)) / 1024) + " MiB used of " + (Long.parseLong(m.group(1)) / 1024) + " MiB"
                         : "unknown";
             } catch (Exception e) {

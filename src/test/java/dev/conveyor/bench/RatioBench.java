@@ -88,8 +88,11 @@ public final class RatioBench {
             }
             // -Dbench.store=s3: the service keeps specs, run state and results in a bucket of an S3 server
             // (S3Proxy, SigV4, in this JVM) instead of a folder, as a deployment on S3 does
+            // (-Dbench.store.latency-ms=N: each of its calls answered N ms later, as across a network)
             S3Emulator s3 = "s3".equals(System.getProperty("bench.store", "file"))
-                    ? S3Emulator.start(S3EmulatorOptions.defaults().withDataDir(root.resolve("s3"))) : null;
+                    ? S3Emulator.start(S3EmulatorOptions.defaults().withDataDir(root.resolve("s3"))
+                            .withLatency(Duration.ofMillis(Integer.getInteger("bench.store.latency-ms", 0))))
+                    : null;
             int httpPort = freePort();
             Process service = startService(kafka.bootstrapServers(), root, httpPort,
                     s3 == null ? Map.of() : s3.storageProperties("bench", "bench"));
@@ -164,7 +167,7 @@ public final class RatioBench {
             }
             System.out.printf("(service JVM options: %s; store: %s; pipeline answers in all four phases: %s)%n",
                     serviceOpts.isBlank() ? "default" : serviceOpts,
-                    s3 == null ? "a folder" : "an S3 bucket (S3Proxy in the bench's JVM)", answers);
+                    s3 == null ? "a folder" : "an S3 bucket (S3Proxy in the bench's JVM, " + s3.latency().toMillis() + " ms added per call)", answers);
             System.out.printf("(object store calls per job, every phase: %s)%n", storeCalls);
             System.out.printf("(a job's 13 records, Kafka alone: %.2f ms of CPU per job for broker, hops and load generator; the pipeline is %.1f %% of that)%n",
                     contractCpuPerJob, 100 * pipeBurst.perSecond() / contractBurst.perSecond());

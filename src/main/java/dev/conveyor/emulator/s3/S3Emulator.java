@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -55,7 +56,8 @@ public final class S3Emulator implements AutoCloseable {
         store.setProperty("jclouds.filesystem.basedir", dataDir.toString()); // S3Proxy kept the jclouds-era name
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         this.proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("filesystem", store))
+                .blobStore(options.latency().isZero() ? BlobStores.create("filesystem", store)
+                        : new LatentBlobStore(BlobStores.create("filesystem", store), options.latency()))
                 .endpoint(URI.create("http://" + host + ":" + options.port()))
                 .awsAuthentication(AuthenticationType.AWS_V4, accessKeyId, secretAccessKey)
                 .build();
@@ -91,6 +93,11 @@ public final class S3Emulator implements AutoCloseable {
 
     public int port() {
         return proxy.getPort();
+    }
+
+    /** What each object and listing call waits before it is answered ({@link S3EmulatorOptions#latency()}). */
+    public Duration latency() {
+        return options.latency();
     }
 
     public String region() {

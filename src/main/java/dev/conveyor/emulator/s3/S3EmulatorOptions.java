@@ -1,6 +1,7 @@
 package dev.conveyor.emulator.s3;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -17,9 +18,11 @@ import java.util.regex.Pattern;
  * @param dataDir         where buckets and objects live (one folder per bucket); null = a temporary
  *                        folder, deleted on close
  * @param buckets         buckets that exist from the start
+ * @param latency         added to every object and listing call before it is answered, as a store
+ *                        across a network would take (benchmarks); zero = none
  */
 public record S3EmulatorOptions(String host, int port, String region, String accessKeyId, String secretAccessKey,
-                                Path dataDir, List<String> buckets) {
+                                Path dataDir, List<String> buckets, Duration latency) {
     /** S3's bucket naming rules (the part that matters for a folder name). */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -27,6 +30,10 @@ public record S3EmulatorOptions(String host, int port, String region, String acc
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(region, "region");
         buckets = List.copyOf(buckets);
+        latency = latency == null ? Duration.ZERO : latency;
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + latency);
+        }
         for (String bucket : buckets) {
             if (!BUCKET.matcher(bucket).matches()) {
                 throw new IllegalArgumentException("not a valid S3 bucket name: " + bucket);
@@ -38,22 +45,26 @@ public record S3EmulatorOptions(String host, int port, String region, String acc
     }
 
     public static S3EmulatorOptions defaults() {
-        return new S3EmulatorOptions("127.0.0.1", 0, "us-east-1", null, null, null, List.of());
+        return new S3EmulatorOptions("127.0.0.1", 0, "us-east-1", null, null, null, List.of(), Duration.ZERO);
     }
 
     public S3EmulatorOptions withPort(int port) {
-        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, buckets);
+        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, buckets, latency);
     }
 
     public S3EmulatorOptions withCredentials(String accessKeyId, String secretAccessKey) {
-        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, buckets);
+        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, buckets, latency);
     }
 
     public S3EmulatorOptions withDataDir(Path dataDir) {
-        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, buckets);
+        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, buckets, latency);
     }
 
     public S3EmulatorOptions withBuckets(String... buckets) {
-        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, List.of(buckets));
+        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, List.of(buckets), latency);
+    }
+
+    public S3EmulatorOptions withLatency(Duration latency) {
+        return new S3EmulatorOptions(host, port, region, accessKeyId, secretAccessKey, dataDir, buckets, latency);
     }
 }

@@ -1,5 +1,9 @@
 package dev.conveyor.emulator.s3;
 
+import dev.conveyor.credentials.AwsAccount;
+import dev.conveyor.credentials.Secret;
+import dev.conveyor.storage.s3.S3ObjectStore;
+import dev.conveyor.storage.s3.S3StoreOptions;
 import dev.conveyor.testing.S3ProxyFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +21,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +57,39 @@ class S3EmulatorTest {
             assertThatThrownBy(() -> wrong.getObject(b -> b.bucket("auth-check").key("private.txt")))
                     .hasMessageContaining("Status Code: 403");
         }
+    }
+
+    @Test
+    void withALatencyEveryCallTheStoreMakesIsAnsweredThatMuchLaterOnce(@TempDir Path data) throws IOException {
+        Duration latency = Duration.ofMillis(300);
+        S3EmulatorOptions options = S3EmulatorOptions.defaults().withDataDir(data).withBuckets("slow").withLatency(latency);
+        try (S3Emulator s3 = S3Emulator.start(options);
+             S3ObjectStore store = new S3ObjectStore(new AwsAccount(s3.region(), s3.accessKeyId(),
+                     Secret.of(s3.secretAccessKey()), null, null, null, s3.endpoint(), true), S3StoreOptions.of("slow"))) {
+            Map<String, Long> took = new LinkedHashMap<>();
+            took.put("put-if-absent", millis(() -> assertThat(store.putIfAbsent("a.json", "{}".getBytes())).isTrue()));
+            took.put("put-if-absent, taken", millis(() -> assertThat(store.putIfAbsent("a.json", "{}".getBytes())).isFalse()));
+            took.put("put", millis(() -> store.put("b.json", "{}".getBytes())));
+            took.put("read", millis(() -> assertThat(store.read("a.json", 64)).isPresent()));
+            took.put("read, missing", millis(() -> assertThat(store.read("c.json", 64)).isEmpty()));
+            took.put("list", millis(() -> assertThat(store.list("", null, 10).objects()).hasSize(2)));
+            // at least the latency each; a store call the emulator answers with several blob store calls
+            // would take a multiple of it (what a benchmark with a latency must not count twice)
+            assertThat(took).allSatisfy((call, ms) -> assertThat(ms).as(call).isBetween(latency.toMillis(), 2 * latency.toMillis() - 1));
+        }
+        assertThat(S3EmulatorOptions.defaults().latency()).isZero();
+        assertThatThrownBy(() -> S3EmulatorOptions.defaults().withLatency(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private interface Call {
+        void run() throws IOException;
+    }
+
+    private static long millis(Call call) throws IOException {
+        long start = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     @Test

@@ -1,0 +1,90 @@
+package dev.conveyor.emulator.s3;
+
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A blob store that answers every object call and listing {@code latency} later than the store it
+ * wraps, as a store across a network does (S3's first byte for a small object takes tens of
+ * milliseconds): what the emulator's {@link S3EmulatorOptions#latency()} turns on, for benchmarks
+ * that ask how the service does when each round trip costs that much. Calls wait on their own
+ * threads, so concurrent calls overlap as they would on S3.
+ */
+final class LatentBlobStore extends ForwardingBlobStore {
+    private final long latencyNanos;
+
+    LatentBlobStore(BlobStore delegate, Duration latency) {
+        super(delegate);
+        this.latencyNanos = latency.toNanos();
+    }
+
+    private void pause() {
+        long until = System.nanoTime() + latencyNanos;
+        for (long left = latencyNanos; left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public ListObjectsV2Response list(ListObjectsV2Request request) {
+        pause();
+        return super.list(request);
+    }
+
+    @Override
+    public boolean blobExists(String container, String name) {
+        pause();
+        return super.blobExists(container, name);
+    }
+
+    @Override
+    public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
+        pause();
+        return super.putBlob(request, content);
+    }
+
+    @Override
+    public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+        pause();
+        return super.copyBlob(request);
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+        pause();
+        return super.blobMetadata(request);
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+        pause();
+        return super.getBlob(request);
+    }
+
+    @Override
+    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+        pause();
+        return super.removeBlob(request);
+    }
+}

@@ -4,7 +4,7 @@
 #   bench/run.sh pipeline [JOBS] [TASKS]        the five stages on a real broker, noop provider
 #   bench/run.sh ratio [JOBS] [RATE] [SECONDS]  the pipeline beside a plain 5-hop Kafka chain, same broker, same run
 #                                               (and a job's 13 records moved by plain clients: Kafka alone)
-#                                               (-Dbench.store=s3 in BENCH_JAVA_OPTS: the service on an S3 bucket)
+#                                               (-Dbench.store=s3 in BENCH_JAVA_OPTS: the service on an S3 bucket; -Dbench.store.latency-ms=N: N ms a call)
 #   bench/run.sh inflight [JOBS] [TASKS] [SECONDS] [XMX]  JOBS x TASKS noop tasks running at once in a service at -XmxXMX
 #   bench/run.sh scale [JOBS] [CORES]           the same burst on one service process, on two sharing the groups (each under a
 #                                               CPU quota of CORES where cgroups can be made), on five running one stage each

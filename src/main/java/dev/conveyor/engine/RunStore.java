@@ -36,14 +36,16 @@ public final class RunStore {
     /**
      * The latest saved state of the job, starting from a version an event named ({@code known},
      * the one saved before the event was published): that version and the absence of the next one
-     * are two reads, where finding the latest is a listing of every version. When the next one
-     * exists (the job moved on) or {@code known} is null, it lists.
+     * are two reads — made at once, one round trip's wait on a cloud store — where finding the
+     * latest is a listing of every version. When the next one exists (the job moved on) or
+     * {@code known} is null, it lists.
      */
     public Optional<RunState> latest(String jobId, Long known) throws IOException {
         if (known != null && known > 0) {
-            Optional<byte[]> at = store.read(JobKeys.runState(jobId, known), ObjectStore.MAX_DOCUMENT_BYTES * 4);
-            if (at.isPresent() && at.get().length > 0
-                    && store.read(JobKeys.runState(jobId, known + 1), ObjectStore.MAX_DOCUMENT_BYTES * 4).isEmpty()) {
+            List<Optional<byte[]>> read = store.readAll(
+                    List.of(JobKeys.runState(jobId, known), JobKeys.runState(jobId, known + 1)), ObjectStore.MAX_DOCUMENT_BYTES * 4);
+            Optional<byte[]> at = read.get(0);
+            if (at.isPresent() && at.get().length > 0 && read.get(1).isEmpty()) {
                 RunState s = Json.MAPPER.readValue(at.get(), RunState.class);
                 if (s.version == known) {
                     return Optional.of(s);

@@ -61,6 +61,19 @@ public interface ObjectStore {
      */
     Optional<byte[]> read(String key, int maxBytes) throws IOException;
 
+    /**
+     * Several small documents, each as {@link #read} gives it, in the order of {@code keys}. A store
+     * across a network reads them at once ({@link ConcurrentReads}): one round trip's wait instead of
+     * one per key; a local one reads them in turn.
+     */
+    default List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
+        List<Optional<byte[]>> out = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            out.add(read(key, maxBytes));
+        }
+        return out;
+    }
+
     /** The last {@code maxBytes} bytes of the object (all of it when smaller). {@link java.nio.file.NoSuchFileException} when absent. */
     byte[] tail(String key, int maxBytes) throws IOException;
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -107,6 +108,23 @@ public final class ObservedObjectStore implements ObjectStore, AutoCloseable {
     public Optional<byte[]> read(String key, int maxBytes) throws IOException {
         Optional<byte[]> out = call("read", () -> store.read(key, maxBytes));
         out.ifPresent(b -> bytes(StoreObserver.Direction.READ, b.length));
+        return out;
+    }
+
+    /** The wrapped store's {@code readAll} (at once where it reads at once), each key counted as a read. */
+    @Override
+    public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
+        List<Optional<byte[]>> out;
+        try {
+            out = store.readAll(keys, maxBytes);
+        } catch (IOException | RuntimeException e) {
+            keys.forEach(k -> observer.called(store.type(), "read", false));
+            throw e;
+        }
+        for (Optional<byte[]> o : out) {
+            observer.called(store.type(), "read", true);
+            o.ifPresent(b -> bytes(StoreObserver.Direction.READ, b.length));
+        }
         return out;
     }
 

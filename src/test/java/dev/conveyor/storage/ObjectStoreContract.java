@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -155,6 +156,29 @@ public abstract class ObjectStoreContract {
         store().put(prefix + "empty", new byte[0]);
         assertThat(store().read(prefix + "empty", 100)).contains(new byte[0]);
         assertThatThrownBy(() -> store().read(prefix + "doc.json", 3)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void readAllGivesWhatReadGivesForEachKeyInOrder() throws IOException {
+        store().put(prefix + "a.json", bytes("{\"a\":1}"));
+        store().put(prefix + "c.json", bytes("{\"c\":3}"));
+        store().put(prefix + "empty", new byte[0]);
+        List<String> keys = List.of(prefix + "a.json", prefix + "b.json", prefix + "c.json", prefix + "empty");
+        // the store itself, and as the service holds it (counted per key)
+        for (ObjectStore s : List.of(store(), ObservedObjectStore.of(store()))) {
+            List<Optional<byte[]>> read = s.readAll(keys, 100);
+            assertThat(read).hasSize(4);
+            assertThat(read.get(0)).contains(bytes("{\"a\":1}"));
+            assertThat(read.get(1)).isEmpty();
+            assertThat(read.get(2)).contains(bytes("{\"c\":3}"));
+            assertThat(read.get(3)).contains(new byte[0]);
+            assertThat(s.readAll(List.of(), 100)).isEmpty();
+            List<Optional<byte[]>> one = s.readAll(List.of(prefix + "c.json"), 100);
+            assertThat(one).hasSize(1);
+            assertThat(one.get(0)).contains(bytes("{\"c\":3}"));
+            // one document too large fails the whole call, as read fails for it
+            assertThatThrownBy(() -> s.readAll(List.of(prefix + "b.json", prefix + "a.json"), 3)).isInstanceOf(IOException.class);
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import dev.conveyor.storage.ConcurrentReads;
 import dev.conveyor.storage.ListPage;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.PrefixGrant;
@@ -157,6 +158,12 @@ public final class AzureBlobObjectStore implements ObjectStore {
         } catch (RuntimeException e) {
             throw notFoundOr(e, key, "read " + key);
         }
+    }
+
+    /** The documents at once: one round trip's wait for all of them ({@link ConcurrentReads}). */
+    @Override
+    public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
+        return ConcurrentReads.readAll(this, keys, maxBytes);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.conveyor.storage.s3;
 
 import dev.conveyor.credentials.AwsAccount;
 import dev.conveyor.credentials.AwsSdkCredentials;
+import dev.conveyor.storage.ConcurrentReads;
 import dev.conveyor.storage.ListPage;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.PrefixGrant;
@@ -161,6 +162,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             }
             throw errors.map("GetObject", e);
         }
+    }
+
+    /** The documents at once: one round trip's wait for all of them ({@link ConcurrentReads}). */
+    @Override
+    public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
+        return ConcurrentReads.readAll(this, keys, maxBytes);
     }
 
     @Override

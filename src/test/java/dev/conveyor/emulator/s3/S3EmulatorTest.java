@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,6 +75,9 @@ class S3EmulatorTest {
             took.put("read", millis(() -> assertThat(store.read("a.json", 64)).isPresent()));
             took.put("read, missing", millis(() -> assertThat(store.read("c.json", 64)).isEmpty()));
             took.put("list", millis(() -> assertThat(store.list("", null, 10).objects()).hasSize(2)));
+            // three documents at once: one round trip's wait, not three
+            took.put("readAll of 3", millis(() -> assertThat(store.readAll(List.of("a.json", "b.json", "c.json"), 64))
+                    .extracting(java.util.Optional::isPresent).containsExactly(true, true, false)));
             // at least the latency each; a store call the emulator answers with several blob store calls
             // would take a multiple of it (what a benchmark with a latency must not count twice)
             assertThat(took).allSatisfy((call, ms) -> assertThat(ms).as(call).isBetween(latency.toMillis(), 2 * latency.toMillis() - 1));

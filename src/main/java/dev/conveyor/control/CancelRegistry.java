@@ -3,10 +3,10 @@ package dev.conveyor.control;
 import dev.conveyor.model.Json;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
-import dev.conveyor.storage.StoredDocuments;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,12 +29,25 @@ public final class CancelRegistry {
         }
     }
 
-    /** The reason the job was cancelled, if it was. */
-    public Optional<String> reason(String jobId) {
+    /**
+     * What staging, dispatch and monitoring ask before they work on a job.
+     *
+     * @param cancelled the reason, when a cancel was requested
+     * @param answered  the job has its result already (a record delivered again after the end)
+     */
+    public record Check(Optional<String> cancelled, boolean answered) {
+    }
+
+    /** Whether the job was cancelled and whether it has its result, both read at once (one round trip's wait on S3 or Blob). */
+    public Check check(String jobId) {
         try {
-            return StoredDocuments.json(store, JobKeys.cancel(jobId)).map(n -> n.path("reason").asText("cancelled"));
+            List<Optional<byte[]>> read = store.readAll(List.of(JobKeys.cancel(jobId), JobKeys.result(jobId)),
+                    ObjectStore.MAX_DOCUMENT_BYTES);
+            Optional<String> cancelled = read.get(0).isEmpty() ? Optional.empty()
+                    : Optional.of(Json.MAPPER.readTree(read.get(0).get()).path("reason").asText("cancelled"));
+            return new Check(cancelled, read.get(1).isPresent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the cancel state of job " + jobId, e);
+            throw new UncheckedIOException("cannot read the cancel and result state of job " + jobId, e);
         }
     }
 }

@@ -5,13 +5,11 @@ import dev.conveyor.engine.JobDrivers;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.events.JobDispatched;
 import dev.conveyor.model.events.JobStaged;
-import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.ObjectStore;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * Makes sure the backend's environment exists (pool, job definition, queue, the backend's job) and
@@ -21,13 +19,11 @@ import java.util.Optional;
  */
 public final class DispatchService {
     private final JobDrivers drivers;
-    private final ObjectStore store;
     private final JobSpecs specs;
     private final Clock clock;
 
     public DispatchService(JobDrivers drivers, ObjectStore store, Clock clock) {
         this.drivers = drivers;
-        this.store = store;
         this.specs = new JobSpecs(store);
         this.clock = clock;
     }
@@ -37,16 +33,16 @@ public final class DispatchService {
     }
 
     /**
-     * @return what to publish, or empty for a job that already has its result
+     * Opens the job's run (resuming a saved one) — the stage has made sure it is neither cancelled
+     * nor answered ({@link dev.conveyor.control.CancelRegistry#check}).
+     *
+     * @return what to publish
      * @throws dev.conveyor.compute.ComputeException when the backend refuses or is unavailable
      */
-    public Optional<JobDispatched> dispatch(JobStaged event, JobSpec job) throws IOException {
-        if (store.read(JobKeys.result(job.id()), ObjectStore.MAX_DOCUMENT_BYTES).isPresent()) {
-            return Optional.empty();
-        }
+    public JobDispatched dispatch(JobStaged event, JobSpec job) throws IOException {
         JobDriver driver = drivers.driver(job);
         driver.open();
-        return Optional.of(new JobDispatched(job.id(), event.specKey(), event.specHash(), driver.backend().type(),
-                event.request(), clock.instant(), driver.state().version));
+        return new JobDispatched(job.id(), event.specKey(), event.specHash(), driver.backend().type(),
+                event.request(), clock.instant(), driver.state().version);
     }
 }

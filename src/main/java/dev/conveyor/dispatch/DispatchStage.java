@@ -61,16 +61,16 @@ public class DispatchStage {
             return failed(event, null, JobState.FAILED, "dispatch failed: cannot read the job's spec: " + message(e));
         }
         try {
-            var cancelled = policy.call("cancel-check", () -> cancels.reason(job.id()));
-            if (cancelled.isPresent()) {
-                return failed(event, job, JobState.CANCELLED, "cancelled before it ran: " + cancelled.get());
+            var check = policy.call("job-check", () -> cancels.check(job.id()));
+            if (check.cancelled().isPresent()) {
+                return failed(event, job, JobState.CANCELLED, "cancelled before it ran: " + check.cancelled().get());
+            }
+            if (check.answered()) {
+                return Uni.createFrom().voidItem(); // the job has its result: a late re-delivery
             }
             var dispatched = policy.call("dispatch", () -> dispatch.dispatch(event, job));
-            if (dispatched.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            return publish.dispatched(dispatched.get(), JobStatusEvent.job(job.id(), STAGE,
-                    "DISPATCHED", JobStatusEvent.tasks(job.tasks().size()) + " on " + dispatched.get().backend() + ", environment ready"));
+            return publish.dispatched(dispatched, JobStatusEvent.job(job.id(), STAGE,
+                    "DISPATCHED", JobStatusEvent.tasks(job.tasks().size()) + " on " + dispatched.backend() + ", environment ready"));
         } catch (RuntimeException e) {
             LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
             return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));

@@ -19,7 +19,6 @@ import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.events.JobDispatched;
 import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.events.JobStatusEvent.TaskCounts;
-import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.ObjectStore;
 import org.jboss.logging.Logger;
@@ -47,7 +46,6 @@ public final class MonitoringService {
     private static final String STAGE = "monitoring";
 
     private final JobDrivers drivers;
-    private final ObjectStore store;
     private final JobSpecs specs;
     private final Clock clock;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
@@ -56,7 +54,6 @@ public final class MonitoringService {
 
     public MonitoringService(JobDrivers drivers, ObjectStore store, Clock clock) {
         this.drivers = drivers;
-        this.store = store;
         this.specs = new JobSpecs(store);
         this.clock = clock;
     }
@@ -70,14 +67,13 @@ public final class MonitoringService {
     public enum Started { WATCHING, ALREADY_WATCHED, ALREADY_DONE }
 
     /**
-     * Starts watching a dispatched job (resuming it from its saved run state).
+     * Starts watching a dispatched job (resuming it from its saved run state) — one without its
+     * result yet: the stage asks that first, with the cancel ({@code CancelRegistry.check}).
      *
-     * @param token what the stage acknowledges once the job's completion is published
+     * @param token        what the stage acknowledges once the job's completion is published
+     * @param cancelReason why the job was cancelled before it came here, or null
      */
     public Started watch(JobDispatched event, Object token, String cancelReason) throws IOException {
-        if (store.read(JobKeys.result(event.jobId()), ObjectStore.MAX_DOCUMENT_BYTES).isPresent()) {
-            return Started.ALREADY_DONE;
-        }
         if (watches.containsKey(event.jobId())) {
             return Started.ALREADY_WATCHED;
         }

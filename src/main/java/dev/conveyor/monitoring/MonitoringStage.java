@@ -107,7 +107,9 @@ public class MonitoringStage {
     private void watch(JobDispatched event, Message<String> message) {
         MonitoringService.Started started;
         try {
-            started = monitoring.watch(event, message, cancels.reason(event.jobId()).orElse(null));
+            var check = cancels.check(event.jobId());
+            started = check.answered() ? MonitoringService.Started.ALREADY_DONE
+                    : monitoring.watch(event, message, check.cancelled().orElse(null));
         } catch (Exception e) {
             LOG.errorf("job %s cannot be watched: %s", event.jobId(), e.getMessage());
             complete(MonitoringService.failed(event, "monitoring failed: " + e.getMessage(), Instant.now()), message);

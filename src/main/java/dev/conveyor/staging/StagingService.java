@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * Puts each task's inputs (inline content or downloaded sources) into the object store under
@@ -38,20 +37,15 @@ public final class StagingService {
         return specs.load(event.specKey(), event.specHash());
     }
 
-    /** Whether the job already has its result (a late re-delivery): then nothing is done. */
-    public boolean finished(String jobId) throws IOException {
-        return store.read(JobKeys.result(jobId), ObjectStore.MAX_DOCUMENT_BYTES).isPresent();
-    }
-
     /**
-     * @return the staged event, or empty for a finished job
+     * Stages the job's inputs (the stage has made sure it is neither cancelled nor answered:
+     * {@link dev.conveyor.control.CancelRegistry#check}).
+     *
+     * @return the staged event
      * @throws StoreUnavailableException when the store is unavailable (retried by the stage)
      * @throws StagingException when an input cannot be staged (the job fails with this reason)
      */
-    public Optional<JobStaged> stage(JobSubmitted event, JobSpec job) throws IOException, StagingException {
-        if (finished(job.id())) {
-            return Optional.empty();
-        }
+    public JobStaged stage(JobSubmitted event, JobSpec job) throws IOException, StagingException {
         for (TaskSpec task : job.tasks()) {
             for (InputSpec input : task.inputs()) {
                 String key = JobKeys.inputs(job.id(), task.id()) + input.path();
@@ -69,6 +63,6 @@ public final class StagingService {
                 }
             }
         }
-        return Optional.of(new JobStaged(job.id(), event.specKey(), event.specHash(), event.request(), clock.instant()));
+        return new JobStaged(job.id(), event.specKey(), event.specHash(), event.request(), clock.instant());
     }
 }

@@ -53,16 +53,16 @@ public class StagingStage {
     private Uni<Void> work(JobSubmitted event) {
         Instant now = Instant.now();
         try {
-            var cancelled = policy.call("cancel-check", () -> cancels.reason(event.jobId()));
-            if (cancelled.isPresent()) {
-                return failed(event, JobState.CANCELLED, "cancelled before it ran: " + cancelled.get(), now);
+            var check = policy.call("job-check", () -> cancels.check(event.jobId()));
+            if (check.cancelled().isPresent()) {
+                return failed(event, JobState.CANCELLED, "cancelled before it ran: " + check.cancelled().get(), now);
+            }
+            if (check.answered()) {
+                return Uni.createFrom().voidItem(); // finished long ago: a late re-delivery
             }
             JobSpec job = policy.call("spec", () -> staging.spec(event));
             var staged = policy.call("stage", () -> staging.stage(event, job));
-            if (staged.isEmpty()) {
-                return Uni.createFrom().voidItem(); // finished long ago: a late re-delivery
-            }
-            return publish.staged(staged.get(),
+            return publish.staged(staged,
                     JobStatusEvent.job(job.id(), STAGE, "STAGED", "inputs staged for " + JobStatusEvent.tasks(job.tasks().size())));
         } catch (CallPolicy.CallFailedException e) {
             String reason = e.getCause() instanceof StagingException s ? s.getMessage()

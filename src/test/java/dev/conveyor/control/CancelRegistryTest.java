@@ -1,0 +1,36 @@
+package dev.conveyor.control;
+
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.file.FileObjectStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a stage asks before it works on a job: cancelled (and why)? answered already? */
+class CancelRegistryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCheckSeesTheCancelAndTheResultEachOnItsOwn() throws Exception {
+        FileObjectStore store = new FileObjectStore(dir);
+        CancelRegistry cancels = new CancelRegistry(store);
+
+        assertThat(cancels.check("j1")).isEqualTo(new CancelRegistry.Check(Optional.empty(), false));
+
+        cancels.request("j1", "no longer needed");
+        cancels.request("j1", "a second cancel does not replace the first");
+        assertThat(cancels.check("j1")).isEqualTo(new CancelRegistry.Check(Optional.of("no longer needed"), false));
+
+        store.put(JobKeys.result("j1"), "{\"state\":\"CANCELLED\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(cancels.check("j1")).isEqualTo(new CancelRegistry.Check(Optional.of("no longer needed"), true));
+
+        store.put(JobKeys.result("j2"), "{\"state\":\"SUCCEEDED\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(cancels.check("j2")).isEqualTo(new CancelRegistry.Check(Optional.empty(), true));
+    }
+}

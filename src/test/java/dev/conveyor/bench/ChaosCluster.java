@@ -122,7 +122,8 @@ final class ChaosCluster implements AutoCloseable {
         throw new IllegalStateException("the broker did not answer within " + timeout);
     }
 
-    private static int freePort() throws IOException {
+    /** A free port on the loopback interface (for a process the bench starts). */
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

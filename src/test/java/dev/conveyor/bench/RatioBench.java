@@ -20,8 +20,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +91,7 @@ public final class RatioBench {
                     ? S3Emulator.start(S3EmulatorOptions.defaults().withDataDir(root.resolve("s3"))
                             .withLatency(Duration.ofMillis(Integer.getInteger("bench.store.latency-ms", 0))))
                     : null;
-            int httpPort = freePort();
+            int httpPort = ChaosCluster.freePort();
             Process service = startService(kafka.bootstrapServers(), root, httpPort,
                     s3 == null ? Map.of() : s3.storageProperties("bench", "bench"));
             Result pipeBurst;
@@ -279,12 +277,6 @@ public final class RatioBench {
     static List<String> serviceOpts() {
         String opts = System.getProperty("bench.service.opts", "").trim();
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Process startService(String bootstrap, Path root, int httpPort, Map<String, String> properties) throws Exception {

@@ -24,9 +24,13 @@ public final class S3ProxyFixture {
         return emulator;
     }
 
-    /** An account with the emulator's keys, endpoint and path-style addressing. */
+    /** An account with the shared emulator's keys, endpoint and path-style addressing. */
     public static AwsAccount account() {
-        S3Emulator s3 = emulator();
+        return account(emulator());
+    }
+
+    /** An account with {@code s3}'s keys, endpoint and path-style addressing. */
+    public static AwsAccount account(S3Emulator s3) {
         return new AwsAccount(s3.region(), s3.accessKeyId(), Secret.of(s3.secretAccessKey()), null,
                 null, null, s3.endpoint(), true);
     }

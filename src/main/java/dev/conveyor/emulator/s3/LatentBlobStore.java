@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * A blob store that answers every object call and listing {@code latency} later than the store it
@@ -35,56 +36,51 @@ final class LatentBlobStore extends ForwardingBlobStore {
         this.latencyNanos = latency.toNanos();
     }
 
-    private void pause() {
+    /** What the wrapped store answers, {@code latency} later. */
+    private <T> T later(Supplier<T> call) {
         long until = System.nanoTime() + latencyNanos;
         for (long left = latencyNanos; left > 0; left = until - System.nanoTime()) {
             LockSupport.parkNanos(left);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        return call.get();
     }
 
     @Override
     public ListObjectsV2Response list(ListObjectsV2Request request) {
-        pause();
-        return super.list(request);
+        return later(() -> super.list(request));
     }
 
     @Override
     public boolean blobExists(String container, String name) {
-        pause();
-        return super.blobExists(container, name);
+        return later(() -> super.blobExists(container, name));
     }
 
     @Override
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
-        pause();
-        return super.putBlob(request, content);
+        return later(() -> super.putBlob(request, content));
     }
 
     @Override
     public CopyObjectResponse copyBlob(CopyObjectRequest request) {
-        pause();
-        return super.copyBlob(request);
+        return later(() -> super.copyBlob(request));
     }
 
     @Override
     public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
-        pause();
-        return super.blobMetadata(request);
+        return later(() -> super.blobMetadata(request));
     }
 
     @Override
     public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
-        pause();
-        return super.getBlob(request);
+        return later(() -> super.getBlob(request));
     }
 
     @Override
     public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
-        pause();
-        return super.removeBlob(request);
+        return later(() -> super.removeBlob(request));
     }
 }

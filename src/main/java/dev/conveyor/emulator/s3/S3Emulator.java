@@ -55,9 +55,9 @@ public final class S3Emulator implements AutoCloseable {
         Properties store = new Properties();
         store.setProperty("jclouds.filesystem.basedir", dataDir.toString()); // S3Proxy kept the jclouds-era name
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        var blobs = BlobStores.create("filesystem", store);
         this.proxy = S3Proxy.builder()
-                .blobStore(options.latency().isZero() ? BlobStores.create("filesystem", store)
-                        : new LatentBlobStore(BlobStores.create("filesystem", store), options.latency()))
+                .blobStore(options.latency().isZero() ? blobs : new LatentBlobStore(blobs, options.latency()))
                 .endpoint(URI.create("http://" + host + ":" + options.port()))
                 .awsAuthentication(AuthenticationType.AWS_V4, accessKeyId, secretAccessKey)
                 .build();

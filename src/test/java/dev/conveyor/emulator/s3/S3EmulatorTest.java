@@ -1,7 +1,5 @@
 package dev.conveyor.emulator.s3;
 
-import dev.conveyor.credentials.AwsAccount;
-import dev.conveyor.credentials.Secret;
 import dev.conveyor.storage.s3.S3ObjectStore;
 import dev.conveyor.storage.s3.S3StoreOptions;
 import dev.conveyor.testing.S3ProxyFixture;
@@ -65,8 +63,7 @@ class S3EmulatorTest {
         Duration latency = Duration.ofMillis(500);
         S3EmulatorOptions options = S3EmulatorOptions.defaults().withDataDir(data).withBuckets("slow").withLatency(latency);
         try (S3Emulator s3 = S3Emulator.start(options);
-             S3ObjectStore store = new S3ObjectStore(new AwsAccount(s3.region(), s3.accessKeyId(),
-                     Secret.of(s3.secretAccessKey()), null, null, null, s3.endpoint(), true), S3StoreOptions.of("slow"))) {
+             S3ObjectStore store = new S3ObjectStore(S3ProxyFixture.account(s3), S3StoreOptions.of("slow"))) {
             store.read("warm-up.json", 64); // the client's first call (connection, class loading) is not timed
             Map<String, Long> took = new LinkedHashMap<>();
             took.put("put-if-absent", millis(() -> assertThat(store.putIfAbsent("a.json", "{}".getBytes())).isTrue()));

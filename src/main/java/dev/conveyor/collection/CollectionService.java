@@ -13,6 +13,8 @@ import dev.conveyor.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,13 +47,22 @@ public final class CollectionService {
     /** @param source identity of the completion record ("topic/partition/offset") */
     public Optional<JobResult> collect(JobCompleted done, String source) throws IOException {
         String key = ResultLedger.keyFor(done);
-        Optional<String> recorded = ledger.sourceOf(key);
+        boolean ran = done.specKey() != null;
+        // the ledger entry and the run state the job ended in do not depend on each other: read at once
+        // (one round trip's wait on S3 or Blob, not two in turn)
+        List<String> keys = new ArrayList<>();
+        keys.add(key);
+        if (ran) {
+            keys.addAll(RunStore.keysFrom(done.jobId(), done.runVersion()));
+        }
+        List<Optional<byte[]>> read = store.readAll(keys, RunStore.MAX_BYTES);
+        Optional<String> recorded = ResultLedger.sourceIn(key, read.get(0));
         if (recorded.isPresent() && !recorded.get().equals(source)) {
             LOG.infof("job %s already has a result (from %s); %s is a duplicate", done.jobId(), recorded.get(), source);
             return Optional.empty();
         }
-        JobSpec spec = done.specKey() == null ? null : specs.load(done.specKey(), done.specHash());
-        RunState run = spec == null ? null : runs.latest(done.jobId(), done.runVersion()).orElse(null);
+        JobSpec spec = ran ? specs.load(done.specKey(), done.specHash()) : null;
+        RunState run = spec == null ? null : runs.latest(done.jobId(), done.runVersion(), read.subList(1, read.size())).orElse(null);
         JobResult full = builder.build(done, done.ran() ? spec : null, done.ran() ? run : null);
         JobResult result = full;
         if (!bounds.fits(full)) {

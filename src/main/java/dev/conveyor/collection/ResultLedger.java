@@ -6,7 +6,6 @@ import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
-import dev.conveyor.storage.StoredDocuments;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -38,7 +37,18 @@ public final class ResultLedger {
     }
 
     public Optional<String> sourceOf(String key) throws IOException {
-        return StoredDocuments.json(store, key).map(n -> n.path("source").asText(null));
+        return sourceIn(key, store.read(key, ObjectStore.MAX_DOCUMENT_BYTES));
+    }
+
+    /** The record that produced the entry at {@code key}, given the entry as read (empty: there is none). */
+    public static Optional<String> sourceIn(String key, Optional<byte[]> entry) throws IOException {
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        if (entry.get().length > ObjectStore.MAX_DOCUMENT_BYTES) {
+            throw new IOException("object " + key + " is larger than " + ObjectStore.MAX_DOCUMENT_BYTES + " bytes");
+        }
+        return Optional.ofNullable(Json.MAPPER.readTree(entry.get()).path("source").asText(null));
     }
 
     public boolean hasResult(String jobId) throws IOException {

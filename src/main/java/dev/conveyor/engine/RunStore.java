@@ -33,6 +33,9 @@ public final class RunStore {
         }
     }
 
+    /** At most this many bytes in one saved run state. */
+    public static final int MAX_BYTES = ObjectStore.MAX_DOCUMENT_BYTES * 4;
+
     /**
      * The latest saved state of the job, starting from a version an event named ({@code known},
      * the one saved before the event was published): that version and the absence of the next one
@@ -41,9 +44,26 @@ public final class RunStore {
      * {@code known} is null, it lists.
      */
     public Optional<RunState> latest(String jobId, Long known) throws IOException {
-        if (known != null && known > 0) {
-            List<Optional<byte[]>> read = store.readAll(
-                    List.of(JobKeys.runState(jobId, known), JobKeys.runState(jobId, known + 1)), ObjectStore.MAX_DOCUMENT_BYTES * 4);
+        List<String> keys = keysFrom(jobId, known);
+        return latest(jobId, known, keys.isEmpty() ? List.of() : store.readAll(keys, MAX_BYTES));
+    }
+
+    /**
+     * What {@link #latest(String, Long)} reads first, for a caller that reads them together with
+     * documents of its own (one round trip's wait for all): version {@code known} and version
+     * {@code known} + 1; none when {@code known} is unknown.
+     */
+    public static List<String> keysFrom(String jobId, Long known) {
+        return known != null && known > 0
+                ? List.of(JobKeys.runState(jobId, known), JobKeys.runState(jobId, known + 1)) : List.of();
+    }
+
+    /**
+     * {@link #latest(String, Long)} given what was read at {@link #keysFrom} (in that order, with at most
+     * {@link #MAX_BYTES} each); lists the versions when that does not settle it.
+     */
+    public Optional<RunState> latest(String jobId, Long known, List<Optional<byte[]>> read) throws IOException {
+        if (read.size() == 2 && known != null) {
             Optional<byte[]> at = read.get(0);
             if (at.isPresent() && at.get().length > 0 && read.get(1).isEmpty()) {
                 RunState s = Json.MAPPER.readValue(at.get(), RunState.class);
@@ -71,7 +91,7 @@ public final class RunStore {
         if (last == null) {
             return Optional.empty();
         }
-        Optional<byte[]> bytes = store.read(last.key(), ObjectStore.MAX_DOCUMENT_BYTES * 4);
+        Optional<byte[]> bytes = store.read(last.key(), MAX_BYTES);
         if (bytes.isEmpty() || bytes.get().length == 0) { // superseded between list and read: a newer one exists
             return latest(jobId);
         }

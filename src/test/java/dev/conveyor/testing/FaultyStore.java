@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -106,13 +107,36 @@ public final class FaultyStore implements ObjectStore {
     @Override
     public InputStream get(String key) throws IOException {
         reads.incrementAndGet();
+        readRounds.add(List.of(key));
         return real.get(key);
     }
 
     @Override
     public Optional<byte[]> read(String key, int maxBytes) throws IOException {
         reads.incrementAndGet();
+        readRounds.add(List.of(key));
         return real.read(key, maxBytes);
+    }
+
+    @Override
+    public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
+        reads.addAndGet(keys.size());
+        readRounds.add(List.copyOf(keys));
+        return real.readAll(keys, maxBytes);
+    }
+
+    private final List<List<String>> readRounds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * The keys of each read call, in order: a single read is one key, {@link #readAll} the keys it
+     * read together — each entry one round trip's wait on a cloud store.
+     */
+    public List<List<String>> readRounds() {
+        return List.copyOf(readRounds);
+    }
+
+    public void forgetReadRounds() {
+        readRounds.clear();
     }
 
     @Override

@@ -12,6 +12,7 @@
 #   bench/run.sh chaos [JOBS] [SECONDS] [--broker-kill]  2 workers + 1 broker process, a worker SIGKILLed every 6 s: lost/duplicated/wrong/re-run counts
 #   bench/run.sh fuzz [HOSTILE] [GOOD]          hostile records among good ones: how each was answered, one answer per record
 #   bench/run.sh floor [JOBS] [ROUNDS]          a 1-task job's own work with no Kafka at all (request, store, engine, JSON): CPU per job
+#   bench/run.sh result [TASKS] [LATENCY_MS] [ROUNDS]  building one TASKS-task job's result on an S3 bucket whose calls take LATENCY_MS
 # Results (with the command that produced them) go to docs/benchmarks.md (chaos and fuzz: docs/reliability.md).
 # BENCH_JAVA_OPTS: options for the bench's JVM (e.g. -Dbench.keep=true keeps its working folder, deleted otherwise).
 set -euo pipefail
@@ -32,5 +33,6 @@ case "$what" in
   fuzz)       exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.FuzzBench "$@" ;;
   ratio)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.RatioBench "$@" ;;
   floor)      exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.WorkFloorBench "$@" ;;
-  *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio|chaos|fuzz|floor [args]" >&2; exit 2 ;;
+  result)     exec java $jul ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.conveyor.bench.ResultBench "$@" ;;
+  *) echo "usage: bench/run.sh submission|pipeline|inflight|scale|lag|ratio|chaos|fuzz|floor|result [args]" >&2; exit 2 ;;
 esac

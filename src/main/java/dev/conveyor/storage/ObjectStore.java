@@ -78,6 +78,18 @@ public interface ObjectStore {
     byte[] tail(String key, int maxBytes) throws IOException;
 
     /**
+     * The tails of several objects, each as {@link #tail} gives it (empty when absent), in the order of
+     * {@code keys}; at once on a store across a network, like {@link #readAll}.
+     */
+    default List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
+        List<Optional<byte[]>> out = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            out.add(ConcurrentReads.tailOrEmpty(this, key, maxBytes));
+        }
+        return out;
+    }
+
+    /**
      * One page of the objects whose key starts with {@code prefix}, in key order.
      *
      * @param continuation the previous page's {@link ListPage#continuation()}, or null for the first page

@@ -114,15 +114,25 @@ public final class ObservedObjectStore implements ObjectStore, AutoCloseable {
     /** The wrapped store's {@code readAll} (at once where it reads at once), each key counted as a read. */
     @Override
     public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
+        return each("read", keys, () -> store.readAll(keys, maxBytes));
+    }
+
+    /** The wrapped store's {@code tailAll}, each key counted as a tail. */
+    @Override
+    public List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
+        return each("tail", keys, () -> store.tailAll(keys, maxBytes));
+    }
+
+    private List<Optional<byte[]>> each(String operation, List<String> keys, Call<List<Optional<byte[]>>> call) throws IOException {
         List<Optional<byte[]>> out;
         try {
-            out = store.readAll(keys, maxBytes);
+            out = call.run();
         } catch (IOException | RuntimeException e) {
-            keys.forEach(k -> observer.called(store.type(), "read", false));
+            keys.forEach(k -> observer.called(store.type(), operation, false));
             throw e;
         }
         for (Optional<byte[]> o : out) {
-            observer.called(store.type(), "read", true);
+            observer.called(store.type(), operation, true);
             o.ifPresent(b -> bytes(StoreObserver.Direction.READ, b.length));
         }
         return out;

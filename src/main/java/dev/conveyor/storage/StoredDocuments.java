@@ -28,7 +28,11 @@ public final class StoredDocuments {
 
     /** The key/value outputs stored at {@code key} ({@link TaskValues}), empty when there are none. */
     public static Map<String, String> values(ObjectStore store, String key) throws IOException {
-        Optional<byte[]> bytes = store.read(key, ObjectStore.MAX_DOCUMENT_BYTES);
+        return values(store.read(key, ObjectStore.MAX_DOCUMENT_BYTES));
+    }
+
+    /** The key/value outputs in a values document already read, empty when there is none. */
+    public static Map<String, String> values(Optional<byte[]> bytes) {
         if (bytes.isEmpty()) {
             return Map.of();
         }

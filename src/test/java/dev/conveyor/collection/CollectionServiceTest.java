@@ -32,7 +32,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,12 +51,13 @@ class CollectionServiceTest {
     private LocalComputeBackend local;
     private EngineRun run;
     private CollectionService collection;
+    private JobDrivers drivers;
 
     @BeforeEach
     void setUp() {
         store = new FaultyStore(new FileObjectStore(root.resolve("store")));
         local = new LocalComputeBackend(new LocalOptions(root.resolve("local"), 2));
-        JobDrivers drivers = new JobDrivers(new ComputeBackends(List.of(local)), store,
+        drivers = new JobDrivers(new ComputeBackends(List.of(local)), store,
                 new ProviderOptions(Profiles.none(), Set.of(), n -> null), EngineSettings.DEFAULT,
                 t -> RetrySettings.quick(2), Clock.systemUTC());
         run = new EngineRun(local, store, EngineSettings.DEFAULT);
@@ -120,6 +123,50 @@ class CollectionServiceTest {
         assertThat(result.status()).isEqualTo(JobState.REJECTED);
         assertThat(store.readRounds()).containsExactly(List.of(JobKeys.rejected("bad-one", request)));
         assertThat(collection.collect(rejected, "completed/2/5")).isEmpty();
+    }
+
+    @Test
+    void whatTheTasksReturnedIsFoundByOneListingAndReadTogether() throws Exception {
+        // three tasks, two at a time: the tails of two tasks' logs in one call, their values in another
+        collection = new CollectionService(new ResultBuilder(store, 6, 2), new ResultLedger(store),
+                new ResultBounds(1 << 20), store, drivers);
+        JobSpec spec = Jobs.of("collect-returned", """
+                tasks:
+                  - id: a
+                    command: 'echo "first line"; echo "the-a-end"; echo oops >&2; echo "n=1" >> "$CONVEYOR_OUTPUTS"; echo A > a.txt'
+                    outputs: [a.txt]
+                  - id: b
+                    command: 'echo "b-end"; echo "n=2" >> "$CONVEYOR_OUTPUTS"'
+                  - id: c
+                    command: 'exit 3'
+                """);
+        JobSpecs.Ref ref = new JobSpecs(store).save(spec);
+        RunState end = run.runToEnd(spec, Duration.ofSeconds(30));
+        int lists = store.lists();
+        store.forgetReadRounds();
+
+        JobResult result = collection.collect(completed(spec, ref, end.version), "completed/0/9").orElseThrow();
+
+        Map<String, TaskResult> tasks = result.tasks().stream().collect(Collectors.toMap(TaskResult::id, t -> t));
+        assertThat(tasks.get("a").stdoutTail()).isEqualTo("a-end\n");
+        assertThat(tasks.get("a").stderrTail()).isEqualTo("oops\n");
+        assertThat(tasks.get("a").values()).containsExactly(Map.entry("n", "1"));
+        assertThat(tasks.get("a").outputs()).extracting(TaskResult.OutputFile::path).containsExactly("a.txt");
+        assertThat(tasks.get("b").stdoutTail()).isEqualTo("b-end\n");
+        assertThat(tasks.get("b").values()).containsExactly(Map.entry("n", "2"));
+        assertThat(tasks.get("b").outputs()).isEmpty();
+        assertThat(tasks.get("c").status()).isEqualTo(TaskState.FAILED);
+        assertThat(tasks.get("c").values()).isEmpty();
+        assertThat(store.lists() - lists).as("one listing for the job's task files").isEqualTo(1);
+        String a = JobKeys.attempt(spec.id(), "a", 1);
+        String b = JobKeys.attempt(spec.id(), "b", 1);
+        String c = JobKeys.attempt(spec.id(), "c", 1);
+        assertThat(store.readRounds().subList(1, store.readRounds().size()))
+                .as("per two tasks the logs' tails in one call and the values in another; no read of a file the listing did not show")
+                .containsExactly(
+                        List.of(a + "stdout.txt", a + "stderr.txt", b + "stdout.txt", b + "stderr.txt"),
+                        List.of(a + "values.env", b + "values.env"),
+                        List.of(c + "stdout.txt", c + "stderr.txt"));
     }
 
     private static JobCompleted completed(JobSpec spec, JobSpecs.Ref ref, long version) {

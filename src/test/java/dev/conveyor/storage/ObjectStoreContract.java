@@ -182,6 +182,26 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void tailAllGivesWhatTailGivesForEachKeyInOrder() throws IOException {
+        store().put(prefix + "out.txt", bytes("0123456789"));
+        store().put(prefix + "err.txt", bytes("ab"));
+        store().put(prefix + "empty.txt", new byte[0]);
+        List<String> keys = List.of(prefix + "out.txt", prefix + "missing.txt", prefix + "err.txt", prefix + "empty.txt");
+        for (ObjectStore s : List.of(store(), ObservedObjectStore.of(store()))) {
+            List<Optional<byte[]>> tails = s.tailAll(keys, 4);
+            assertThat(tails).hasSize(4);
+            assertThat(tails.get(0)).contains(bytes("6789"));
+            assertThat(tails.get(1)).as("an absent object has no tail").isEmpty();
+            assertThat(tails.get(2)).contains(bytes("ab"));
+            assertThat(tails.get(3)).contains(new byte[0]);
+            assertThat(s.tailAll(List.of(), 4)).isEmpty();
+            List<Optional<byte[]>> one = s.tailAll(List.of(prefix + "out.txt"), 100);
+            assertThat(one).hasSize(1);
+            assertThat(one.get(0)).contains(bytes("0123456789"));
+        }
+    }
+
+    @Test
     void tailReturnsTheLastBytes() throws IOException {
         store().put(prefix + "log.txt", bytes("0123456789"));
         assertThat(store().tail(prefix + "log.txt", 4)).isEqualTo(bytes("6789"));

@@ -121,15 +121,17 @@ public final class FaultyStore implements ObjectStore {
     @Override
     public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
         reads.addAndGet(keys.size());
-        readRounds.add(List.copyOf(keys));
+        if (!keys.isEmpty()) {
+            readRounds.add(List.copyOf(keys));
+        }
         return real.readAll(keys, maxBytes);
     }
 
     private final List<List<String>> readRounds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * The keys of each read call, in order: a single read is one key, {@link #readAll} the keys it
-     * read together — each entry one round trip's wait on a cloud store.
+     * The keys of each read call (reads and tails), in order: a single one is one key, {@link #readAll}
+     * and {@link #tailAll} the keys they read together — each entry one round trip's wait on a cloud store.
      */
     public List<List<String>> readRounds() {
         return List.copyOf(readRounds);
@@ -141,7 +143,16 @@ public final class FaultyStore implements ObjectStore {
 
     @Override
     public byte[] tail(String key, int maxBytes) throws IOException {
+        readRounds.add(List.of(key));
         return real.tail(key, maxBytes);
+    }
+
+    @Override
+    public List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
+        if (!keys.isEmpty()) {
+            readRounds.add(List.copyOf(keys));
+        }
+        return real.tailAll(keys, maxBytes);
     }
 
     @Override

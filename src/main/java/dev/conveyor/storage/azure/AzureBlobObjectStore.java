@@ -166,6 +166,12 @@ public final class AzureBlobObjectStore implements ObjectStore {
         return ConcurrentReads.readAll(this, keys, maxBytes);
     }
 
+    /** The tails at once ({@link ConcurrentReads}). */
+    @Override
+    public List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
+        return ConcurrentReads.tailAll(this, keys, maxBytes);
+    }
+
     @Override
     public Optional<byte[]> read(String key, int maxBytes) throws IOException {
         BlobClient blob = blob(layout.locate(ObjectStore.checkKey(key)));

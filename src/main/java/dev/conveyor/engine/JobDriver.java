@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Drives one job on its backend with the {@link Scheduler}: every decision is saved
@@ -42,6 +43,7 @@ public final class JobDriver {
     private final EngineSettings settings;
     private final Clock clock;
     private final Map<String, Map<String, String>> valuesCache = new HashMap<>();
+    private final ObjectStore store;
     private BackendJob context;
     private RunState state;
 
@@ -54,6 +56,7 @@ public final class JobDriver {
         this.runs = new RunStore(store);
         this.reports = new WrapperReports(store);
         this.launches = new LaunchFactory(store, settings);
+        this.store = store;
         this.settings = settings;
         this.clock = clock;
     }
@@ -203,25 +206,35 @@ public final class JobDriver {
     }
 
     private Map<String, Observed> observe(Map<TaskHandle, TaskObservation> described) throws IOException {
-        Map<String, Observed> out = new LinkedHashMap<>();
+        Map<TaskHandle, TaskObservation> ours = new LinkedHashMap<>();
         for (Map.Entry<TaskHandle, TaskObservation> e : described.entrySet()) {
             TaskHandle h = e.getKey();
             TaskRun t = state.tasks.get(h.taskId());
             if (!state.jobId.equals(h.jobId()) || t == null || t.phase != Phase.ACTIVE || t.attempt != h.attempt()) {
                 continue;
             }
-            out.put(h.taskId(), withReport(h, e.getValue()));
+            ours.put(h, e.getValue());
+        }
+        // the exit codes of the attempts that ended, read together (at once on S3 or Blob)
+        List<TaskHandle> ended = backend.capabilities().runsWrapper() ? ours.entrySet().stream()
+                .filter(e -> finished(e.getValue())).map(Map.Entry::getKey).toList() : List.of();
+        Map<TaskHandle, Optional<Integer>> codes = reports.exitCodes(ended);
+        Map<String, Observed> out = new LinkedHashMap<>();
+        for (Map.Entry<TaskHandle, TaskObservation> e : ours.entrySet()) {
+            out.put(e.getKey().taskId(), withReport(e.getKey(), e.getValue(), codes.get(e.getKey())));
         }
         return out;
     }
 
+    private static boolean finished(TaskObservation obs) {
+        return obs.phase() == TaskObservation.Phase.ENDED || obs.phase() == TaskObservation.Phase.LOST;
+    }
+
     /** For a finished attempt, the wrapper's own report is the truth about the command's exit code. */
-    private Observed withReport(TaskHandle h, TaskObservation obs) throws IOException {
-        boolean finished = obs.phase() == TaskObservation.Phase.ENDED || obs.phase() == TaskObservation.Phase.LOST;
-        if (!finished || !backend.capabilities().runsWrapper()) {
+    private Observed withReport(TaskHandle h, TaskObservation obs, Optional<Integer> code) throws IOException {
+        if (code == null) { // not ended, or a backend that runs no wrapper
             return Observed.of(obs);
         }
-        var code = reports.exitCode(state.jobId, h.taskId(), h.attempt());
         if (code.isPresent()) {
             reports.unpackOutputs(state.jobId, h.taskId(), h.attempt());
             TaskObservation ended = new TaskObservation(TaskObservation.Phase.ENDED, code.get(),
@@ -237,11 +250,14 @@ public final class JobDriver {
         return new Observed(failed, false);
     }
 
+    /** The launches, their wrapper scripts stored first — together (at once on S3 or Blob). */
     private List<TaskLaunch> build(List<Step.Launch> ls, Instant now) throws IOException {
         List<TaskLaunch> out = new ArrayList<>(ls.size());
+        Map<String, byte[]> scripts = new LinkedHashMap<>();
         for (Step.Launch l : ls) {
-            out.add(launches.build(spec(), state, l.taskId(), l.attempt(), backend.capabilities(), valuesCache, now));
+            out.add(launches.build(spec(), state, l.taskId(), l.attempt(), backend.capabilities(), valuesCache, now, scripts));
         }
+        store.putAll(scripts);
         return out;
     }
 

@@ -45,7 +45,7 @@ final class LaunchFactory {
     }
 
     TaskLaunch build(JobSpec job, RunState s, String taskId, int attempt, Capabilities caps,
-                     Map<String, Map<String, String>> valuesCache, Instant now) throws IOException {
+                     Map<String, Map<String, String>> valuesCache, Instant now, Map<String, byte[]> scripts) throws IOException {
         TaskSpec task = job.tasks().stream().filter(t -> t.id().equals(taskId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no task " + taskId));
         String submissionId = job.id() + "-" + taskId + "-" + attempt;
@@ -94,7 +94,7 @@ final class LaunchFactory {
                 TaskEnvironment.of(job, task, upstream), Json.write(upstream),
                 nativeFiles ? List.of() : fetches, task.outputs(), nativeFiles ? null : returns(returnPrefix, expiry));
         String scriptKey = returnPrefix + "task.sh";
-        store.put(scriptKey, TaskWrapper.render(plan).getBytes(StandardCharsets.UTF_8));
+        scripts.put(scriptKey, TaskWrapper.render(plan).getBytes(StandardCharsets.UTF_8)); // the caller stores them, before it submits
         SignedUrl script = store.readUrl(scriptKey, expiry);
         TaskFiles files = new TaskFiles(script, inputFiles, inputPrefixes, returnPrefix, returnGrant);
         String command = nativeFiles ? Bootstrap.placed() : Bootstrap.command(script);

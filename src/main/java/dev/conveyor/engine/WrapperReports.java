@@ -1,5 +1,6 @@
 package dev.conveyor.engine;
 
+import dev.conveyor.compute.TaskHandle;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.StoredObject;
@@ -9,7 +10,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,9 +31,21 @@ public final class WrapperReports {
         this.store = store;
     }
 
-    /** The command's exit code the wrapper reported for this attempt, or empty when it did not report. */
-    public Optional<Integer> exitCode(String jobId, String taskId, int attempt) throws IOException {
-        Optional<byte[]> b = store.read(JobKeys.attempt(jobId, taskId, attempt) + "exitcode", 64);
+    /**
+     * The command's exit code the wrapper reported for each attempt (empty when it did not report),
+     * read together: at once on S3 or Blob.
+     */
+    public Map<TaskHandle, Optional<Integer>> exitCodes(List<TaskHandle> attempts) throws IOException {
+        List<Optional<byte[]>> read = store.readAll(attempts.stream()
+                .map(h -> JobKeys.attempt(h.jobId(), h.taskId(), h.attempt()) + "exitcode").toList(), 64);
+        Map<TaskHandle, Optional<Integer>> out = new HashMap<>();
+        for (int i = 0; i < attempts.size(); i++) {
+            out.put(attempts.get(i), exitCode(read.get(i)));
+        }
+        return out;
+    }
+
+    private static Optional<Integer> exitCode(Optional<byte[]> b) {
         if (b.isEmpty()) {
             return Optional.empty();
         }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,17 @@ public interface ObjectStore {
         put(key, new ByteArrayInputStream(data), data.length);
     }
 
+    /**
+     * Several small documents, each stored as {@link #put(String, byte[])} stores it; at once on a store
+     * across a network ({@link ConcurrentCalls}), in turn on a local one. All are stored when this
+     * returns; when it throws, some may be.
+     */
+    default void putAll(Map<String, byte[]> documents) throws IOException {
+        for (Map.Entry<String, byte[]> d : documents.entrySet()) {
+            put(d.getKey(), d.getValue());
+        }
+    }
+
     default void put(String key, Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             put(key, in, Files.size(file));
@@ -63,7 +75,7 @@ public interface ObjectStore {
 
     /**
      * Several small documents, each as {@link #read} gives it, in the order of {@code keys}. A store
-     * across a network reads them at once ({@link ConcurrentReads}): one round trip's wait instead of
+     * across a network reads them at once ({@link ConcurrentCalls}): one round trip's wait instead of
      * one per key; a local one reads them in turn.
      */
     default List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
@@ -84,7 +96,7 @@ public interface ObjectStore {
     default List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
         List<Optional<byte[]>> out = new ArrayList<>(keys.size());
         for (String key : keys) {
-            out.add(ConcurrentReads.tailOrEmpty(this, key, maxBytes));
+            out.add(ConcurrentCalls.tailOrEmpty(this, key, maxBytes));
         }
         return out;
     }

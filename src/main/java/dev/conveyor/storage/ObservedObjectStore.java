@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -71,6 +72,21 @@ public final class ObservedObjectStore implements ObjectStore, AutoCloseable {
             return null;
         });
         bytes(StoreObserver.Direction.WRITTEN, length);
+    }
+
+    /** The wrapped store's {@code putAll} (at once where it writes at once), each document counted as a put. */
+    @Override
+    public void putAll(Map<String, byte[]> documents) throws IOException {
+        try {
+            store.putAll(documents);
+        } catch (IOException | RuntimeException e) {
+            documents.keySet().forEach(k -> observer.called(store.type(), "put", false));
+            throw e;
+        }
+        documents.values().forEach(d -> {
+            observer.called(store.type(), "put", true);
+            bytes(StoreObserver.Direction.WRITTEN, d.length);
+        });
     }
 
     @Override

@@ -64,10 +64,10 @@ public final class ResultBench {
             double median = ms[rounds / 2];
             long withValues = result.tasks().stream().filter(t -> !t.values().isEmpty() && t.stdoutTail() != null
                     && t.outputs().size() == 1).count();
-            System.out.printf("result of %d tasks (%d with their tail, value and output) built in %.0f ms (median of %d; %s) = %.1f ms per task, "
-                    + "%.2f store waits of %d ms per task%n", result.tasks().size(), withValues, median, rounds,
+            System.out.printf("result of %d tasks (%d with their tail, value and output) built in %.0f ms (median of %d; %s) = %.1f ms per task%s%n",
+                    result.tasks().size(), withValues, median, rounds,
                     Arrays.toString(Arrays.stream(ms).mapToLong(Math::round).toArray()), median / tasks,
-                    median / tasks / Math.max(1, latencyMs), latencyMs);
+                    latencyMs == 0 ? "" : String.format(" = %.2f calls' waits of %d ms per task", median / tasks / latencyMs, latencyMs));
         }
         System.out.println(BenchDirs.where(root));
         System.exit(0); // the fault-tolerance timer thread would keep the JVM up

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -179,6 +180,23 @@ public abstract class ObjectStoreContract {
             // one document too large fails the whole call, as read fails for it
             assertThatThrownBy(() -> s.readAll(List.of(prefix + "b.json", prefix + "a.json"), 3)).isInstanceOf(IOException.class);
         }
+    }
+
+    @Test
+    void putAllStoresEachDocumentAsPutDoes() throws IOException {
+        store().put(prefix + "old.sh", bytes("old"));
+        Map<String, byte[]> documents = new java.util.LinkedHashMap<>();
+        documents.put(prefix + "a/task.sh", bytes("echo a"));
+        documents.put(prefix + "b/task.sh", bytes("echo b"));
+        documents.put(prefix + "old.sh", bytes("new"));
+        documents.put(prefix + "empty", new byte[0]);
+        ObservedObjectStore.of(store()).putAll(documents);
+        for (Map.Entry<String, byte[]> d : documents.entrySet()) {
+            assertThat(store().read(d.getKey(), 100)).as(d.getKey()).contains(d.getValue());
+        }
+        store().putAll(Map.of(prefix + "c/task.sh", bytes("echo c")));
+        assertThat(store().read(prefix + "c/task.sh", 100)).contains(bytes("echo c"));
+        store().putAll(Map.of());
     }
 
     @Test

@@ -127,6 +127,20 @@ public final class FaultyStore implements ObjectStore {
         return real.readAll(keys, maxBytes);
     }
 
+    /** Each document through {@link #put(String, InputStream, long)}, as the store's own default does (each write can be refused). */
+    @Override
+    public void putAll(java.util.Map<String, byte[]> documents) throws IOException {
+        putAlls.add(List.copyOf(documents.keySet()));
+        ObjectStore.super.putAll(documents);
+    }
+
+    private final List<List<String>> putAlls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The keys of each {@link #putAll} call: documents stored together (at once on a cloud store). */
+    public List<List<String>> putAlls() {
+        return List.copyOf(putAlls);
+    }
+
     private final List<List<String>> readRounds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**

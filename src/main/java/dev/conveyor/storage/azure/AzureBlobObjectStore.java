@@ -17,7 +17,7 @@ import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
-import dev.conveyor.storage.ConcurrentReads;
+import dev.conveyor.storage.ConcurrentCalls;
 import dev.conveyor.storage.ListPage;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.PrefixGrant;
@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -160,16 +161,22 @@ public final class AzureBlobObjectStore implements ObjectStore {
         }
     }
 
-    /** The documents at once: one round trip's wait for all of them ({@link ConcurrentReads}). */
+    /** The documents at once: one round trip's wait for all of them ({@link ConcurrentCalls}). */
     @Override
     public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
-        return ConcurrentReads.readAll(this, keys, maxBytes);
+        return ConcurrentCalls.readAll(this, keys, maxBytes);
     }
 
-    /** The tails at once ({@link ConcurrentReads}). */
+    /** The documents put at once ({@link ConcurrentCalls}). */
+    @Override
+    public void putAll(Map<String, byte[]> documents) throws IOException {
+        ConcurrentCalls.putAll(this, documents);
+    }
+
+    /** The tails at once ({@link ConcurrentCalls}). */
     @Override
     public List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
-        return ConcurrentReads.tailAll(this, keys, maxBytes);
+        return ConcurrentCalls.tailAll(this, keys, maxBytes);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.conveyor.storage.s3;
 
 import dev.conveyor.credentials.AwsAccount;
 import dev.conveyor.credentials.AwsSdkCredentials;
-import dev.conveyor.storage.ConcurrentReads;
+import dev.conveyor.storage.ConcurrentCalls;
 import dev.conveyor.storage.ListPage;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.PrefixGrant;
@@ -31,6 +31,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -164,16 +165,22 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         }
     }
 
-    /** The documents at once: one round trip's wait for all of them ({@link ConcurrentReads}). */
+    /** The documents at once: one round trip's wait for all of them ({@link ConcurrentCalls}). */
     @Override
     public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
-        return ConcurrentReads.readAll(this, keys, maxBytes);
+        return ConcurrentCalls.readAll(this, keys, maxBytes);
     }
 
-    /** The tails at once ({@link ConcurrentReads}). */
+    /** The documents put at once ({@link ConcurrentCalls}). */
+    @Override
+    public void putAll(Map<String, byte[]> documents) throws IOException {
+        ConcurrentCalls.putAll(this, documents);
+    }
+
+    /** The tails at once ({@link ConcurrentCalls}). */
     @Override
     public List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
-        return ConcurrentReads.tailAll(this, keys, maxBytes);
+        return ConcurrentCalls.tailAll(this, keys, maxBytes);
     }
 
     @Override

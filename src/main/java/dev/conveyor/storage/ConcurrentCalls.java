@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -14,20 +15,21 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link ObjectStore#readAll} and {@link ObjectStore#tailAll} for the stores across a network (S3, Blob): the first key is read on
- * the calling thread, the others at the same time on a small shared pool, so a caller waits about
- * one round trip for all of them. When the pool is busy a read runs on the caller instead (never
- * queued behind other callers' reads, never refused); its threads end after 30 s without work.
+ * {@link ObjectStore#readAll}, {@link ObjectStore#tailAll} and {@link ObjectStore#putAll} for the stores
+ * across a network (S3, Blob): the first key's call runs on the calling thread, the others at the same
+ * time on a small shared pool, so a caller waits about one round trip for all of them. When the pool is
+ * busy a call runs on the caller instead (never queued behind other callers' calls, never refused); its
+ * threads end after 30 s without work.
  */
-public final class ConcurrentReads {
+public final class ConcurrentCalls {
     private static final ExecutorService POOL = new ThreadPoolExecutor(0, 32, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "conveyor-store-read");
+                Thread t = new Thread(r, "conveyor-store-call");
                 t.setDaemon(true);
                 return t;
             }, new ThreadPoolExecutor.CallerRunsPolicy());
 
-    private ConcurrentReads() {
+    private ConcurrentCalls() {
     }
 
     public static List<Optional<byte[]>> readAll(ObjectStore store, List<String> keys, int maxBytes) throws IOException {
@@ -47,28 +49,36 @@ public final class ConcurrentReads {
         }
     }
 
-    private interface Read {
-        Optional<byte[]> of(String key) throws IOException;
+    /** Each document put: all of them written when this returns; on a failure it is thrown and the calls still running are cancelled (each landed or not). */
+    public static void putAll(ObjectStore store, Map<String, byte[]> documents) throws IOException {
+        each(List.copyOf(documents.keySet()), key -> {
+            store.put(key, documents.get(key));
+            return Boolean.TRUE;
+        });
     }
 
-    private static List<Optional<byte[]>> each(List<String> keys, Read read) throws IOException {
+    private interface Call<T> {
+        T on(String key) throws IOException;
+    }
+
+    private static <T> List<T> each(List<String> keys, Call<T> call) throws IOException {
         if (keys.size() < 2) {
-            return keys.isEmpty() ? List.of() : List.of(read.of(keys.get(0)));
+            return keys.isEmpty() ? List.of() : List.of(call.on(keys.get(0)));
         }
-        List<Future<Optional<byte[]>>> others = new ArrayList<>(keys.size() - 1);
+        List<Future<T>> others = new ArrayList<>(keys.size() - 1);
         for (String key : keys.subList(1, keys.size())) {
-            others.add(POOL.submit(() -> read.of(key)));
+            others.add(POOL.submit(() -> call.on(key)));
         }
-        List<Optional<byte[]>> out = new ArrayList<>(keys.size());
+        List<T> out = new ArrayList<>(keys.size());
         try {
-            out.add(read.of(keys.get(0)));
-            for (Future<Optional<byte[]>> f : others) {
+            out.add(call.on(keys.get(0)));
+            for (Future<T> f : others) {
                 out.add(f.get());
             }
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading " + keys);
+            throw new InterruptedIOException("interrupted while calling the store for " + keys);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {

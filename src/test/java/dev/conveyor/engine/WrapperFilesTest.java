@@ -1,0 +1,57 @@
+package dev.conveyor.engine;
+
+import dev.conveyor.compute.local.LocalComputeBackend;
+import dev.conveyor.compute.local.LocalOptions;
+import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.JobState;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.file.FileObjectStore;
+import dev.conveyor.testing.EngineRun;
+import dev.conveyor.testing.FaultyStore;
+import dev.conveyor.testing.Jobs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The engine's own store calls for a backend that runs the task wrapper: the scripts of the attempts
+ * a turn launches are stored together before they are submitted, and the exit codes of the attempts a
+ * turn sees end are read together — on S3 or Blob at once, not one round trip per task in turn.
+ */
+class WrapperFilesTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void scriptsAreStoredTogetherAndExitCodesReadTogetherOncePerAttempt() throws Exception {
+        FaultyStore store = new FaultyStore(new FileObjectStore(root.resolve("store")));
+        try (LocalComputeBackend local = new LocalComputeBackend(new LocalOptions(root.resolve("local"), 4))) {
+            JobSpec spec = Jobs.of("wrapper-files", """
+                    tasks:
+                      - {id: a, command: 'echo a'}
+                      - {id: b, command: 'echo b'}
+                      - {id: c, command: 'exit 2'}
+                    """);
+            RunState end = new EngineRun(local, store, EngineSettings.DEFAULT).runToEnd(spec, Duration.ofSeconds(30));
+
+            assertThat(end.finalState).isEqualTo(JobState.FAILED);
+            List<String> attempts = List.of("a", "b", "c").stream().map(t -> JobKeys.attempt(spec.id(), t, 1)).toList();
+            assertThat(store.putAlls()).as("the three scripts in one call, before any was submitted")
+                    .contains(attempts.stream().map(a -> a + "task.sh").toList());
+            List<String> exitCodesRead = store.readRounds().stream().flatMap(List::stream)
+                    .filter(k -> k.endsWith("/exitcode")).toList();
+            assertThat(exitCodesRead).as("each attempt's exit code read once")
+                    .containsExactlyInAnyOrderElementsOf(attempts.stream().map(a -> a + "exitcode").toList());
+            assertThat(store.readRounds().stream().filter(r -> r.stream().anyMatch(k -> k.endsWith("/exitcode"))))
+                    .as("the exit codes read in a round are all exit codes")
+                    .allSatisfy(r -> assertThat(r).allMatch(k -> k.endsWith("/exitcode")));
+            assertThat(end.task("c").exitCode).isEqualTo(2);
+            assertThat(end.task("a").exitCode).isEqualTo(0);
+        }
+    }
+}

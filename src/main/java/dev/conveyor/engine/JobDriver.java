@@ -236,7 +236,9 @@ public final class JobDriver {
             return Observed.of(obs);
         }
         if (code.isPresent()) {
-            reports.unpackOutputs(state.jobId, h.taskId(), h.attempt());
+            if (!scheduler.graph().task(h.taskId()).outputs().isEmpty()) { // the wrapper returns an archive only of declared outputs
+                reports.unpackOutputs(state.jobId, h.taskId(), h.attempt());
+            }
             TaskObservation ended = new TaskObservation(TaskObservation.Phase.ENDED, code.get(),
                     code.get() == 0 ? null : obs.reason(), obs.startedAt(), obs.endedAt(),
                     obs.infrastructure() && code.get() != 0, obs.timedOut(), obs.logRef(), obs.terminal() && code.get() != 0);

@@ -28,7 +28,7 @@ class WrapperFilesTest {
     Path root;
 
     @Test
-    void scriptsAreStoredTogetherAndExitCodesReadTogetherOncePerAttempt() throws Exception {
+    void scriptsAreStoredTogetherExitCodesReadTogetherAndOnlyDeclaredOutputsUnpacked() throws Exception {
         FaultyStore store = new FaultyStore(new FileObjectStore(root.resolve("store")));
         try (LocalComputeBackend local = new LocalComputeBackend(new LocalOptions(root.resolve("local"), 4))) {
             JobSpec spec = Jobs.of("wrapper-files", """
@@ -36,12 +36,13 @@ class WrapperFilesTest {
                       - {id: a, command: 'echo a'}
                       - {id: b, command: 'echo b'}
                       - {id: c, command: 'exit 2'}
+                      - {id: d, command: 'echo d > d.txt', outputs: [d.txt]}
                     """);
             RunState end = new EngineRun(local, store, EngineSettings.DEFAULT).runToEnd(spec, Duration.ofSeconds(30));
 
             assertThat(end.finalState).isEqualTo(JobState.FAILED);
-            List<String> attempts = List.of("a", "b", "c").stream().map(t -> JobKeys.attempt(spec.id(), t, 1)).toList();
-            assertThat(store.putAlls()).as("the three scripts in one call, before any was submitted")
+            List<String> attempts = List.of("a", "b", "c", "d").stream().map(t -> JobKeys.attempt(spec.id(), t, 1)).toList();
+            assertThat(store.putAlls()).as("the four scripts in one call, before any was submitted")
                     .contains(attempts.stream().map(a -> a + "task.sh").toList());
             List<String> exitCodesRead = store.readRounds().stream().flatMap(List::stream)
                     .filter(k -> k.endsWith("/exitcode")).toList();
@@ -50,6 +51,10 @@ class WrapperFilesTest {
             assertThat(store.readRounds().stream().filter(r -> r.stream().anyMatch(k -> k.endsWith("/exitcode"))))
                     .as("the exit codes read in a round are all exit codes")
                     .allSatisfy(r -> assertThat(r).allMatch(k -> k.endsWith("/exitcode")));
+            assertThat(store.readRounds().stream().flatMap(List::stream).filter(k -> k.endsWith("outputs.tar")))
+                    .as("an archive of outputs is asked for only of a task that declares outputs")
+                    .containsExactly(attempts.get(3) + "outputs.tar");
+            assertThat(store.read(attempts.get(3) + "outputs/d.txt", 100)).contains("d\n".getBytes());
             assertThat(end.task("c").exitCode).isEqualTo(2);
             assertThat(end.task("a").exitCode).isEqualTo(0);
         }

@@ -219,6 +219,9 @@ public final class JobDriver {
         List<TaskHandle> ended = backend.capabilities().runsWrapper() ? ours.entrySet().stream()
                 .filter(e -> finished(e.getValue())).map(Map.Entry::getKey).toList() : List.of();
         Map<TaskHandle, Optional<Integer>> codes = reports.exitCodes(ended);
+        // then the outputs of those that reported, and declared any (the wrapper returns an archive of declared outputs only)
+        reports.unpackOutputs(ended.stream().filter(h -> codes.get(h).isPresent()
+                && !scheduler.graph().task(h.taskId()).outputs().isEmpty()).toList());
         Map<String, Observed> out = new LinkedHashMap<>();
         for (Map.Entry<TaskHandle, TaskObservation> e : ours.entrySet()) {
             out.put(e.getKey().taskId(), withReport(e.getKey(), e.getValue(), codes.get(e.getKey())));
@@ -231,14 +234,11 @@ public final class JobDriver {
     }
 
     /** For a finished attempt, the wrapper's own report is the truth about the command's exit code. */
-    private Observed withReport(TaskHandle h, TaskObservation obs, Optional<Integer> code) throws IOException {
+    private Observed withReport(TaskHandle h, TaskObservation obs, Optional<Integer> code) {
         if (code == null) { // not ended, or a backend that runs no wrapper
             return Observed.of(obs);
         }
-        if (code.isPresent()) {
-            if (!scheduler.graph().task(h.taskId()).outputs().isEmpty()) { // the wrapper returns an archive only of declared outputs
-                reports.unpackOutputs(state.jobId, h.taskId(), h.attempt());
-            }
+        if (code.isPresent()) { // its outputs unpacked already (observe)
             TaskObservation ended = new TaskObservation(TaskObservation.Phase.ENDED, code.get(),
                     code.get() == 0 ? null : obs.reason(), obs.startedAt(), obs.endedAt(),
                     obs.infrastructure() && code.get() != 0, obs.timedOut(), obs.logRef(), obs.terminal() && code.get() != 0);

@@ -56,6 +56,17 @@ public final class WrapperReports {
         }
     }
 
+    /** {@link #unpackOutputs} of each attempt; on S3 or Blob at once. */
+    public void unpackOutputs(List<TaskHandle> attempts) throws IOException {
+        Map<String, TaskHandle> byKey = new java.util.LinkedHashMap<>();
+        attempts.forEach(h -> byKey.put(JobKeys.attempt(h.jobId(), h.taskId(), h.attempt()), h));
+        store.each(List.copyOf(byKey.keySet()), key -> {
+            TaskHandle h = byKey.get(key);
+            unpackOutputs(h.jobId(), h.taskId(), h.attempt());
+            return Boolean.TRUE;
+        });
+    }
+
     /** Unpacks {@code outputs.tar} of the attempt (if any) into its {@code outputs/} prefix; regular files only. */
     public void unpackOutputs(String jobId, String taskId, int attempt) throws IOException {
         String base = JobKeys.attempt(jobId, taskId, attempt);

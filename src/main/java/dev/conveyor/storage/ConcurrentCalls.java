@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link ObjectStore#readAll}, {@link ObjectStore#tailAll} and {@link ObjectStore#putAll} for the stores
+ * {@link ObjectStore#readAll}, {@link ObjectStore#tailAll}, {@link ObjectStore#putAll} and {@link ObjectStore#each} for the stores
  * across a network (S3, Blob): the first key's call runs on the calling thread, the others at the same
  * time on a small shared pool, so a caller waits about one round trip for all of them. When the pool is
  * busy a call runs on the caller instead (never queued behind other callers' calls, never refused); its
@@ -57,11 +57,8 @@ public final class ConcurrentCalls {
         });
     }
 
-    private interface Call<T> {
-        T on(String key) throws IOException;
-    }
-
-    private static <T> List<T> each(List<String> keys, Call<T> call) throws IOException {
+    /** {@link ObjectStore#each} at once. */
+    public static <T> List<T> each(List<String> keys, ObjectStore.KeyCall<T> call) throws IOException {
         if (keys.size() < 2) {
             return keys.isEmpty() ? List.of() : List.of(call.on(keys.get(0)));
         }

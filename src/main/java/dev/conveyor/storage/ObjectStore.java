@@ -86,6 +86,26 @@ public interface ObjectStore {
         return out;
     }
 
+    /** One key's calls for {@link #each}. */
+    @FunctionalInterface
+    interface KeyCall<T> {
+        T on(String key) throws IOException;
+    }
+
+    /**
+     * {@code call} for each key, the results in the order of {@code keys}: calls that do not depend on
+     * each other (each may make several store calls of its own). A store across a network runs them at
+     * once ({@link ConcurrentCalls}); a local one in turn. When one fails it is thrown and the calls
+     * still running are cancelled.
+     */
+    default <T> List<T> each(List<String> keys, KeyCall<T> call) throws IOException {
+        List<T> out = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            out.add(call.on(key));
+        }
+        return out;
+    }
+
     /** The last {@code maxBytes} bytes of the object (all of it when smaller). {@link java.nio.file.NoSuchFileException} when absent. */
     byte[] tail(String key, int maxBytes) throws IOException;
 

@@ -74,6 +74,12 @@ public final class ObservedObjectStore implements ObjectStore, AutoCloseable {
         bytes(StoreObserver.Direction.WRITTEN, length);
     }
 
+    /** The wrapped store's {@code each} (at once where it calls at once); what the calls do is counted as they make it through this store. */
+    @Override
+    public <T> List<T> each(List<String> keys, KeyCall<T> call) throws IOException {
+        return store.each(keys, call);
+    }
+
     /** The wrapped store's {@code putAll} (at once where it writes at once), each document counted as a put. */
     @Override
     public void putAll(Map<String, byte[]> documents) throws IOException {

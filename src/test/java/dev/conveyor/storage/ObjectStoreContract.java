@@ -183,6 +183,25 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void eachCallsForEveryKeyAndAnswersInOrder() throws IOException {
+        List<String> keys = List.of(prefix + "e1", prefix + "e2", prefix + "e3", prefix + "e4");
+        for (ObjectStore s : List.of(store(), ObservedObjectStore.of(store()))) {
+            List<Integer> sizes = s.each(keys, key -> {
+                s.put(key, bytes(key));
+                return s.read(key, 1000).orElseThrow().length;
+            });
+            assertThat(sizes).containsExactlyElementsOf(keys.stream().map(k -> k.length()).toList());
+            assertThat(s.each(List.of(), key -> 1)).isEmpty();
+            assertThatThrownBy(() -> s.each(keys, key -> {
+                if (key.endsWith("e3")) {
+                    throw new java.nio.file.NoSuchFileException(key);
+                }
+                return key;
+            })).isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("e3");
+        }
+    }
+
+    @Test
     void putAllStoresEachDocumentAsPutDoes() throws IOException {
         store().put(prefix + "old.sh", bytes("old"));
         Map<String, byte[]> documents = new java.util.LinkedHashMap<>();

@@ -167,6 +167,12 @@ public final class AzureBlobObjectStore implements ObjectStore {
         return ConcurrentCalls.readAll(this, keys, maxBytes);
     }
 
+    /** The calls at once ({@link ConcurrentCalls}). */
+    @Override
+    public <T> List<T> each(List<String> keys, KeyCall<T> call) throws IOException {
+        return ConcurrentCalls.each(keys, call);
+    }
+
     /** The documents put at once ({@link ConcurrentCalls}). */
     @Override
     public void putAll(Map<String, byte[]> documents) throws IOException {

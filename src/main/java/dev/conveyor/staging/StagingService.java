@@ -14,6 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Puts each task's inputs (inline content or downloaded sources) into the object store under
@@ -46,23 +50,48 @@ public final class StagingService {
      * @throws StagingException when an input cannot be staged (the job fails with this reason)
      */
     public JobStaged stage(JobSubmitted event, JobSpec job) throws IOException, StagingException {
+        Map<String, InputSpec> inputs = new LinkedHashMap<>();
+        Map<String, String> taskOf = new HashMap<>();
         for (TaskSpec task : job.tasks()) {
             for (InputSpec input : task.inputs()) {
                 String key = JobKeys.inputs(job.id(), task.id()) + input.path();
-                if (input.content() != null) {
-                    store.put(key, input.content().getBytes(StandardCharsets.UTF_8));
-                } else {
-                    try (InputStream in = sources.open(input.source())) {
-                        store.put(key, in, -1);
-                    } catch (StoreUnavailableException e) {
-                        throw e;
-                    } catch (IOException e) {
-                        throw new StagingException("staging '" + input.path() + "' of task '" + task.id()
-                                + "' failed: " + e.getMessage(), e);
-                    }
-                }
+                inputs.put(key, input);
+                taskOf.put(key, task.id());
             }
         }
+        // each input on its own: at once on S3 or Blob, in turn on a folder
+        try {
+            store.each(List.copyOf(inputs.keySet()), key -> {
+                InputSpec input = inputs.get(key);
+                if (input.content() != null) {
+                    store.put(key, input.content().getBytes(StandardCharsets.UTF_8));
+                    return Boolean.TRUE;
+                }
+                try (InputStream in = sources.open(input.source())) {
+                    store.put(key, in, -1);
+                } catch (StagingException e) {
+                    throw new NotStaged(e);
+                } catch (StoreUnavailableException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new NotStaged(new StagingException("staging '" + input.path() + "' of task '" + taskOf.get(key)
+                            + "' failed: " + e.getMessage(), e));
+                }
+                return Boolean.TRUE;
+            });
+        } catch (NotStaged e) {
+            throw e.reason;
+        }
         return new JobStaged(job.id(), event.specKey(), event.specHash(), event.request(), clock.instant());
+    }
+
+    /** Carries a {@link StagingException} out of a store call. */
+    private static final class NotStaged extends IOException {
+        final StagingException reason;
+
+        NotStaged(StagingException reason) {
+            super(reason.getMessage(), reason);
+            this.reason = reason;
+        }
     }
 }

@@ -1,0 +1,110 @@
+package dev.conveyor.staging;
+
+import dev.conveyor.model.JobSpec;
+import dev.conveyor.model.events.JobSubmitted;
+import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.ObjectStore;
+import dev.conveyor.storage.file.FileObjectStore;
+import dev.conveyor.storage.s3.S3ObjectStore;
+import dev.conveyor.storage.s3.S3StoreOptions;
+import dev.conveyor.testing.Jobs;
+import dev.conveyor.testing.S3ProxyFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Staging puts every task's inputs into the store — on S3 (and Blob) all of them at once, on a folder
+ * one after another — and an input that cannot be read fails the job with a reason naming it.
+ */
+class StagingServiceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void stagesEveryInputOnAFolder() throws Exception {
+        stagesEveryInput(new FileObjectStore(dir.resolve("store")));
+    }
+
+    @Test
+    void stagesEveryInputOnS3AtOnce() throws Exception {
+        try (S3ObjectStore s3 = s3()) {
+            stagesEveryInput(s3);
+        }
+    }
+
+    private void stagesEveryInput(ObjectStore store) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        StringBuilder yaml = new StringBuilder("tasks:\n");
+        for (int i = 0; i < 40; i++) {
+            Files.writeString(data.resolve("in-" + i + ".csv"), "row," + i + "\n");
+            yaml.append("  - id: t").append(i).append("\n    command: 'cat a.txt b.csv'\n    inputs:\n")
+                    .append("      - {path: a.txt, content: 'inline ").append(i).append("'}\n")
+                    .append("      - {path: b.csv, source: '").append(data.resolve("in-" + i + ".csv").toUri()).append("'}\n");
+        }
+        JobSpec job = Jobs.of("stage-" + UUID.randomUUID().toString().substring(0, 8), yaml.toString());
+        StagingService staging = new StagingService(store, new InputSources(List.of(data)), clock());
+
+        staging.stage(submitted(job), job);
+
+        for (int i = 0; i < 40; i++) {
+            String prefix = JobKeys.inputs(job.id(), "t" + i);
+            assertThat(text(store, prefix + "a.txt")).isEqualTo("inline " + i);
+            assertThat(text(store, prefix + "b.csv")).isEqualTo("row," + i + "\n");
+        }
+    }
+
+    @Test
+    void anInputThatCannotBeReadFailsTheJobNamingItOnS3AsOnAFolder() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("allowed"));
+        Files.writeString(data.resolve("ok.txt"), "ok");
+        JobSpec job = Jobs.of("stage-missing-" + UUID.randomUUID().toString().substring(0, 8), """
+                tasks:
+                  - id: good
+                    command: 'true'
+                    inputs: [{path: ok.txt, source: '%s'}]
+                  - id: bad
+                    command: 'true'
+                    inputs: [{path: gone.txt, source: '%s'}]
+                """.formatted(data.resolve("ok.txt").toUri(), data.resolve("gone.txt").toUri()));
+        try (S3ObjectStore s3 = s3()) {
+            for (ObjectStore store : List.of(new FileObjectStore(dir.resolve("store")), s3)) {
+                StagingService staging = new StagingService(store, new InputSources(List.of(data)), clock());
+                assertThatThrownBy(() -> staging.stage(submitted(job), job))
+                        .isInstanceOf(StagingException.class)
+                        .hasMessageContaining("gone.txt");
+            }
+        }
+    }
+
+    private static S3ObjectStore s3() throws Exception {
+        S3ObjectStore s3 = new S3ObjectStore(S3ProxyFixture.account(),
+                S3StoreOptions.of("staging").withKeyPrefix("staging-" + UUID.randomUUID()));
+        s3.createBucketIfMissing();
+        return s3;
+    }
+
+    private static String text(ObjectStore store, String key) throws Exception {
+        return new String(store.read(key, 1000).orElseThrow(), StandardCharsets.UTF_8);
+    }
+
+    private static JobSubmitted submitted(JobSpec job) {
+        return new JobSubmitted(job.id(), job.id(), "specs/" + job.id(), "0".repeat(64), job.tasks().size(), "local",
+                "requests/0/1@2026-12-07T05:00:00Z", Instant.parse("2026-12-07T05:00:00Z"));
+    }
+
+    private static Clock clock() {
+        return Clock.fixed(Instant.parse("2026-12-07T05:00:00Z"), ZoneOffset.UTC);
+    }
+}

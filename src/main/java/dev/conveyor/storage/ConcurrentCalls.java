@@ -60,7 +60,11 @@ public final class ConcurrentCalls {
     /** {@link ObjectStore#each} at once. */
     public static <T> List<T> each(List<String> keys, ObjectStore.KeyCall<T> call) throws IOException {
         if (keys.size() < 2) {
-            return keys.isEmpty() ? List.of() : List.of(call.on(keys.get(0)));
+            List<T> one = new ArrayList<>(1);
+            for (String key : keys) {
+                one.add(call.on(key));
+            }
+            return one;
         }
         List<Future<T>> others = new ArrayList<>(keys.size() - 1);
         for (String key : keys.subList(1, keys.size())) {

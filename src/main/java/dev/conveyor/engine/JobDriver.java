@@ -87,7 +87,15 @@ public final class JobDriver {
 
     /** @param knownVersion a version of the run state an event named (see {@link RunStore#latest(String, Long)}), or null */
     public boolean open(Long knownVersion) throws IOException {
-        var saved = runs.latest(spec().id(), knownVersion);
+        return opened(runs.latest(spec().id(), knownVersion));
+    }
+
+    /** {@link #open(Long)} given what was read at {@link RunStore#keysFrom} (read together with the caller's own documents). */
+    public boolean open(Long knownVersion, List<Optional<byte[]>> read) throws IOException {
+        return opened(runs.latest(spec().id(), knownVersion, read));
+    }
+
+    private boolean opened(Optional<RunState> saved) throws IOException {
         if (saved.isPresent()) {
             state = saved.get();
             context = context.withEnvironment(state.environment).withDeadline(state.deadline);

@@ -72,14 +72,16 @@ public final class MonitoringService {
      *
      * @param token        what the stage acknowledges once the job's completion is published
      * @param cancelReason why the job was cancelled before it came here, or null
+     * @param runRead      what the stage read at {@link dev.conveyor.engine.RunStore#keysFrom} for the event's run
+     *                     version, together with its check (one round trip's wait on S3 or Blob)
      */
-    public Started watch(JobDispatched event, Object token, String cancelReason) throws IOException {
+    public Started watch(JobDispatched event, Object token, String cancelReason, List<Optional<byte[]>> runRead) throws IOException {
         if (watches.containsKey(event.jobId())) {
             return Started.ALREADY_WATCHED;
         }
         JobSpec spec = specs.load(event.specKey(), event.specHash());
         JobDriver driver = drivers.driver(spec);
-        if (!driver.open(event.runVersion())) {
+        if (!driver.open(event.runVersion(), runRead)) {
             LOG.warnf("job %s had no saved run state; it starts now", event.jobId());
         }
         Watch w = new Watch(driver, event, token);

@@ -10,6 +10,7 @@ import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
 import dev.conveyor.model.Json;
 import dev.conveyor.model.events.JobCompleted;
+import dev.conveyor.engine.RunStore;
 import dev.conveyor.model.events.JobDispatched;
 import dev.conveyor.model.events.JobStatusEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -107,9 +108,11 @@ public class MonitoringStage {
     private void watch(JobDispatched event, Message<String> message) {
         MonitoringService.Started started;
         try {
-            var check = cancels.check(event.jobId());
+            // the check and the run state the event names (n, and the absence of n + 1): one read call
+            var checked = cancels.check(event.jobId(), RunStore.keysFrom(event.jobId(), event.runVersion()));
+            var check = checked.check();
             started = check.answered() ? MonitoringService.Started.ALREADY_DONE
-                    : monitoring.watch(event, message, check.cancelled().orElse(null));
+                    : monitoring.watch(event, message, check.cancelled().orElse(null), checked.alsoRead());
         } catch (Exception e) {
             LOG.errorf("job %s cannot be watched: %s", event.jobId(), e.getMessage());
             complete(MonitoringService.failed(event, "monitoring failed: " + e.getMessage(), Instant.now()), message);

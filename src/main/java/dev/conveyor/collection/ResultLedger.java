@@ -36,10 +36,6 @@ public final class ResultLedger {
                 ? JobKeys.rejected(done.jobId(), done.request()) : JobKeys.result(done.jobId());
     }
 
-    public Optional<String> sourceOf(String key) throws IOException {
-        return sourceIn(key, store.read(key, ObjectStore.MAX_DOCUMENT_BYTES));
-    }
-
     /** The record that produced the entry at {@code key}, given the entry as read (empty: there is none). */
     public static Optional<String> sourceIn(String key, Optional<byte[]> entry) throws IOException {
         if (entry.isEmpty()) {

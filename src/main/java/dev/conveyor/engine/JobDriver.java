@@ -82,15 +82,13 @@ public final class JobDriver {
      * and saves the initial state. Returns whether the job was already known (re-delivery, takeover).
      */
     public boolean open() throws IOException {
-        return open(null);
+        return opened(runs.latest(spec().id()));
     }
 
-    /** @param knownVersion a version of the run state an event named (see {@link RunStore#latest(String, Long)}), or null */
-    public boolean open(Long knownVersion) throws IOException {
-        return opened(runs.latest(spec().id(), knownVersion));
-    }
-
-    /** {@link #open(Long)} given what was read at {@link RunStore#keysFrom} (read together with the caller's own documents). */
+    /**
+     * {@link #open()} starting from a version of the run state an event named (see {@link RunStore#latest(String, Long)}),
+     * given what was read at {@link RunStore#keysFrom} for it — read together with the caller's own documents.
+     */
     public boolean open(Long knownVersion, List<Optional<byte[]>> read) throws IOException {
         return opened(runs.latest(spec().id(), knownVersion, read));
     }

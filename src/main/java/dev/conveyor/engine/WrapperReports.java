@@ -36,6 +36,9 @@ public final class WrapperReports {
      * read together: at once on S3 or Blob.
      */
     public Map<TaskHandle, Optional<Integer>> exitCodes(List<TaskHandle> attempts) throws IOException {
+        if (attempts.isEmpty()) {
+            return Map.of(); // most turns: nothing ended, or a backend that runs no wrapper
+        }
         List<Optional<byte[]>> read = store.readAll(attempts.stream()
                 .map(h -> JobKeys.attempt(h.jobId(), h.taskId(), h.attempt()) + "exitcode").toList(), 64);
         Map<TaskHandle, Optional<Integer>> out = new HashMap<>();
@@ -58,6 +61,9 @@ public final class WrapperReports {
 
     /** {@link #unpackOutputs} of each attempt; on S3 or Blob at once. */
     public void unpackOutputs(List<TaskHandle> attempts) throws IOException {
+        if (attempts.isEmpty()) {
+            return;
+        }
         Map<String, TaskHandle> byKey = new java.util.LinkedHashMap<>();
         attempts.forEach(h -> byKey.put(JobKeys.attempt(h.jobId(), h.taskId(), h.attempt()), h));
         store.each(List.copyOf(byKey.keySet()), key -> {

@@ -2,11 +2,8 @@ package dev.conveyor.storage;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -15,7 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link ObjectStore#readAll}, {@link ObjectStore#tailAll}, {@link ObjectStore#putAll} and {@link ObjectStore#each} for the stores
+ * {@link ObjectStore#each} — and so {@code readAll}, {@code tailAll} and {@code putAll} — for the stores
  * across a network (S3, Blob): the first key's call runs on the calling thread, the others at the same
  * time on a small shared pool, so a caller waits about one round trip for all of them. When the pool is
  * busy a call runs on the caller instead (never queued behind other callers' calls, never refused); its
@@ -30,31 +27,6 @@ public final class ConcurrentCalls {
             }, new ThreadPoolExecutor.CallerRunsPolicy());
 
     private ConcurrentCalls() {
-    }
-
-    public static List<Optional<byte[]>> readAll(ObjectStore store, List<String> keys, int maxBytes) throws IOException {
-        return each(keys, key -> store.read(key, maxBytes));
-    }
-
-    public static List<Optional<byte[]>> tailAll(ObjectStore store, List<String> keys, int maxBytes) throws IOException {
-        return each(keys, key -> tailOrEmpty(store, key, maxBytes));
-    }
-
-    /** {@link ObjectStore#tail}, empty when the object is absent. */
-    static Optional<byte[]> tailOrEmpty(ObjectStore store, String key, int maxBytes) throws IOException {
-        try {
-            return Optional.of(store.tail(key, maxBytes));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Each document put: all of them written when this returns; on a failure it is thrown and the calls still running are cancelled (each landed or not). */
-    public static void putAll(ObjectStore store, Map<String, byte[]> documents) throws IOException {
-        each(List.copyOf(documents.keySet()), key -> {
-            store.put(key, documents.get(key));
-            return Boolean.TRUE;
-        });
     }
 
     /** {@link ObjectStore#each} at once. */

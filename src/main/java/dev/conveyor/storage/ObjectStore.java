@@ -41,14 +41,15 @@ public interface ObjectStore {
     }
 
     /**
-     * Several small documents, each stored as {@link #put(String, byte[])} stores it; at once on a store
-     * across a network ({@link ConcurrentCalls}), in turn on a local one. All are stored when this
-     * returns; when it throws, some may be.
+     * Several small documents, each stored as {@link #put(String, byte[])} stores it, through {@link #each}:
+     * at once on a store across a network, in turn on a local one. All are stored when this returns; when
+     * it throws, some may be.
      */
     default void putAll(Map<String, byte[]> documents) throws IOException {
-        for (Map.Entry<String, byte[]> d : documents.entrySet()) {
-            put(d.getKey(), d.getValue());
-        }
+        each(List.copyOf(documents.keySet()), key -> {
+            put(key, documents.get(key));
+            return Boolean.TRUE;
+        });
     }
 
     default void put(String key, Path file) throws IOException {
@@ -74,16 +75,12 @@ public interface ObjectStore {
     Optional<byte[]> read(String key, int maxBytes) throws IOException;
 
     /**
-     * Several small documents, each as {@link #read} gives it, in the order of {@code keys}. A store
-     * across a network reads them at once ({@link ConcurrentCalls}): one round trip's wait instead of
-     * one per key; a local one reads them in turn.
+     * Several small documents, each as {@link #read} gives it, in the order of {@code keys}, through
+     * {@link #each}: a store across a network reads them at once — one round trip's wait instead of one
+     * per key; a local one reads them in turn.
      */
     default List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
-        List<Optional<byte[]>> out = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            out.add(read(key, maxBytes));
-        }
-        return out;
+        return each(keys, key -> read(key, maxBytes));
     }
 
     /** One key's calls for {@link #each}. */
@@ -95,7 +92,7 @@ public interface ObjectStore {
     /**
      * {@code call} for each key, the results in the order of {@code keys}: calls that do not depend on
      * each other (each may make several store calls of its own). A store across a network runs them at
-     * once ({@link ConcurrentCalls}); a local one in turn. When one fails it is thrown and the calls
+     * once ({@link ConcurrentCalls}: its one override); a local one in turn. When one fails it is thrown and the calls
      * still running are cancelled.
      */
     default <T> List<T> each(List<String> keys, KeyCall<T> call) throws IOException {
@@ -111,14 +108,16 @@ public interface ObjectStore {
 
     /**
      * The tails of several objects, each as {@link #tail} gives it (empty when absent), in the order of
-     * {@code keys}; at once on a store across a network, like {@link #readAll}.
+     * {@code keys}, through {@link #each}: at once on a store across a network, like {@link #readAll}.
      */
     default List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
-        List<Optional<byte[]>> out = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            out.add(ConcurrentCalls.tailOrEmpty(this, key, maxBytes));
-        }
-        return out;
+        return each(keys, key -> {
+            try {
+                return Optional.of(tail(key, maxBytes));
+            } catch (java.nio.file.NoSuchFileException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     /**

@@ -33,7 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -161,28 +160,10 @@ public final class AzureBlobObjectStore implements ObjectStore {
         }
     }
 
-    /** The documents at once: one round trip's wait for all of them ({@link ConcurrentCalls}). */
-    @Override
-    public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
-        return ConcurrentCalls.readAll(this, keys, maxBytes);
-    }
-
-    /** The calls at once ({@link ConcurrentCalls}). */
+    /** Independent calls at once ({@link ConcurrentCalls}): {@code readAll}, {@code tailAll} and {@code putAll} go through it. */
     @Override
     public <T> List<T> each(List<String> keys, KeyCall<T> call) throws IOException {
         return ConcurrentCalls.each(keys, call);
-    }
-
-    /** The documents put at once ({@link ConcurrentCalls}). */
-    @Override
-    public void putAll(Map<String, byte[]> documents) throws IOException {
-        ConcurrentCalls.putAll(this, documents);
-    }
-
-    /** The tails at once ({@link ConcurrentCalls}). */
-    @Override
-    public List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
-        return ConcurrentCalls.tailAll(this, keys, maxBytes);
     }
 
     @Override

@@ -61,14 +61,16 @@ public class DispatchStage {
             return failed(event, null, JobState.FAILED, "dispatch failed: cannot read the job's spec: " + message(e));
         }
         try {
-            var check = policy.call("job-check", () -> cancels.check(job.id()));
+            // the check and run state 1 (absent unless the job was opened before): one read call
+            var checked = policy.call("job-check", () -> cancels.check(job.id(), DispatchService.runKeys(event)));
+            var check = checked.check();
             if (check.cancelled().isPresent()) {
                 return failed(event, job, JobState.CANCELLED, "cancelled before it ran: " + check.cancelled().get());
             }
             if (check.answered()) {
                 return Uni.createFrom().voidItem(); // the job has its result: a late re-delivery
             }
-            var dispatched = policy.call("dispatch", () -> dispatch.dispatch(event, job));
+            var dispatched = policy.call("dispatch", () -> dispatch.dispatch(event, job, checked.alsoRead()));
             return publish.dispatched(dispatched, JobStatusEvent.job(job.id(), STAGE,
                     "DISPATCHED", JobStatusEvent.tasks(job.tasks().size()) + " on " + dispatched.backend() + ", environment ready"));
         } catch (RuntimeException e) {

@@ -105,7 +105,18 @@ public final class JobDriver {
         Map<String, String> env = policy.call("ensureEnvironment", () -> backend.ensureEnvironment(context));
         context = context.withEnvironment(env);
         s.environment.putAll(env);
-        runs.save(s);
+        try {
+            runs.save(s);
+        } catch (RunStore.RunConflictException e) {
+            // another instance opened the job meanwhile (a rebalance, or a save of ours that failed after it
+            // landed and is being retried): its run state is the job's, this one resumes it
+            LOG.infof("job %s was opened elsewhere (%s); resuming its run state", s.jobId, e.getMessage());
+            Optional<RunState> theirs = runs.latest(s.jobId);
+            if (theirs.isEmpty()) {
+                throw e;
+            }
+            return opened(theirs);
+        }
         state = s;
         return false;
     }

@@ -51,11 +51,15 @@ public final class RunStore {
     /**
      * What {@link #latest(String, Long)} reads first, for a caller that reads them together with
      * documents of its own (one round trip's wait for all): version {@code known} and version
-     * {@code known} + 1; none when {@code known} is unknown.
+     * {@code known} + 1; for {@code known} 0 (an event from before the job's first run state: nothing
+     * saved) version 1 only; none when {@code known} is unknown.
      */
     public static List<String> keysFrom(String jobId, Long known) {
-        return known != null && known > 0
-                ? List.of(JobKeys.runState(jobId, known), JobKeys.runState(jobId, known + 1)) : List.of();
+        if (known == null || known < 0) {
+            return List.of();
+        }
+        return known == 0 ? List.of(JobKeys.runState(jobId, 1))
+                : List.of(JobKeys.runState(jobId, known), JobKeys.runState(jobId, known + 1));
     }
 
     /**
@@ -63,6 +67,9 @@ public final class RunStore {
      * {@link #MAX_BYTES} each); lists the versions when that does not settle it.
      */
     public Optional<RunState> latest(String jobId, Long known, List<Optional<byte[]>> read) throws IOException {
+        if (read.size() == 1 && known != null && known == 0 && read.get(0).isEmpty()) {
+            return Optional.empty(); // versions are saved in order and never deleted: no version 1, no run state
+        }
         if (read.size() == 2 && known != null) {
             Optional<byte[]> at = read.get(0);
             if (at.isPresent() && at.get().length > 0 && read.get(1).isEmpty()) {

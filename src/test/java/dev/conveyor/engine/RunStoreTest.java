@@ -62,6 +62,21 @@ class RunStoreTest {
     }
 
     @Test
+    void beforeTheFirstVersionOnlyVersionOneIsReadAndItsAbsenceSettlesIt() throws Exception {
+        FaultyStore store = new FaultyStore(new FileObjectStore(dir));
+        RunStore runs = new RunStore(store);
+        assertThat(RunStore.keysFrom("job-e", 0L)).containsExactly(JobKeys.runState("job-e", 1));
+        assertThat(RunStore.keysFrom("job-e", null)).isEmpty();
+
+        assertThat(runs.latest("job-e", 0L)).isEmpty();
+        assertThat(store.lists()).as("no version 1: nothing was ever saved, nothing to list").isZero();
+
+        saved(runs, "job-e", 4);
+        assertThat(runs.latest("job-e", 0L).orElseThrow().version).as("version 1 exists: the latest is listed").isEqualTo(4);
+        assertThat(store.lists()).isPositive();
+    }
+
+    @Test
     void aVersionSavedTwiceLosesTheSecondTime() throws Exception {
         FileObjectStore store = new FileObjectStore(dir);
         RunStore runs = new RunStore(store);

@@ -5,6 +5,7 @@ import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ListPage;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.StoredObject;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * keys stay taken: that is what fences a stale owner).
  */
 public final class RunStore {
+    private static final Logger LOG = Logger.getLogger(RunStore.class);
     private static final int KEEP = 3;
     private final ObjectStore store;
 
@@ -115,13 +117,30 @@ public final class RunStore {
         } finally {
             s.version = next - 1;
         }
-        if (!store.putIfAbsent(JobKeys.runState(s.jobId, next), bytes)) {
+        String key = JobKeys.runState(s.jobId, next);
+        boolean saved;
+        if (next > KEEP) {
+            // The version KEEP back is emptied, not deleted: the key must stay taken, or a stale owner could
+            // save it again. Emptied together with the save (one round trip's wait on a cloud store): whoever
+            // wins version next, that one is no one's latest. Best effort: a version left full costs only space.
+            String old = JobKeys.runState(s.jobId, next - KEEP);
+            saved = store.each(List.of(key, old), k -> {
+                if (k.equals(key)) {
+                    return store.putIfAbsent(k, bytes);
+                }
+                try {
+                    store.put(k, new byte[0]);
+                } catch (IOException e) {
+                    LOG.warnf("run state %s not emptied (it only takes space): %s", k, e.getMessage());
+                }
+                return Boolean.TRUE;
+            }).get(0);
+        } else {
+            saved = store.putIfAbsent(key, bytes);
+        }
+        if (!saved) {
             throw new RunConflictException(s.jobId, next);
         }
         s.version = next;
-        if (next > KEEP) {
-            // Not deleted: emptied. The key must stay taken, or a stale owner could save it again.
-            store.put(JobKeys.runState(s.jobId, next - KEEP), new byte[0]);
-        }
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,6 +75,25 @@ class RunStoreTest {
         saved(runs, "job-e", 4);
         assertThat(runs.latest("job-e", 0L).orElseThrow().version).as("version 1 exists: the latest is listed").isEqualTo(4);
         assertThat(store.lists()).isPositive();
+    }
+
+    @Test
+    void theVersionThreeBackIsEmptiedTogetherWithTheSaveAndAFailedEmptyingDoesNotFailIt() throws Exception {
+        FaultyStore store = new FaultyStore(new FileObjectStore(dir));
+        RunStore runs = new RunStore(store);
+        RunState s = saved(runs, "job-f", 4);
+
+        assertThat(store.eaches()).as("version 4 saved and version 1 emptied in one call")
+                .containsExactly(List.of(JobKeys.runState("job-f", 4), JobKeys.runState("job-f", 1)));
+        assertThat(store.read(JobKeys.runState("job-f", 1), 1 << 20)).contains(new byte[0]);
+
+        store.failWrites(k -> k.equals(JobKeys.runState("job-f", 2)), 1);
+        runs.save(s);
+        assertThat(s.version).isEqualTo(5);
+        assertThat(store.refused()).isEqualTo(1);
+        assertThat(store.read(JobKeys.runState("job-f", 2), 1 << 20)).as("left full: it only takes space")
+                .get().satisfies(b -> assertThat(b).isNotEmpty());
+        assertThat(runs.latest("job-f", 5L).orElseThrow().stopReason).isEqualTo("save 4");
     }
 
     @Test

@@ -135,6 +135,19 @@ public final class FaultyStore implements ObjectStore {
     }
 
     private final List<List<String>> putAlls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<List<String>> eaches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Per-key calls, in turn as the store's own default runs them (each call can be refused); its keys recorded. */
+    @Override
+    public <T> List<T> each(List<String> keys, KeyCall<T> call) throws IOException {
+        eaches.add(List.copyOf(keys));
+        return ObjectStore.super.each(keys, call);
+    }
+
+    /** The keys of each {@link #each} call (a {@link #putAll} is one too): calls made together on a cloud store. */
+    public List<List<String>> eaches() {
+        return List.copyOf(eaches);
+    }
 
     /** The keys of each {@link #putAll} call: documents stored together (at once on a cloud store). */
     public List<List<String>> putAlls() {

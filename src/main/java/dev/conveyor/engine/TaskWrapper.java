@@ -21,7 +21,7 @@ import java.util.Map;
  * <li>runs the command with {@code sh -c} in {@code work/}, stdout and stderr to files;</li>
  * <li>selects the declared outputs for the outcome (success / failure / always) — regular files
  *     only, symbolic links never followed;</li>
- * <li>uploads stdout, stderr, the values, the outputs (one tar) and, last, the exit code, through
+ * <li>uploads stdout, stderr, the values and the outputs (one tar) at once and, last, the exit code, through
  *     scoped, expiring write URLs; or, with native file transfer, leaves them in
  *     {@code .conveyor/return/} (outputs as files below {@code outputs/}) for the backend;</li>
  * <li>exits with the command's exit code — or 97 when the results could not be returned (then no
@@ -71,16 +71,23 @@ public final class TaskWrapper {
             s.append(NATIVE_RETURN);
         } else {
             WrapperPlan.Returns r = p.returns();
+            // the logs, the values and the outputs at once (each upload in a subshell of its own), the exit
+            // code only when all of them landed: it is what says the task has returned
             s.append("conveyor_return() {\n")
-                    .append("  conveyor_upload \"$ret/stdout.txt\" ").append(target(r.stdout())).append(" || return 1\n")
-                    .append("  conveyor_upload \"$ret/stderr.txt\" ").append(target(r.stderr())).append(" || return 1\n")
-                    .append("  if [ -s \"$ret/values.env\" ]; then conveyor_upload \"$ret/values.env\" ").append(target(r.values()))
-                    .append(" || return 1; fi\n")
+                    .append("  conveyor_upload \"$ret/stdout.txt\" ").append(target(r.stdout())).append(" & p1=$!\n")
+                    .append("  conveyor_upload \"$ret/stderr.txt\" ").append(target(r.stderr())).append(" & p2=$!\n")
+                    .append("  p3=; if [ -s \"$ret/values.env\" ]; then conveyor_upload \"$ret/values.env\" ").append(target(r.values()))
+                    .append(" & p3=$!; fi\n")
+                    .append("  ok=0\n")
                     .append("  if [ -s \"$meta/outputs.list\" ]; then\n")
-                    .append("    command -v tar >/dev/null 2>&1 || { conveyor_log 'tar is needed to return output files'; return 1; }\n")
-                    .append("    tar -C \"$work\" -cf \"$ret/outputs.tar\" -T \"$meta/outputs.list\" || return 1\n")
-                    .append("    conveyor_upload \"$ret/outputs.tar\" ").append(target(r.outputs())).append(" || return 1\n")
+                    .append("    if ! command -v tar >/dev/null 2>&1; then conveyor_log 'tar is needed to return output files'; ok=1\n")
+                    .append("    elif ! { tar -C \"$work\" -cf \"$ret/outputs.tar\" -T \"$meta/outputs.list\" && conveyor_upload \"$ret/outputs.tar\" ")
+                    .append(target(r.outputs())).append("; }; then ok=1; fi\n")
                     .append("  fi\n")
+                    .append("  wait \"$p1\" || ok=1\n")
+                    .append("  wait \"$p2\" || ok=1\n")
+                    .append("  if [ -n \"$p3\" ]; then wait \"$p3\" || ok=1; fi\n")
+                    .append("  [ \"$ok\" -eq 0 ] || return 1\n")
                     .append("  printf '%s\\n' \"$code\" > \"$ret/exitcode\"\n")
                     .append("  conveyor_upload \"$ret/exitcode\" ").append(target(r.exitCode())).append(" || return 1\n}\n")
                     .append(UPLOAD_RETURN);

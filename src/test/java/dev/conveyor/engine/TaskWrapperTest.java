@@ -1,0 +1,76 @@
+package dev.conveyor.engine;
+
+import dev.conveyor.model.OutputSpec;
+import dev.conveyor.storage.SignedUrl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The generated wrapper, run by a real {@code sh}: it returns the logs, the values and the outputs (uploaded at
+ * once) and only then the exit code, whose presence says "all there"; when one of them cannot be returned it writes
+ * no exit code and exits {@link TaskWrapper#RETURN_FAILED}.
+ */
+class TaskWrapperTest {
+    @TempDir
+    Path dir;
+
+    private static final String COMMAND = "echo out; echo err >&2; echo k=v >> \"$CONVEYOR_OUTPUTS\"; echo f > f.txt; exit 3";
+
+    private SignedUrl target(Path p) {
+        return new SignedUrl(p.toUri(), Map.of(), Instant.now().plusSeconds(600));
+    }
+
+    private WrapperPlan.Returns into(Path returns) {
+        return new WrapperPlan.Returns(target(returns.resolve("stdout.txt")), target(returns.resolve("stderr.txt")),
+                target(returns.resolve("values.env")), target(returns.resolve("outputs.tar")), target(returns.resolve("exitcode")));
+    }
+
+    /** Runs the wrapper as a backend would: {@code sh task.sh} in the attempt's folder; its exit status. */
+    private int run(WrapperPlan.Returns returns) throws IOException, InterruptedException {
+        WrapperPlan plan = new WrapperPlan("job", "t", 1, COMMAND, Map.of(), "{}", List.of(),
+                List.of(new OutputSpec("f.txt", OutputSpec.When.ALWAYS)), returns);
+        Path base = Files.createDirectories(dir.resolve("base"));
+        Files.writeString(base.resolve("task.sh"), TaskWrapper.render(plan));
+        Process p = new ProcessBuilder("sh", "task.sh").directory(base.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("wrapper.out").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the wrapper ends").isTrue();
+        return p.exitValue();
+    }
+
+    @Test
+    void everythingIsReturnedAndTheExitCodeLast() throws Exception {
+        Path returns = dir.resolve("returns");
+
+        assertThat(run(into(returns))).isEqualTo(3);
+
+        assertThat(Files.readString(returns.resolve("stdout.txt"))).isEqualTo("out\n");
+        assertThat(Files.readString(returns.resolve("stderr.txt"))).isEqualTo("err\n");
+        assertThat(Files.readString(returns.resolve("values.env"))).isEqualTo("k=v\n");
+        assertThat(Files.size(returns.resolve("outputs.tar"))).isPositive();
+        assertThat(Files.readString(returns.resolve("exitcode"))).isEqualTo("3\n");
+    }
+
+    @Test
+    void whatCannotBeReturnedMeansNoExitCodeAndExit97() throws Exception {
+        Path returns = Files.createDirectories(dir.resolve("returns"));
+        Files.writeString(dir.resolve("blocked"), "a file where stderr's folder would be");
+        WrapperPlan.Returns all = into(returns);
+        int exit = run(new WrapperPlan.Returns(all.stdout(), target(dir.resolve("blocked/stderr.txt")), all.values(),
+                all.outputs(), all.exitCode()));
+
+        assertThat(exit).isEqualTo(TaskWrapper.RETURN_FAILED);
+        assertThat(returns.resolve("exitcode")).as("no exit code: the attempt did not report").doesNotExist();
+        assertThat(Files.readString(returns.resolve("stdout.txt"))).as("what could be returned was").isEqualTo("out\n");
+        assertThat(Files.readString(dir.resolve("wrapper.out"))).contains("could not return the results");
+    }
+}

@@ -10,6 +10,7 @@ import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.StoreUnavailableException;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,8 @@ public final class StagingService {
      *
      * @return the staged event
      * @throws StoreUnavailableException when the store is unavailable (retried by the stage)
-     * @throws StagingException when an input cannot be staged (the job fails with this reason)
+     * @throws IOException when the store refuses a write (the job fails naming the store, not the input)
+     * @throws StagingException when an input or its source cannot be read (the job fails with this reason)
      */
     public JobStaged stage(JobSubmitted event, JobSpec job) throws IOException, StagingException {
         Map<String, InputSpec> inputs = new LinkedHashMap<>();
@@ -67,15 +69,20 @@ public final class StagingService {
                     store.put(key, input.content().getBytes(StandardCharsets.UTF_8));
                     return Boolean.TRUE;
                 }
-                try (InputStream in = sources.open(input.source())) {
-                    store.put(key, in, -1);
+                SourceStream in;
+                try {
+                    in = new SourceStream(sources.open(input.source()));
                 } catch (StagingException e) {
                     throw new NotStaged(e);
-                } catch (StoreUnavailableException e) {
-                    throw e;
+                }
+                try (in) {
+                    store.put(key, in, -1);
                 } catch (IOException e) {
+                    if (in.failure == null) {
+                        throw e; // the store's own failure: retried when transient, else the job fails naming the store
+                    }
                     throw new NotStaged(new StagingException("staging '" + input.path() + "' of task '" + taskOf.get(key)
-                            + "' failed: " + e.getMessage(), e));
+                            + "' failed: its source could not be read: " + in.failure.getMessage(), in.failure));
                 }
                 return Boolean.TRUE;
             });
@@ -83,6 +90,58 @@ public final class StagingService {
             throw e.reason;
         }
         return new JobStaged(job.id(), event.specKey(), event.specHash(), event.request(), clock.instant());
+    }
+
+    /**
+     * A source as the store reads it, remembering a failure to read it — so that an upload that fails is told
+     * apart: the source's fault (the input's, the job fails naming it) or the store's (retried, or reported as
+     * the store's).
+     */
+    private static final class SourceStream extends FilterInputStream {
+        volatile IOException failure;
+
+        SourceStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                super.close();
+            } catch (IOException e) {
+                // what was read is stored (or the put failed on its own): closing the source changes neither
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
     }
 
     /** Carries a {@link StagingException} out of a store call. */

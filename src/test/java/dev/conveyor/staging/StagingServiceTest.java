@@ -1,5 +1,6 @@
 package dev.conveyor.staging;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.events.JobSubmitted;
 import dev.conveyor.storage.JobKeys;
@@ -7,11 +8,14 @@ import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.storage.file.FileObjectStore;
 import dev.conveyor.storage.s3.S3ObjectStore;
 import dev.conveyor.storage.s3.S3StoreOptions;
+import dev.conveyor.testing.FaultyStore;
 import dev.conveyor.testing.Jobs;
 import dev.conveyor.testing.S3ProxyFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Staging puts every task's inputs into the store — on S3 (and Blob) all of them at once, on a folder
- * one after another — and an input that cannot be read fails the job with a reason naming it.
+ * one after another — and an input that cannot be read fails the job with a reason naming it; a write the
+ * store refuses is the store's failure, not the input's.
  */
 class StagingServiceTest {
     @TempDir
@@ -85,6 +90,57 @@ class StagingServiceTest {
                         .isInstanceOf(StagingException.class)
                         .hasMessageContaining("gone.txt");
             }
+        }
+    }
+
+    @Test
+    void aStoreThatRefusesAWriteIsTheStoresFailureNotTheInputs() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("allowed"));
+        Files.writeString(data.resolve("in.txt"), "in");
+        JobSpec job = Jobs.of("stage-refused-" + UUID.randomUUID().toString().substring(0, 8), """
+                tasks:
+                  - id: t
+                    command: 'true'
+                    inputs: [{path: in.txt, source: '%s'}]
+                """.formatted(data.resolve("in.txt").toUri()));
+        FaultyStore store = new FaultyStore(new FileObjectStore(dir.resolve("store")));
+        store.refuseWrites(k -> k.endsWith("/in.txt"));
+        StagingService staging = new StagingService(store, new InputSources(List.of(data)), clock());
+
+        assertThatThrownBy(() -> staging.stage(submitted(job), job))
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(StagingException.class)
+                .hasMessageContaining("the store refused to write");
+        assertThat(store.refused()).isEqualTo(1);
+    }
+
+    @Test
+    void aSourceThatBreaksOffMidwayFailsTheJobNamingTheInputAndItsSource() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/big.csv", exchange -> {
+            exchange.sendResponseHeaders(200, 1_000_000); // promises a megabyte, sends a line, hangs up
+            exchange.getResponseBody().write("a,b\n".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            exchange.getHttpContext().getServer().stop(0);
+        });
+        server.start();
+        try {
+            String source = "http://127.0.0.1:" + server.getAddress().getPort() + "/big.csv";
+            JobSpec job = Jobs.of("stage-broken-" + UUID.randomUUID().toString().substring(0, 8), """
+                    tasks:
+                      - id: t
+                        command: 'true'
+                        inputs: [{path: big.csv, source: '%s'}]
+                    """.formatted(source));
+            FaultyStore store = new FaultyStore(new FileObjectStore(dir.resolve("store")));
+            StagingService staging = new StagingService(store, new InputSources(List.of(), List.of("127.0.0.1")), clock());
+
+            assertThatThrownBy(() -> staging.stage(submitted(job), job))
+                    .isInstanceOf(StagingException.class)
+                    .hasMessageContaining("staging 'big.csv' of task 't' failed: its source could not be read");
+            assertThat(store.read(JobKeys.inputs(job.id(), "t") + "big.csv", 100)).as("nothing half-staged").isEmpty();
+        } finally {
+            server.stop(0);
         }
     }
 

@@ -35,6 +35,13 @@ public final class FaultyStore implements ObjectStore {
         failing = keys;
     }
 
+    private volatile Predicate<String> refusing = k -> false;
+
+    /** Every write of a matching key fails as a store that refuses it does (a 403: not transient). */
+    public void refuseWrites(Predicate<String> keys) {
+        refusing = keys;
+    }
+
     public int refused() {
         return refused.get();
     }
@@ -80,6 +87,10 @@ public final class FaultyStore implements ObjectStore {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException(key);
             }
+        }
+        if (refusing.test(key)) {
+            refused.incrementAndGet();
+            throw new IOException("injected: the store refused to write " + key + " (403)");
         }
         if (failing.test(key) && left.getAndDecrement() > 0) {
             refused.incrementAndGet();

@@ -38,12 +38,37 @@ public final class JobSpecs {
     }
 
     public Ref save(JobSpec spec) throws IOException {
+        return save(prepare(spec));
+    }
+
+    /** A spec serialised for storing: its bytes, where they go and their hash. */
+    public record Prepared(JobSpec spec, byte[] bytes, Ref ref) {
+    }
+
+    public Prepared prepare(JobSpec spec) {
         byte[] bytes = Json.bytes(spec);
-        String hash = sha256(bytes);
-        String key = JobKeys.spec(spec.id());
-        store.put(key, bytes);
-        cache.put(hash, spec);
-        return new Ref(key, hash);
+        return new Prepared(spec, bytes, new Ref(JobKeys.spec(spec.id()), sha256(bytes)));
+    }
+
+    /** Stores the spec (over whatever is there). */
+    public Ref save(Prepared spec) throws IOException {
+        store.put(spec.ref().key(), spec.bytes());
+        return stored(spec);
+    }
+
+    /** Stores the spec unless its key holds one already; whether it did. */
+    public boolean saveIfAbsent(Prepared spec) throws IOException {
+        if (!store.putIfAbsent(spec.ref().key(), spec.bytes())) {
+            return false;
+        }
+        stored(spec);
+        return true;
+    }
+
+    /** What to publish for a spec that is stored. */
+    public Ref stored(Prepared spec) {
+        cache.put(spec.ref().hash(), spec.spec());
+        return spec.ref();
     }
 
     /** The spec at {@code key}; its bytes must hash to {@code hash} (a spec changed under a job is an error). */

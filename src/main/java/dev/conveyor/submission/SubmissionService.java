@@ -111,9 +111,17 @@ public final class SubmissionService {
             return new Rejected(jobId, problems);
         }
         JobSpec job = normalizer.normalize(request, record.timestamp(), () -> jobId);
-        // Claim the id first and read who holds it only when the claim fails (a duplicate, or this
-        // record delivered again): a new job costs the store one write, not a read and a write.
-        if (!store.putIfAbsent(JobKeys.accepted(jobId), Json.bytes(Map.of("source", requestId)))) {
+        JobSpecs.Prepared spec = specs.prepare(job);
+        // Claim the id and store the spec if none is there, both at once (one round trip's wait on S3 or
+        // Blob), and read who holds the id only when the claim fails (a duplicate, or this record
+        // delivered again): a new job costs the store two writes made together, no read. A spec stored
+        // by a request that then loses the claim is one written before the holder's own: the holder
+        // finds a spec there and writes its own over it, so the stored spec is always the holder's.
+        String claim = JobKeys.accepted(jobId);
+        byte[] source = Json.bytes(Map.of("source", requestId));
+        List<Boolean> written = store.each(List.of(claim, spec.ref().key()),
+                key -> key.equals(claim) ? store.putIfAbsent(key, source) : specs.saveIfAbsent(spec));
+        if (!written.get(0)) {
             Optional<String> holder = acceptedFrom(jobId);
             if (holder.isPresent() && !holder.get().equals(requestId)) {
                 return new Duplicate(jobId, holder.get());
@@ -122,7 +130,7 @@ public final class SubmissionService {
                 return new AlreadyDone(jobId);
             }
         }
-        return new Accepted(job, specs.save(job), requestId);
+        return new Accepted(job, written.get(1) ? spec.ref() : specs.save(spec), requestId);
     }
 
     private String jobId(JsonNode request, Record record) {

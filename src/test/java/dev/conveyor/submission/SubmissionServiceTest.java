@@ -1,6 +1,7 @@
 package dev.conveyor.submission;
 
 import dev.conveyor.storage.JobKeys;
+import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.file.FileObjectStore;
 import dev.conveyor.testing.FaultyStore;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Who holds a job id: the first valid request claims it (create-if-absent), a record delivered
  * again keeps it, any other request with that id is a DUPLICATE — never a REJECTED result under an
- * id another request holds — and a new job claims it without first reading the store (on S3 or
- * Blob every read is a round trip).
+ * id another request holds — and a new job claims it and stores its spec together without first reading
+ * the store (on S3 or Blob every call is a round trip); the stored spec is always the holder's.
  */
 class SubmissionServiceTest {
     private static final Instant AT = Instant.parse("2026-12-07T03:00:00Z");
@@ -44,11 +46,15 @@ class SubmissionServiceTest {
     }
 
     @Test
-    void aNewJobClaimsItsIdWithOneWriteAndNoRead() throws Exception {
+    void aNewJobClaimsItsIdAndStoresItsSpecTogetherAndReadsNothing() throws Exception {
         SubmissionService.Outcome out = submit(GOOD, "conveyor.requests/0/1");
 
         assertThat(out).isInstanceOf(SubmissionService.Accepted.class);
         assertThat(store.reads()).isZero();
+        assertThat(store.eaches()).as("the claim and the spec in one call: at once on S3 or Blob")
+                .containsExactly(List.of(JobKeys.accepted("job-1"), JobKeys.spec("job-1")));
+        JobSpecs.Ref ref = ((SubmissionService.Accepted) out).spec();
+        assertThat(new JobSpecs(store).load(ref.key(), ref.hash()).id()).isEqualTo("job-1");
         assertThat(store.read(JobKeys.accepted("job-1"), 4096)).hasValueSatisfying(
                 b -> assertThat(new String(b, StandardCharsets.UTF_8)).contains("conveyor.requests/0/1@"));
     }
@@ -70,6 +76,29 @@ class SubmissionServiceTest {
 
         assertThat(submit(GOOD, "conveyor.requests/2/7")).isEqualTo(new SubmissionService.Duplicate("job-1", holder));
         assertThat(submit(BAD, "conveyor.requests/2/8")).isEqualTo(new SubmissionService.Duplicate("job-1", holder));
+    }
+
+    @Test
+    void theStoredSpecIsAlwaysTheClaimHoldersEvenWhenADuplicatesLandedFirst() throws Exception {
+        service();
+        String other = GOOD.replace("\"command\":\"true\"", "\"command\":\"echo not mine\"");
+        // the holder claimed the id and stopped before storing its spec (a crash; or it is just slower)
+        store.putIfAbsent(JobKeys.accepted("job-1"), ("{\"source\":\"conveyor.requests/0/1@" + AT.toEpochMilli() + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(submit(other, "conveyor.requests/2/7")).isInstanceOf(SubmissionService.Duplicate.class);
+        assertThat(new String(store.read(JobKeys.spec("job-1"), 1 << 20).orElseThrow(), StandardCharsets.UTF_8))
+                .as("the duplicate's spec got there first").contains("echo not mine");
+
+        SubmissionService.Outcome again = submit(GOOD, "conveyor.requests/0/1"); // the holder's record, again
+        assertThat(again).isInstanceOf(SubmissionService.Accepted.class);
+        JobSpecs.Ref ref = ((SubmissionService.Accepted) again).spec();
+        assertThat(new String(store.read(ref.key(), 1 << 20).orElseThrow(), StandardCharsets.UTF_8))
+                .as("the holder's spec over it").doesNotContain("echo not mine");
+        assertThat(new JobSpecs(store).load(ref.key(), ref.hash()).tasks().get(0).command()).isEqualTo("true");
+        assertThat(submit(other, "conveyor.requests/2/8")).as("and a later duplicate does not replace it")
+                .isInstanceOf(SubmissionService.Duplicate.class);
+        assertThat(new JobSpecs(store).load(ref.key(), ref.hash()).tasks().get(0).command()).isEqualTo("true");
     }
 
     @Test

@@ -152,6 +152,15 @@ public final class MonitoringService {
      * job produced.
      */
     public List<Outcome> cycle(String backend, java.util.concurrent.Executor turns) {
+        return cycle(backend, turns, o -> { });
+    }
+
+    /**
+     * {@link #cycle(String, java.util.concurrent.Executor)}, handing each job's outcome to {@code each} as soon as its
+     * turn ends (on the turn's thread, before the job's next turn can start) — what a job produced does not wait for
+     * the slowest turn of the cycle.
+     */
+    public List<Outcome> cycle(String backend, java.util.concurrent.Executor turns, java.util.function.Consumer<Outcome> each) {
         List<Watch> mine = watches.values().stream().filter(w -> w.backend().equals(backend)).toList();
         if (mine.isEmpty()) {
             activeTasks.remove(backend);
@@ -186,7 +195,9 @@ public final class MonitoringService {
             // the job's id in the MDC for its turn: its logs name it, its backend calls join its trace
             running.add(java.util.concurrent.CompletableFuture.runAsync(() -> JobLogContext.with(w.jobId(), () -> {
                 try {
-                    out.add(turn(w, mineObserved));
+                    Outcome o = turn(w, mineObserved);
+                    out.add(o);
+                    each.accept(o);
                 } catch (IOException | RuntimeException e) {
                     w.turned(null, true);
                     LOG.warnf(e, "job %s: this turn failed, the next one retries", w.jobId());

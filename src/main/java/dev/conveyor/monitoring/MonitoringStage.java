@@ -143,7 +143,8 @@ public class MonitoringStage {
      * in the order of the cycles; a job's status events before its completion are queued here first.
      */
     private BackendPoller.Cycle cycle(String backend) {
-        List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend, turns);
+        // each job's events and completion go out as its turn ends, not when the cycle's slowest turn does
+        List<MonitoringService.Outcome> outcomes = monitoring.cycle(backend, turns, this::publish);
         BackendPoller.Cycle result = BackendPoller.Cycle.QUIET;
         for (MonitoringService.Outcome o : outcomes) {
             if (o.launched()) {
@@ -151,15 +152,26 @@ public class MonitoringStage {
             } else if (result == BackendPoller.Cycle.QUIET && (!o.events().isEmpty() || o.completed().isPresent())) {
                 result = BackendPoller.Cycle.CHANGED;
             }
-            o.events().forEach(publish::statusLater);
-            o.completed().ifPresent(done -> sends.execute(() -> completion(done, (Message<?>) o.token()).subscribe().with(
-                    ok -> monitoring.done(o.jobId(), o.token()),
-                    e -> {
-                        monitoring.completionRefused(o.jobId(), o.token());
-                        LOG.errorf(e, "completion of job %s not published, will retry", done.jobId());
-                    })));
         }
         return result;
+    }
+
+    private void publish(MonitoringService.Outcome o) {
+        o.events().forEach(publish::statusLater);
+        o.completed().ifPresent(done -> {
+            try {
+                sends.execute(() -> completion(done, (Message<?>) o.token()).subscribe().with(
+                        ok -> monitoring.done(o.jobId(), o.token()),
+                        e -> refused(o, e)));
+            } catch (RuntimeException e) { // the sender refused it (shutting down): the job's next turn sends it again
+                refused(o, e);
+            }
+        });
+    }
+
+    private void refused(MonitoringService.Outcome o, Throwable e) {
+        monitoring.completionRefused(o.jobId(), o.token());
+        LOG.errorf(e, "completion of job %s not published, will retry", o.jobId());
     }
 
     /** Publishes the completion (one try: a refused one is tried again at the job's next turn), then acknowledges the held dispatched record. */

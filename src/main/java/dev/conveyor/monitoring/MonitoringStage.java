@@ -139,8 +139,9 @@ public class MonitoringStage {
      * {@code delivery.timeout.ms}, two minutes) would hold up every job of the backend — no poll, no
      * time limit, no cancel — for that long. Until a completion is taken or refused, the job's
      * turns produce it no second time (the watch is {@code completing}); a refused one comes again at
-     * the job's next turn. Completions are handed to the producer on a thread of their own ({@code sends}),
-     * in the order of the cycles; a job's status events before its completion are queued here first.
+     * the job's next turn. Each job's status events and completion go out as its turn ends (not when the
+     * cycle's slowest turn does); completions are handed to the producer on a thread of their own ({@code sends}),
+     * a job's status events before its completion.
      */
     private BackendPoller.Cycle cycle(String backend) {
         // each job's events and completion go out as its turn ends, not when the cycle's slowest turn does

@@ -66,7 +66,7 @@ public final class JobSpecs {
     }
 
     /** What to publish for a spec that is stored. */
-    public Ref stored(Prepared spec) {
+    private Ref stored(Prepared spec) {
         cache.put(spec.ref().hash(), spec.spec());
         return spec.ref();
     }

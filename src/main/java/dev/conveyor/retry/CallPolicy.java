@@ -138,6 +138,9 @@ public final class CallPolicy {
         if (e instanceof RateLimitException || e instanceof StoreUnavailableException) {
             return true;
         }
+        if (e instanceof TransientFailure t) {
+            return t.isTransient();
+        }
         if (e instanceof UncheckedIOException u) {
             return isTransient(u.getCause());
         }

@@ -82,7 +82,8 @@ final class HttpSources {
             close(response);
             if (!REDIRECTS.contains(status)) {
                 throw new StagingException("input source '" + source + "' answered HTTP " + status
-                        + (hop == 0 ? "" : " (after " + hop + " redirects, at '" + current + "')"));
+                        + (hop == 0 ? "" : " (after " + hop + " redirects, at '" + current + "')"), null,
+                        status / 100 == 5 || status == 429 || status == 408); // those may pass: tried again
             }
             Optional<String> location = response.headers().firstValue("location");
             if (location.isEmpty()) {
@@ -115,13 +116,19 @@ final class HttpSources {
         try {
             return http.send(HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(5)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new StagingException("cannot download input source '" + source + "'"
-                    + (uri.toString().equals(source) ? "" : " (at '" + uri + "')") + ": " + e.getMessage(), e);
+        } catch (IOException e) { // unreachable, reset, timed out: may pass, tried again
+            throw new StagingException(cannotDownload(uri, source, e), e, true);
+        } catch (IllegalArgumentException e) {
+            throw new StagingException(cannotDownload(uri, source, e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StagingException("interrupted while downloading '" + source + "'", e);
         }
+    }
+
+    private static String cannotDownload(URI uri, String source, Exception e) {
+        return "cannot download input source '" + source + "'"
+                + (uri.toString().equals(source) ? "" : " (at '" + uri + "')") + ": " + e.getMessage();
     }
 
     private static void close(HttpResponse<InputStream> response) {

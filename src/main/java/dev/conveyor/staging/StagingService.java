@@ -82,7 +82,7 @@ public final class StagingService {
                         throw e; // the store's own failure: retried when transient, else the job fails naming the store
                     }
                     throw new NotStaged(new StagingException("staging '" + input.path() + "' of task '" + taskOf.get(key)
-                            + "' failed: its source could not be read: " + in.failure.getMessage(), in.failure));
+                            + "' failed: its source could not be read: " + in.failure.getMessage(), in.failure, true));
                 }
                 return Boolean.TRUE;
             });

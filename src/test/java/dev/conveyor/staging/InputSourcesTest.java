@@ -157,6 +157,28 @@ class InputSourcesTest {
     }
 
     @Test
+    void aSourceThatMayRecoverIsATransientFailureOneThatWillNotIsNot() throws Exception {
+        InputSources sources = new InputSources(List.of(), List.of("127.0.0.1"));
+        for (int status : new int[] {503, 500, 429, 408}) {
+            HttpServer server = server("127.0.0.1", "/busy", status, null, "busy");
+            assertThatThrownBy(() -> read(sources, url(server, "/busy")))
+                    .isInstanceOfSatisfying(StagingException.class, e -> assertThat(e.isTransient()).as("HTTP " + status).isTrue())
+                    .hasMessageContaining("answered HTTP " + status);
+        }
+        for (int status : new int[] {404, 403, 400}) {
+            HttpServer server = server("127.0.0.1", "/no", status, null, "no");
+            assertThatThrownBy(() -> read(sources, url(server, "/no")))
+                    .isInstanceOfSatisfying(StagingException.class, e -> assertThat(e.isTransient()).as("HTTP " + status).isFalse());
+        }
+        HttpServer gone = server("127.0.0.1", "/gone", 200, null, "x");
+        String unreachable = url(gone, "/gone");
+        gone.stop(0);
+        assertThatThrownBy(() -> read(sources, unreachable))
+                .isInstanceOfSatisfying(StagingException.class, e -> assertThat(e.isTransient()).as("refused connection").isTrue())
+                .hasMessageContaining("cannot download input source");
+    }
+
+    @Test
     void aLoopbackServerIsRefusedByDefault() throws Exception {
         AtomicInteger hits = new AtomicInteger();
         HttpServer server = server("127.0.0.1", "/secret", 200, null, "internal");

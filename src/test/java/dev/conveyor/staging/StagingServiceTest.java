@@ -2,6 +2,8 @@ package dev.conveyor.staging;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.conveyor.model.JobSpec;
+import dev.conveyor.retry.CallPolicy;
+import dev.conveyor.retry.RetrySettings;
 import dev.conveyor.model.events.JobSubmitted;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -136,9 +139,49 @@ class StagingServiceTest {
             StagingService staging = new StagingService(store, new InputSources(List.of(), List.of("127.0.0.1")), clock());
 
             assertThatThrownBy(() -> staging.stage(submitted(job), job))
-                    .isInstanceOf(StagingException.class)
+                    .isInstanceOfSatisfying(StagingException.class, e -> assertThat(e.isTransient()).as("tried again").isTrue())
                     .hasMessageContaining("staging 'big.csv' of task 't' failed: its source could not be read");
             assertThat(store.read(JobKeys.inputs(job.id(), "t") + "big.csv", 100)).as("nothing half-staged").isEmpty();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aSourceThatAnswers503IsTriedAgainUnderTheStagesPolicyAndOneThatKeepsFailingNamesIt() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/flaky.csv", exchange -> {
+            byte[] body = (hits.incrementAndGet() <= 2 ? "busy" : "a,b\n").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(hits.get() <= 2 ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.createContext("/down.csv", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            FileObjectStore store = new FileObjectStore(dir.resolve("store"));
+            StagingService staging = new StagingService(store, new InputSources(List.of(), List.of("127.0.0.1")), clock());
+            CallPolicy stages = new CallPolicy("stages", RetrySettings.quick(3));
+            JobSpec flaky = Jobs.of("stage-flaky-" + UUID.randomUUID().toString().substring(0, 8), """
+                    tasks: [{id: t, command: 'true', inputs: [{path: in.csv, source: '%s/flaky.csv'}]}]
+                    """.formatted(base));
+
+            stages.call("stage", () -> staging.stage(submitted(flaky), flaky));
+
+            assertThat(hits).as("two 503s, then the file").hasValue(3);
+            assertThat(text(store, JobKeys.inputs(flaky.id(), "t") + "in.csv")).isEqualTo("a,b\n");
+
+            JobSpec down = Jobs.of("stage-down-" + UUID.randomUUID().toString().substring(0, 8), """
+                    tasks: [{id: t, command: 'true', inputs: [{path: in.csv, source: '%s/down.csv'}]}]
+                    """.formatted(base));
+            assertThatThrownBy(() -> stages.call("stage", () -> staging.stage(submitted(down), down)))
+                    .isInstanceOf(CallPolicy.CallFailedException.class)
+                    .cause().isInstanceOf(StagingException.class).hasMessageContaining("/down.csv' answered HTTP 503");
         } finally {
             server.stop(0);
         }

@@ -141,24 +141,11 @@ public final class MonitoringService {
         return out;
     }
 
-    /** One cycle over every watched job of {@code backend}, one job at a time. */
-    public List<Outcome> cycle(String backend) {
-        return cycle(backend, Runnable::run);
-    }
-
     /**
-     * One cycle over every watched job of {@code backend}: one describe call for all their handles,
-     * then each job's turn (on {@code turns}, so several jobs advance at once). Returns what each
-     * job produced.
-     */
-    public List<Outcome> cycle(String backend, java.util.concurrent.Executor turns) {
-        return cycle(backend, turns, o -> { });
-    }
-
-    /**
-     * {@link #cycle(String, java.util.concurrent.Executor)}, handing each job's outcome to {@code each} as soon as its
-     * turn ends (on the turn's thread, before the job's next turn can start) — what a job produced does not wait for
-     * the slowest turn of the cycle.
+     * One cycle over every watched job of {@code backend}: one describe call for all their handles, then each
+     * job's turn (on {@code turns}, so several jobs advance at once), each job's outcome handed to {@code each}
+     * as soon as its turn ends (on the turn's thread, before the job's next turn can start) — what a job produced
+     * does not wait for the slowest turn of the cycle. Returns what each job produced.
      */
     public List<Outcome> cycle(String backend, java.util.concurrent.Executor turns, java.util.function.Consumer<Outcome> each) {
         List<Watch> mine = watches.values().stream().filter(w -> w.backend().equals(backend)).toList();

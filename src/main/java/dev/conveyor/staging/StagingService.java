@@ -104,10 +104,13 @@ public final class StagingService {
             super(in);
         }
 
-        @Override
-        public int read() throws IOException {
+        private interface Read {
+            long read() throws IOException;
+        }
+
+        private long source(Read read) throws IOException {
             try {
-                return super.read();
+                return read.read();
             } catch (IOException e) {
                 failure = e;
                 throw e;
@@ -115,13 +118,18 @@ public final class StagingService {
         }
 
         @Override
+        public int read() throws IOException {
+            return (int) source(in::read);
+        }
+
+        @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
+            return (int) source(() -> in.read(b, off, len));
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return source(() -> in.skip(n));
         }
 
         @Override
@@ -130,16 +138,6 @@ public final class StagingService {
                 super.close();
             } catch (IOException e) {
                 // what was read is stored (or the put failed on its own): closing the source changes neither
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
             }
         }
     }

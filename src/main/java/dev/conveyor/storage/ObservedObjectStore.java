@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,25 +73,14 @@ public final class ObservedObjectStore implements ObjectStore, AutoCloseable {
         bytes(StoreObserver.Direction.WRITTEN, length);
     }
 
-    /** The wrapped store's {@code each} (at once where it calls at once); what the calls do is counted as they make it through this store. */
+    /**
+     * The wrapped store's {@code each} (at once where it calls at once); the calls it runs go through this store, so
+     * {@code readAll}, {@code tailAll} and {@code putAll} (the defaults, through {@code each}) count each key's read,
+     * tail or put as it is made.
+     */
     @Override
     public <T> List<T> each(List<String> keys, KeyCall<T> call) throws IOException {
         return store.each(keys, call);
-    }
-
-    /** The wrapped store's {@code putAll} (at once where it writes at once), each document counted as a put. */
-    @Override
-    public void putAll(Map<String, byte[]> documents) throws IOException {
-        try {
-            store.putAll(documents);
-        } catch (IOException | RuntimeException e) {
-            documents.keySet().forEach(k -> observer.called(store.type(), "put", false));
-            throw e;
-        }
-        documents.values().forEach(d -> {
-            observer.called(store.type(), "put", true);
-            bytes(StoreObserver.Direction.WRITTEN, d.length);
-        });
     }
 
     @Override
@@ -130,33 +118,6 @@ public final class ObservedObjectStore implements ObjectStore, AutoCloseable {
     public Optional<byte[]> read(String key, int maxBytes) throws IOException {
         Optional<byte[]> out = call("read", () -> store.read(key, maxBytes));
         out.ifPresent(b -> bytes(StoreObserver.Direction.READ, b.length));
-        return out;
-    }
-
-    /** The wrapped store's {@code readAll} (at once where it reads at once), each key counted as a read. */
-    @Override
-    public List<Optional<byte[]>> readAll(List<String> keys, int maxBytes) throws IOException {
-        return each("read", keys, () -> store.readAll(keys, maxBytes));
-    }
-
-    /** The wrapped store's {@code tailAll}, each key counted as a tail. */
-    @Override
-    public List<Optional<byte[]>> tailAll(List<String> keys, int maxBytes) throws IOException {
-        return each("tail", keys, () -> store.tailAll(keys, maxBytes));
-    }
-
-    private List<Optional<byte[]>> each(String operation, List<String> keys, Call<List<Optional<byte[]>>> call) throws IOException {
-        List<Optional<byte[]>> out;
-        try {
-            out = call.run();
-        } catch (IOException | RuntimeException e) {
-            keys.forEach(k -> observer.called(store.type(), operation, false));
-            throw e;
-        }
-        for (Optional<byte[]> o : out) {
-            observer.called(store.type(), operation, true);
-            o.ifPresent(b -> bytes(StoreObserver.Direction.READ, b.length));
-        }
         return out;
     }
 

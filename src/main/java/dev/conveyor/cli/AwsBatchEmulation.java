@@ -17,6 +17,11 @@ import java.util.Map;
  */
 final class AwsBatchEmulation implements Emulation {
     static final String BUCKET = "conveyor";
+    /**
+     * vCPUs of the emulated compute environment: tasks run as local processes, most of them waiting (a
+     * sleep, a download), and a real environment's {@code maxvCpus} is rarely as small as the machine.
+     */
+    private static final int VCPUS = 16;
     private final AwsBatchEmulator batch;
     private final S3Emulator s3;
 
@@ -27,7 +32,7 @@ final class AwsBatchEmulation implements Emulation {
 
     static AwsBatchEmulation start(Path workDir) {
         AwsBatchEmulator batch = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder()
-                .workDir(workDir.resolve("batch")).defaultVcpus(Math.max(2, Runtime.getRuntime().availableProcessors())).build());
+                .workDir(workDir.resolve("batch")).defaultVcpus(Math.max(VCPUS, Runtime.getRuntime().availableProcessors())).build());
         try {
             S3Emulator s3 = S3Emulator.start(S3EmulatorOptions.defaults()
                     .withCredentials(batch.accessKeyId(), batch.secretAccessKey())

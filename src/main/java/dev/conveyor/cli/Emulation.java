@@ -5,9 +5,10 @@ import java.util.Map;
 /**
  * A local stand-in for the cloud a request runs on, started by {@code run --emulate}: the Batch
  * emulator and the object store it needs, and the service configuration that points the stages at
- * them. Closed once the run is over.
+ * them. Closed once the run is over. (Public for the chaos bench, which starts the same emulators for its
+ * workers: {@code bench/run.sh chaos --backend=aws-batch}.)
  */
-interface Emulation extends AutoCloseable {
+public interface Emulation extends AutoCloseable {
 
     /** Configuration keys (as {@code -D} properties; one given on the command line wins) that make the service use the emulator. */
     Map<String, String> serviceConfig();

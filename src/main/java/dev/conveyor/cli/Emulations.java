@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The emulators {@code run --emulate} can start, by the {@code runsOn.type} a request names. */
-final class Emulations {
+/**
+ * The emulators {@code run --emulate} can start, by the {@code runsOn.type} a request names (and the chaos
+ * bench, for its workers: {@code bench/run.sh chaos --backend=TYPE}).
+ */
+public final class Emulations {
     private Emulations() {
     }
 
@@ -19,7 +22,7 @@ final class Emulations {
      *
      * @throws CliException for a type no emulator stands in for
      */
-    static List<Emulation> start(Set<String> types, Path workDir) {
+    public static List<Emulation> start(Set<String> types, Path workDir) {
         List<Emulation> started = new ArrayList<>();
         try {
             for (String type : new TreeSet<>(types)) {
@@ -36,7 +39,7 @@ final class Emulations {
     }
 
     /** Closes the emulations when the run is over. */
-    record Running(List<Emulation> emulations) implements AutoCloseable {
+    public record Running(List<Emulation> emulations) implements AutoCloseable {
         @Override
         public void close() {
             emulations.forEach(Emulation::close);

@@ -1,6 +1,8 @@
 package dev.conveyor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.conveyor.cli.Emulation;
+import dev.conveyor.cli.Emulations;
 import dev.conveyor.model.Json;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,6 +39,10 @@ import java.util.stream.Stream;
  * appends its name to a marker file), orphans (task processes still alive after their job's
  * result), leftovers (local job folders not cleaned), and the longest time without a new result
  * after the last kill. Exit code 0 only when every count is 0. Not a test: never in the build.
+ * {@code --backend=aws-batch} or {@code --backend=azure-batch}: the jobs that run commands run on that
+ * backend instead of {@code local} — its emulator and object store ({@code run --emulate}'s) started in this
+ * process, outliving every kill, the workers pointed at them — and what is still waiting or running on
+ * it after the results counts as orphans ({@link CloudLeftovers}).
  */
 public final class ChaosBench {
     private static final Duration WAIT_FOR_RESULTS = Duration.ofMinutes(5);
@@ -49,6 +55,7 @@ public final class ChaosBench {
         int workers = 2;
         long seed = System.nanoTime();
         double interval = 6;
+        String backend = "local";
         for (String a : args) {
             if (a.equals("--broker-kill")) {
                 brokerKill = true;
@@ -60,13 +67,18 @@ public final class ChaosBench {
                 seed = Long.parseLong(a.substring(7));
             } else if (a.startsWith("--interval=")) {
                 interval = Double.parseDouble(a.substring(11));
+            } else if (a.startsWith("--backend=")) {
+                backend = a.substring(10);
+                if (!List.of("local", "aws-batch", "azure-batch").contains(backend)) {
+                    throw new IllegalArgumentException("--backend: local, aws-batch or azure-batch, not " + backend);
+                }
             } else {
                 positional.add(a);
             }
         }
         int jobs = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 300;
         int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 120;
-        System.exit(new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed).run());
+        System.exit(new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed, backend).run());
     }
 
     private final int jobs;
@@ -78,9 +90,15 @@ public final class ChaosBench {
     private final long seed;
     private final Path root;
     private final Path markers;
+    /** Where the jobs that run commands run: {@code local}, or an emulated cloud backend (its emulator outlives the kills). */
+    private final String backend;
+    /** When each job's request was handed to the producer (nanoTime). */
+    private final long[] sentAt;
 
-    private ChaosBench(int jobs, int seconds, boolean brokerKill, boolean burst, int workers, double interval, long seed)
-            throws IOException {
+    private ChaosBench(int jobs, int seconds, boolean brokerKill, boolean burst, int workers, double interval, long seed,
+                       String backend) throws IOException {
+        this.backend = backend;
+        this.sentAt = new long[jobs];
         this.jobs = jobs;
         this.burst = burst;
         this.seconds = seconds;
@@ -93,17 +111,21 @@ public final class ChaosBench {
         Files.createFile(markers);
     }
 
-    /** The request of job {@code i}: noop or local, one task or a chain a → b. */
+    /** The request of job {@code i}: noop or on the backend (local by default), one task or a chain a → b. */
     String request(int i) {
         String id = jobId(i);
         boolean local = i % 4 >= 2;
+        String runsOn = !local ? "{\"type\":\"noop\"}"
+                : backend.equals("azure-batch") // a pool of its own, made by the first job: 2 nodes of 8 slots
+                ? "{\"type\":\"azure-batch\",\"with\":{\"pool_id\":\"chaos-pool\",\"node_count\":\"2\",\"max_tasks_per_node\":\"8\"}}"
+                : "{\"type\":\"" + backend + "\"}";
         boolean chain = i % 2 == 1;
         String a = local ? "echo %s/a >> %s; sleep 1".formatted(id, markers) : "sleep 1";
         String b = local ? "echo %s/b >> %s".formatted(id, markers) : "true";
         String tasks = chain
                 ? "[{\"id\":\"a\",\"command\":%s},{\"id\":\"b\",\"needs\":[\"a\"],\"command\":%s}]".formatted(quote(a), quote(b))
                 : "[{\"id\":\"a\",\"command\":%s}]".formatted(quote(a));
-        return "{\"id\":\"%s\",\"runsOn\":{\"type\":\"%s\"},\"tasks\":%s}".formatted(id, local ? "local" : "noop", tasks);
+        return "{\"id\":\"%s\",\"runsOn\":%s,\"tasks\":%s}".formatted(id, runsOn, tasks);
     }
 
     static String jobId(int i) {
@@ -115,11 +137,21 @@ public final class ChaosBench {
     }
 
     private int run() throws Exception {
-        System.out.printf("chaos: %d jobs %s, %d workers, a kill every %.0f s for %d s%s, seed %d, in %s%n",
+        System.out.printf("chaos: %d jobs %s, %d workers, a kill every %.0f s for %d s%s, seed %d, tasks on %s, in %s%n",
                 jobs, burst ? "at once" : "over " + seconds + " s", workerCount, interval, seconds,
-                brokerKill ? " (the broker once)" : "", seed, root);
+                brokerKill ? " (the broker once)" : "", seed, backend, root);
         Random random = new Random(seed);
-        try (ChaosCluster cluster = new ChaosCluster(root, workerCount, List.of())) {
+        // the emulator (and the store it needs) is the cloud: it lives through every kill, in this process
+        List<Emulation> emulations = backend.equals("local") ? List.of()
+                : Emulations.start(java.util.Set.of(backend), root.resolve("emulators"));
+        Map<String, String> cloud = new LinkedHashMap<>();
+        emulations.forEach(e -> {
+            cloud.putAll(e.serviceConfig());
+            System.out.println(e.describe());
+        });
+        List<String> workerOptions = cloud.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList();
+        try (Emulations.Running running = new Emulations.Running(emulations);
+             ChaosCluster cluster = new ChaosCluster(root, workerCount, workerOptions)) {
             cluster.startBroker();
             for (int i = 0; i < workerCount; i++) {
                 cluster.startWorker(i);
@@ -134,6 +166,7 @@ public final class ChaosBench {
                         if (!burst) {
                             sleepUntil(t0 + (long) (i * (seconds * 1e9 / jobs)));
                         }
+                        sentAt[i] = System.nanoTime();
                         sent.add(producer.send(new ProducerRecord<>("conveyor.requests", jobId(i), request(i))));
                     }
                 }, "chaos-submitter");
@@ -170,7 +203,7 @@ public final class ChaosBench {
                 BenchWaits.until(() -> results.firstByJob().keySet().containsAll(ids), Duration.ofMillis(500), WAIT_FOR_RESULTS);
                 // duplicates, clean-up: until no result has come for SETTLE
                 BenchWaits.quietFor(() -> results.all().size(), SETTLE, SETTLE.multipliedBy(6));
-                return report(results, ids, lastKill, t0, cluster);
+                return report(results, ids, lastKill, t0, cluster, CloudLeftovers.of(backend, cloud));
             }
         }
     }
@@ -185,7 +218,8 @@ public final class ChaosBench {
         }
     }
 
-    private int report(ResultLog log, List<String> ids, long lastKill, long t0, ChaosCluster cluster) throws IOException {
+    private int report(ResultLog log, List<String> ids, long lastKill, long t0, ChaosCluster cluster, CloudLeftovers onCloud)
+            throws IOException {
         Map<String, List<ResultLog.Seen>> byJob = log.all().stream().filter(s -> ids.contains(s.key()))
                 .collect(Collectors.groupingBy(ResultLog.Seen::key, TreeMap::new, Collectors.toList()));
         List<String> lost = ids.stream().filter(id -> !byJob.containsKey(id)).toList();
@@ -210,7 +244,9 @@ public final class ChaosBench {
                 s.map(p -> p.getFileName().toString()).sorted().forEach(leftovers::add);
             }
         }
-        List<String> orphans = liveTaskProcesses(localJobs);
+        List<String> orphans = new ArrayList<>(liveTaskProcesses(localJobs));
+        orphans.addAll(onCloud.orphans());
+        leftovers.addAll(onCloud.leftovers());
 
         // Longest time without a new result after the last kill, while jobs were still waiting for theirs.
         List<Long> after = byJob.values().stream().map(l -> l.get(0).nanos()).filter(t -> t > lastKill).sorted().toList();
@@ -233,11 +269,23 @@ public final class ChaosBench {
         System.out.printf("| lost | %d |%n", lost.size());
         System.out.printf("| duplicated | %d |%n", duplicated.size());
         System.out.printf("| wrong state | %d |%n", wrong.size());
-        System.out.printf("| tasks run twice | %d (of %d local task runs, %d expected) |%n", twice.size(),
-                runs.values().stream().mapToLong(Long::longValue).sum(), expectedLocalTasks);
-        System.out.printf("| orphans (task processes alive after the result) | %d |%n", orphans.size());
-        System.out.printf("| leftovers (local job folders not cleaned) | %d |%n", leftovers.size());
+        System.out.printf("| tasks run twice | %d (of %d %s task runs, %d expected) |%n", twice.size(),
+                runs.values().stream().mapToLong(Long::longValue).sum(), backend, expectedLocalTasks);
+        System.out.printf("| orphans (task processes alive after the result%s) | %d |%n",
+                backend.equals("local") ? "" : "; attempts still on " + backend, orphans.size());
+        System.out.printf("| leftovers (local job folders not cleaned%s) | %d |%n",
+                backend.equals("azure-batch") ? "; Batch jobs not deleted" : "", leftovers.size());
         System.out.printf("| longest gap without a result after the last kill | %.1f s |%n", gap / 1e9);
+        if (!onCloud.calls().isEmpty()) {
+            System.out.printf("| calls %s answered | %s |%n", backend, onCloud.calls().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+        }
+        System.out.printf("| slowest request → result | %s |%n", byJob.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue().get(0).nanos() - sentAt[Integer.parseInt(e.getKey().substring(6))]))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .map(e -> "%s %.1f s (sent at %.0f s)".formatted(e.getKey(), e.getValue() / 1e9,
+                        (sentAt[Integer.parseInt(e.getKey().substring(6))] - t0) / 1e9))
+                .collect(Collectors.joining(", ")));
         details("lost", lost);
         details("duplicated", duplicated);
         details("wrong state", wrong.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());

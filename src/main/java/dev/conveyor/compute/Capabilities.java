@@ -14,9 +14,13 @@ package dev.conveyor.compute;
  * @param maxBatch        most launches the engine hands to one {@code submit} call
  * @param describeAcrossJobs the backend batches describe calls across jobs (the engine then hands
  *                        it every watched handle at once)
+ * @param idempotentSubmit a launch sent twice runs once — the backend answers the one it has (local's
+ *                        attempt folders, Azure Batch's task ids) — so an instance that takes over a
+ *                        job finds or submits what a crash left "submitting" at once; false where each
+ *                        send starts a run (AWS Batch's SubmitJob): it waits for the grace period first
  */
 public record Capabilities(boolean runsWrapper, boolean nativeFiles, int maxArraySize, int maxBatch,
-                           boolean describeAcrossJobs) {
+                           boolean describeAcrossJobs, boolean idempotentSubmit) {
 
     public boolean arrayJobs() {
         return maxArraySize > 1;

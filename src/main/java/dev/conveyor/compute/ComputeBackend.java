@@ -37,7 +37,10 @@ public interface ComputeBackend {
      * Submit ready attempts; one handle per launch, in order. A launch whose
      * {@link TaskLaunch#submissionId()} the backend already knows must not start a second copy:
      * backends with deterministic ids (local, Azure Batch) return the existing handle; backends
-     * whose submit is not idempotent find earlier submissions in {@link #recover}.
+     * whose submit is not idempotent find earlier submissions in {@link #recover}. Nothing is sent
+     * once {@link BackendJob#submitBy()} has passed ({@link BackendJob#maySubmit()}, asked before each
+     * request a launch needs): the handle of a launch not sent is null, and the engine finds or submits
+     * it again later — after its claim on it has ended, so never while another instance does.
      */
     List<TaskHandle> submit(BackendJob job, List<TaskLaunch> launches);
 

@@ -11,7 +11,9 @@ import java.time.Duration;
  * @param infrastructureRetries attempts lost to infrastructure (preemption, spot interruption, a
  *                              vanished process) retried without charging the task's own retries
  * @param timeoutGrace          how long past an attempt's time limit the engine waits for the
- *                              backend to stop it before stopping it itself
+ *                              backend to stop it before stopping it itself; and how long an attempt
+ *                              saved SUBMITTING stays the saving instance's before another recovers it
+ *                              (that instance sends it only within the first two thirds)
  * @param urlMargin             signed URLs handed to a task stay valid this long past the job's deadline
  * @param urlMaxValidity        and never longer than this from when they are made
  */

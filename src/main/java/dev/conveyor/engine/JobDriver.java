@@ -46,6 +46,8 @@ public final class JobDriver {
     private final ObjectStore store;
     private BackendJob context;
     private RunState state;
+    /** Opened from a saved run state (a re-delivery, a takeover): its first turn may recover at once (recoverSubmitting). */
+    private boolean takenOver;
 
     public JobDriver(JobSpec spec, BackendJob context, ComputeBackend backend, CallPolicy policy, ObjectStore store,
                      EngineSettings settings, Clock clock) {
@@ -96,6 +98,7 @@ public final class JobDriver {
     private boolean opened(Optional<RunState> saved) throws IOException {
         if (saved.isPresent()) {
             state = saved.get();
+            takenOver = true;
             context = context.withEnvironment(state.environment).withDeadline(state.deadline);
             backend.resume(context);
             return true;
@@ -191,10 +194,13 @@ public final class JobDriver {
     /**
      * Attempts left SUBMITTING by a crash (or a failed submit) for longer than the grace period —
      * so never one another live instance is submitting right now: found again on the backend, or
-     * submitted again.
+     * submitted again. On a backend whose submit is idempotent, the first turn after this instance
+     * took the job over does so at once: a second send of an attempt the other instance is still
+     * sending runs it once all the same.
      */
     private void recoverSubmitting(Instant now) throws IOException {
-        Duration grace = settings.timeoutGrace();
+        Duration grace = takenOver && backend.capabilities().idempotentSubmit() ? Duration.ZERO : settings.timeoutGrace();
+        takenOver = false;
         List<Step.Launch> stale = new ArrayList<>();
         state.tasks.forEach((id, t) -> {
             if (t.phase == Phase.SUBMITTING && (t.submittingSince == null || !now.isBefore(t.submittingSince.plus(grace)))) {
@@ -204,7 +210,10 @@ public final class JobDriver {
         if (stale.isEmpty()) {
             return;
         }
-        runs.save(state); // claim the job before touching the backend: a live previous owner loses here
+        // claim the job before touching the backend: a live previous owner loses here (its next save, and
+        // with it any further submission of its own, fails); the attempts are this instance's from now
+        stale.forEach(l -> state.task(l.taskId()).submittingSince = now);
+        runs.save(state);
         List<TaskLaunch> built = build(stale, now);
         Map<String, TaskHandle> found = policy.call("recover", () -> backend.recover(context, built));
         List<Step.Launch> again = new ArrayList<>();
@@ -283,16 +292,45 @@ public final class JobDriver {
     /**
      * Submits in batches; a terminal refusal fails the task with the backend's reason. On a backend
      * with array jobs, the cells of one matrix group released together go as one array (in one call).
+     *
+     * <p>The attempts were saved SUBMITTING at {@code now}; another instance recovers them (looks them up,
+     * submits what the backend never got) once the grace period has passed since. So nothing is sent
+     * after the <em>submit window</em> — two thirds of the grace period, the rest covering a request in
+     * flight, clocks a little apart and a listing that lags — and a batch that takes longer renews the
+     * claim first: the remaining attempts saved SUBMITTING again, a conditional save that fails once a
+     * new owner has claimed the job (then this instance sends nothing more). A launch the backend did not
+     * send because its window closed stays SUBMITTING, recovered like one a crash left.
      */
     private boolean submit(List<Step.Launch> ls, Instant now) throws IOException {
         if (ls.isEmpty()) {
             return false;
         }
-        for (List<TaskLaunch> chunk : chunks(build(ls, now))) {
+        Duration window = settings.timeoutGrace().multipliedBy(2).dividedBy(3);
+        Instant claimed = now;
+        List<List<TaskLaunch>> chunks = chunks(build(ls, now));
+        for (int c = 0; c < chunks.size(); c++) {
+            List<TaskLaunch> chunk = chunks.get(c);
+            Instant at = clock.instant();
+            if (!at.isBefore(claimed.plus(window.dividedBy(2)))) {
+                for (List<TaskLaunch> left : chunks.subList(c, chunks.size())) {
+                    left.forEach(l -> state.task(l.taskId()).submittingSince = at);
+                }
+                runs.save(state); // a RunConflictException: the job has a new owner, which submits them
+                claimed = at;
+            }
             try {
-                List<TaskHandle> handles = policy.call("submit", () -> backend.submit(context, chunk));
+                List<TaskHandle> handles = submitChunk(chunk, claimed.plus(window));
+                int unsent = 0;
                 for (int j = 0; j < chunk.size(); j++) {
-                    activate(chunk.get(j).taskId(), handles.get(j));
+                    if (handles.get(j) == null) {
+                        unsent++; // stays SUBMITTING: recovered after the grace period
+                    } else {
+                        activate(chunk.get(j).taskId(), handles.get(j));
+                    }
+                }
+                if (unsent > 0) {
+                    LOG.warnf("job %s: %d attempt(s) not sent within their submit window; recovered after the grace period",
+                            state.jobId, unsent);
                 }
             } catch (ComputeException e) {
                 if (e.isTransient()) {
@@ -306,6 +344,32 @@ public final class JobDriver {
             }
         }
         return true;
+    }
+
+    /**
+     * One batch under the backend's policy, sent by {@code by}. A retry first asks the backend which
+     * launches the failed call did get ({@link ComputeBackend#recover}) and sends only the others — a
+     * backend whose submit is not idempotent (AWS Batch) would otherwise run those twice.
+     */
+    private List<TaskHandle> submitChunk(List<TaskLaunch> chunk, Instant by) {
+        BackendJob ctx = context.withSubmitBy(by);
+        boolean[] tried = {false};
+        return policy.call("submit", () -> {
+            if (!tried[0]) {
+                tried[0] = true;
+                return backend.submit(ctx, chunk);
+            }
+            List<TaskHandle> out = new ArrayList<>(chunk.size());
+            if (!ctx.maySubmit(clock.instant())) { // what the failed call did is found after the grace period
+                chunk.forEach(l -> out.add(null));
+                return out;
+            }
+            Map<String, TaskHandle> found = backend.recover(ctx, chunk);
+            List<TaskLaunch> rest = chunk.stream().filter(l -> !found.containsKey(l.submissionId())).toList();
+            java.util.Iterator<TaskHandle> sent = (rest.isEmpty() ? List.<TaskHandle>of() : backend.submit(ctx, rest)).iterator();
+            chunk.forEach(l -> out.add(found.containsKey(l.submissionId()) ? found.get(l.submissionId()) : sent.next()));
+            return out;
+        });
     }
 
     /** Array groups (each within the backend's array size) first, one per call; the rest in batches. */

@@ -1,5 +1,7 @@
 package dev.conveyor.compute;
 
+import dev.conveyor.compute.TaskHandle;
+import dev.conveyor.compute.TaskLaunch;
 import dev.conveyor.engine.Attempt;
 import dev.conveyor.engine.EngineSettings;
 import dev.conveyor.engine.JobDriver;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -275,6 +279,19 @@ public abstract class ComputeBackendContract {
         assertThat(s.finalState).isEqualTo(JobState.SUCCEEDED);
         assertThat(s.task("first").attempts).singleElement().satisfies(a -> assertThat(a.handle()).isEqualTo(handle));
         assertThat(s.task("second").attempts).hasSize(1);
+    }
+
+    @Test
+    void nothingIsSentOnceTheSubmitWindowHasClosed() {
+        JobSpec job = Jobs.of(id("window"), "tasks: [{id: t, command: 'echo late'}, {id: u, command: 'echo late'}]");
+        JobDriver d = run.open(job); // the backend's environment made, as for any run
+        List<TaskLaunch> launches = java.util.stream.Stream.of("t", "u").map(t -> new TaskLaunch(t, 1,
+                job.id() + "-" + t + "-1", "echo late", Map.of(), null, null, 0, null, 0, null)).toList();
+
+        List<TaskHandle> handles = backend().submit(d.context().withSubmitBy(java.time.Instant.now()), launches);
+
+        assertThat(handles).as("one answer per launch, each null: not sent").hasSize(2).containsOnlyNulls();
+        assertThat(backend().recover(d.context(), launches)).as("the backend never got them").isEmpty();
     }
 
     @Test

@@ -84,7 +84,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, false, 10_000, 100, true);
+        return new Capabilities(true, false, 10_000, 100, true, false);
     }
 
     @Override

@@ -62,22 +62,24 @@ final class BatchSubmitter {
                 end++;
             }
             List<TaskLaunch> group = launches.subList(i, end);
-            if (group.size() >= 2) {
+            if (!job.maySubmit()) { // the window closed before this one's turn: not sent
+                group.forEach(l -> out.add(null));
+            } else if (group.size() >= 2) {
                 String name = TaskLaunch.safeId(job.jobId() + "-" + first.arrayGroup(), 128);
                 String command = arrays.prepare(job.jobId(), name, group, expiry(job));
-                String parent = submitOne(api, queue, request(job, key, api, queue, first, name, command)
+                String parent = submitOne(job, api, queue, request(job, key, api, queue, first, name, command)
                         .arrayProperties(ArrayProperties.builder().size(group.size()).build())
                         .tags(tags(job, Map.of(TAG_ARRAY, first.arrayGroup()))).build());
                 for (int k = 0; k < group.size(); k++) {
                     TaskLaunch l = group.get(k);
-                    out.add(new TaskHandle(TYPE, job.jobId(), l.taskId(), l.attempt(), key + "/" + parent + ":" + k));
+                    out.add(parent == null ? null : new TaskHandle(TYPE, job.jobId(), l.taskId(), l.attempt(), key + "/" + parent + ":" + k));
                 }
             } else {
                 String name = TaskLaunch.safeId(first.submissionId(), 128);
-                String id = submitOne(api, queue, request(job, key, api, queue, first, name, first.command())
+                String id = submitOne(job, api, queue, request(job, key, api, queue, first, name, first.command())
                         .tags(tags(job, Map.of(TAG_TASK, first.taskId(), TAG_ATTEMPT, Integer.toString(first.attempt()))))
                         .build());
-                out.add(new TaskHandle(TYPE, job.jobId(), first.taskId(), first.attempt(), key + "/" + id));
+                out.add(id == null ? null : new TaskHandle(TYPE, job.jobId(), first.taskId(), first.attempt(), key + "/" + id));
             }
             i = end;
         }
@@ -119,11 +121,12 @@ final class BatchSubmitter {
     /**
      * One SubmitJob, paced. Throttled: the pace halves and the call waits its turn again. Failed
      * otherwise (5xx, connection): the job may have been created all the same, so it is looked up by
-     * its name before trying again.
+     * its name before trying again. Null when the job's submit window closed before a try could go
+     * (and no earlier try is known to have made it): not sent.
      */
-    private String submitOne(BatchApi api, String queue, SubmitJobRequest request) {
+    private String submitOne(BackendJob job, BatchApi api, String queue, SubmitJobRequest request) {
         try {
-            return submitPaced(api, queue, request);
+            return submitPaced(job, api, queue, request);
         } catch (TerminalComputeException e) {
             String msg = String.valueOf(e.getMessage());
             if (!msg.contains("INACTIVE") && !(msg.contains("definition") && msg.contains("does not exist"))) {
@@ -136,10 +139,13 @@ final class BatchSubmitter {
         }
     }
 
-    private String submitPaced(BatchApi api, String queue, SubmitJobRequest request) {
+    private String submitPaced(BackendJob job, BatchApi api, String queue, SubmitJobRequest request) {
         TransientComputeException last = null;
         for (int attempt = 0; attempt < SUBMIT_TRIES; attempt++) {
             throttle.acquire();
+            if (!job.maySubmit()) { // waited for its turn past the window: another instance may submit it now
+                return null;
+            }
             try {
                 String id = api.submit(request);
                 throttle.succeeded();

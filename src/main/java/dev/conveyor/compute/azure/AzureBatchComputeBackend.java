@@ -102,7 +102,7 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
     @Override
     public Capabilities capabilities() {
         // native files: resource files in, output files back; no array jobs; the backend chunks what it gets
-        return new Capabilities(true, true, 0, 1000, true);
+        return new Capabilities(true, true, 0, 1000, true, true);
     }
 
     @Override
@@ -153,24 +153,28 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
         for (TaskLaunch l : launches) {
             tasks.add(TaskSpecs.of(l, options, containers));
         }
-        add(api(account), batchJob, tasks);
+        Set<String> unsent = add(job, api(account), batchJob, tasks);
         List<TaskHandle> out = new ArrayList<>(launches.size());
         for (int i = 0; i < launches.size(); i++) {
             TaskLaunch l = launches.get(i);
-            out.add(new TaskHandle(TYPE, job.jobId(), l.taskId(), l.attempt(), account + "/" + batchJob + "/" + tasks.get(i).id()));
+            String id = tasks.get(i).id();
+            out.add(unsent.contains(id) ? null : new TaskHandle(TYPE, job.jobId(), l.taskId(), l.attempt(), account + "/" + batchJob + "/" + id));
         }
         return out;
     }
 
-    /** Adds in chunks of ≤ maxChunkTasks and under maxChunkBytes; a task the service already has counts as added. */
-    private void add(AzureBatchApi api, String batchJob, List<TaskSpec> tasks) {
+    /**
+     * Adds in chunks of ≤ maxChunkTasks and under maxChunkBytes; a task the service already has counts as added.
+     * Returns the ids of the tasks not sent: their chunk's turn came after the job's submit window closed.
+     */
+    private Set<String> add(BackendJob job, AzureBatchApi api, String batchJob, List<TaskSpec> tasks) {
+        List<List<TaskSpec>> chunks = new ArrayList<>();
         List<TaskSpec> chunk = new ArrayList<>();
         int bytes = 0;
-        List<String> retry = new ArrayList<>();
         for (TaskSpec t : tasks) {
             int size = t.estimatedBytes();
             if (!chunk.isEmpty() && (chunk.size() >= settings.maxChunkTasks() || bytes + size >= settings.maxChunkBytes())) {
-                addChunk(api, batchJob, chunk, retry);
+                chunks.add(chunk);
                 chunk = new ArrayList<>();
                 bytes = 0;
             }
@@ -178,12 +182,22 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
             bytes += size;
         }
         if (!chunk.isEmpty()) {
-            addChunk(api, batchJob, chunk, retry);
+            chunks.add(chunk);
+        }
+        List<String> retry = new ArrayList<>();
+        Set<String> unsent = new TreeSet<>();
+        for (List<TaskSpec> c : chunks) {
+            if (job.maySubmit()) {
+                addChunk(api, batchJob, c, retry);
+            } else {
+                c.forEach(t -> unsent.add(t.id()));
+            }
         }
         if (!retry.isEmpty()) { // the whole submit is repeated by the policy: added ones answer TaskExists
             throw new TransientComputeException("the Batch service failed to add " + retry.size() + " task(s) for now ("
                     + String.join(", ", retry.subList(0, Math.min(5, retry.size()))) + ")", null);
         }
+        return unsent;
     }
 
     private void addChunk(AzureBatchApi api, String batchJob, List<TaskSpec> chunk, List<String> retry) {

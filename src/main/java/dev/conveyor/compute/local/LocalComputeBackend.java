@@ -72,7 +72,7 @@ public final class LocalComputeBackend implements ComputeBackend, AutoCloseable 
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(true, false, 0, 100, true);
+        return new Capabilities(true, false, 0, 100, true, true);
     }
 
     /** Whether tasks run in a PID namespace of their own. */
@@ -94,6 +94,10 @@ public final class LocalComputeBackend implements ComputeBackend, AutoCloseable 
     public List<TaskHandle> submit(BackendJob job, List<TaskLaunch> launches) {
         List<TaskHandle> out = new ArrayList<>(launches.size());
         for (TaskLaunch l : launches) {
+            if (!job.maySubmit()) {
+                out.add(null); // its window closed: not sent
+                continue;
+            }
             AttemptDir a = attempt(job.jobId(), l.taskId(), l.attempt());
             try {
                 Files.createDirectories(a.dir().getParent());

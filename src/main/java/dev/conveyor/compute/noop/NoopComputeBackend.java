@@ -49,7 +49,7 @@ public final class NoopComputeBackend implements ComputeBackend {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(false, false, 0, 1000, true);
+        return new Capabilities(false, false, 0, 1000, true, true);
     }
 
     @Override
@@ -64,6 +64,10 @@ public final class NoopComputeBackend implements ComputeBackend {
         long now = clock.millis();
         List<TaskHandle> out = new ArrayList<>(launches.size());
         for (TaskLaunch l : launches) {
+            if (!job.maySubmit(clock.instant())) {
+                out.add(null); // its window closed: not sent
+                continue;
+            }
             String cmd = l.command() == null ? "" : l.command();
             Matcher sleep = SLEEP.matcher(cmd);
             Matcher exit = EXIT.matcher(cmd);

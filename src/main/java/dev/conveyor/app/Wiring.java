@@ -213,8 +213,8 @@ public class Wiring {
 
     @Produces
     @ApplicationScoped
-    MonitoringService monitoring(JobDrivers drivers, ObjectStore store, Clock clock) {
-        return new MonitoringService(drivers, store, clock);
+    MonitoringService monitoring(JobDrivers drivers, ObjectStore store, Clock clock, @Named("stages") CallPolicy stages) {
+        return new MonitoringService(drivers, store, clock, stages);
     }
 
     @Produces

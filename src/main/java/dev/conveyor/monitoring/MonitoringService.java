@@ -19,6 +19,7 @@ import dev.conveyor.model.events.JobCompleted;
 import dev.conveyor.model.events.JobDispatched;
 import dev.conveyor.model.events.JobStatusEvent;
 import dev.conveyor.model.events.JobStatusEvent.TaskCounts;
+import dev.conveyor.retry.CallPolicy;
 import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.ObjectStore;
 import org.jboss.logging.Logger;
@@ -48,14 +49,17 @@ public final class MonitoringService {
     private final JobDrivers drivers;
     private final JobSpecs specs;
     private final Clock clock;
+    private final CallPolicy policy;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     /** Per backend, the attempts its last cycle described (the tasks-in-flight gauge). */
     private final Map<String, Integer> activeTasks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public MonitoringService(JobDrivers drivers, ObjectStore store, Clock clock) {
+    /** @param policy the stage's: a store away for a moment is waited for while a job is taken in, not the job failed */
+    public MonitoringService(JobDrivers drivers, ObjectStore store, Clock clock, CallPolicy policy) {
         this.drivers = drivers;
         this.specs = new JobSpecs(store);
         this.clock = clock;
+        this.policy = policy;
     }
 
     /** What one job's turn in a cycle produced. */
@@ -79,9 +83,9 @@ public final class MonitoringService {
         if (watches.containsKey(event.jobId())) {
             return Started.ALREADY_WATCHED;
         }
-        JobSpec spec = specs.load(event.specKey(), event.specHash());
+        JobSpec spec = policy.call("spec", () -> specs.load(event.specKey(), event.specHash()));
         JobDriver driver = drivers.driver(spec);
-        if (!driver.open(event.runVersion(), runRead)) {
+        if (!policy.call("open", () -> driver.open(event.runVersion(), runRead))) {
             LOG.warnf("job %s had no saved run state; it starts now", event.jobId());
         }
         Watch w = new Watch(driver, event, token);

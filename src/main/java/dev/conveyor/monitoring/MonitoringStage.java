@@ -57,6 +57,10 @@ public class MonitoringStage {
     CancelRegistry cancels;
     @Inject
     JobDrivers drivers;
+    /** The stages' policy: a store away for a moment is waited for, as in dispatch, not the running job failed. */
+    @Inject
+    @jakarta.inject.Named("stages")
+    dev.conveyor.retry.CallPolicy policy;
 
     private final ScheduledExecutorService cycles = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "conveyor-monitoring");
@@ -109,7 +113,8 @@ public class MonitoringStage {
         MonitoringService.Started started;
         try {
             // the check and the run state the event names (n, and the absence of n + 1): one read call
-            var checked = cancels.check(event.jobId(), RunStore.keysFrom(event.jobId(), event.runVersion()));
+            var checked = policy.call("job-check",
+                    () -> cancels.check(event.jobId(), RunStore.keysFrom(event.jobId(), event.runVersion())));
             var check = checked.check();
             started = check.answered() ? MonitoringService.Started.ALREADY_DONE
                     : monitoring.watch(event, message, check.cancelled().orElse(null), checked.alsoRead());

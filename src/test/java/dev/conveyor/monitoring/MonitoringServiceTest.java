@@ -10,9 +10,11 @@ import dev.conveyor.engine.ProviderOptions;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.events.JobDispatched;
 import dev.conveyor.model.events.JobStaged;
+import dev.conveyor.retry.CallPolicy;
 import dev.conveyor.retry.RetrySettings;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.JobSpecs;
+import dev.conveyor.storage.StoreUnavailableException;
 import dev.conveyor.storage.file.FileObjectStore;
 import dev.conveyor.testing.FaultyStore;
 import dev.conveyor.testing.Jobs;
@@ -33,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -45,13 +48,37 @@ class MonitoringServiceTest {
     Path dir;
 
     @Test
+    void aStoreAwayForAMomentWhileAJobIsTakenInIsWaitedForNotTheJobFailed() throws Exception {
+        FaultyStore store = new FaultyStore(new FileObjectStore(dir));
+        JobDrivers drivers = new JobDrivers(new ComputeBackends(List.of(new NoopComputeBackend())), store,
+                new ProviderOptions(Profiles.none(), Set.of(), n -> null), EngineSettings.DEFAULT,
+                t -> RetrySettings.quick(2), Clock.systemUTC());
+        JobSpec spec = Jobs.of("away", "runsOn: {type: noop}\ntasks: [{id: t, command: 'echo hi'}]");
+        JobSpecs.Ref ref = new JobSpecs(store).save(spec);
+        JobDispatched dispatched = new DispatchService(drivers, store, Clock.systemUTC())
+                .dispatch(new JobStaged("away", ref.key(), ref.hash(), "{}", Instant.now()), spec, List.of(Optional.empty()));
+
+        store.failLists(3); // nothing read with the check: the run state is found by a listing, which fails three times
+        MonitoringService once = new MonitoringService(drivers, store, Clock.systemUTC(), CallPolicy.direct("stages"));
+        assertThatThrownBy(() -> once.watch(dispatched, "record", null, List.of()))
+                .as("one try: the store's moment away is the job's end (what failed jobs under chaos on Azurite)")
+                .hasCauseInstanceOf(StoreUnavailableException.class);
+
+        MonitoringService monitoring = new MonitoringService(drivers, store, Clock.systemUTC(),
+                new CallPolicy("stages", RetrySettings.quick(5)));
+        assertThat(monitoring.watch(dispatched, "record", null, List.of())).isEqualTo(MonitoringService.Started.WATCHING);
+        assertThat(store.refused()).as("three listings refused, then the fourth answered").isEqualTo(3);
+        assertThat(monitoring.watching()).isEqualTo(1);
+    }
+
+    @Test
     void eachJobsOutcomeIsHandedOnWhenItsTurnEndsNotWhenTheCycleDoes() throws Exception {
         FaultyStore store = new FaultyStore(new FileObjectStore(dir));
         JobDrivers drivers = new JobDrivers(new ComputeBackends(List.of(new NoopComputeBackend())), store,
                 new ProviderOptions(Profiles.none(), Set.of(), n -> null), EngineSettings.DEFAULT,
                 t -> RetrySettings.quick(2), Clock.systemUTC());
         DispatchService dispatch = new DispatchService(drivers, store, Clock.systemUTC());
-        MonitoringService monitoring = new MonitoringService(drivers, store, Clock.systemUTC());
+        MonitoringService monitoring = new MonitoringService(drivers, store, Clock.systemUTC(), CallPolicy.direct("stages"));
         for (String id : List.of("fast", "slow")) {
             JobSpec spec = Jobs.of(id, "runsOn: {type: noop}\ntasks: [{id: t, command: 'echo hi'}]");
             JobSpecs.Ref ref = new JobSpecs(store).save(spec);

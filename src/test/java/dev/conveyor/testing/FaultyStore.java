@@ -193,8 +193,19 @@ public final class FaultyStore implements ObjectStore {
         return real.tailAll(keys, maxBytes);
     }
 
+    private final AtomicInteger listFailures = new AtomicInteger();
+
+    /** The next {@code times} list calls fail as a store that is away for a moment fails them (503). */
+    public void failLists(int times) {
+        listFailures.set(times);
+    }
+
     @Override
     public ListPage list(String prefix, String continuation, int maxResults) throws IOException {
+        if (listFailures.getAndDecrement() > 0) {
+            refused.incrementAndGet();
+            throw new StoreUnavailableException("injected: the store answered 503 listing " + prefix, null, null);
+        }
         lists.incrementAndGet();
         return real.list(prefix, continuation, maxResults);
     }

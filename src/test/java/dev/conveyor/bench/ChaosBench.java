@@ -149,7 +149,12 @@ public final class ChaosBench {
             cloud.putAll(e.serviceConfig());
             System.out.println(e.describe());
         });
-        List<String> workerOptions = cloud.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList();
+        List<String> workerOptions = new ArrayList<>(cloud.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList());
+        // e.g. -Dbench.worker.opts=-Dquarkus.log.category.\"dev.conveyor\".level=DEBUG, to see what the workers did
+        String extra = System.getProperty("bench.worker.opts", "").trim();
+        if (!extra.isEmpty()) {
+            workerOptions.addAll(List.of(extra.split("\\s+")));
+        }
         try (Emulations.Running running = new Emulations.Running(emulations);
              ChaosCluster cluster = new ChaosCluster(root, workerCount, workerOptions)) {
             cluster.startBroker();
@@ -157,6 +162,7 @@ public final class ChaosBench {
                 cluster.startWorker(i);
             }
             try (ResultLog results = new ResultLog(cluster.bootstrap());
+                 TopicTail status = new TopicTail(cluster.bootstrap(), "conveyor.status", "job-status");
                  KafkaProducer<String, String> producer = producer(cluster.bootstrap())) {
                 warmUp(producer, results);
                 long t0 = System.nanoTime();
@@ -203,7 +209,7 @@ public final class ChaosBench {
                 BenchWaits.until(() -> results.firstByJob().keySet().containsAll(ids), Duration.ofMillis(500), WAIT_FOR_RESULTS);
                 // duplicates, clean-up: until no result has come for SETTLE
                 BenchWaits.quietFor(() -> results.all().size(), SETTLE, SETTLE.multipliedBy(6));
-                return report(results, ids, lastKill, t0, cluster, CloudLeftovers.of(backend, cloud));
+                return report(results, status, ids, lastKill, t0, cluster, CloudLeftovers.of(backend, cloud));
             }
         }
     }
@@ -218,8 +224,8 @@ public final class ChaosBench {
         }
     }
 
-    private int report(ResultLog log, List<String> ids, long lastKill, long t0, ChaosCluster cluster, CloudLeftovers onCloud)
-            throws IOException {
+    private int report(ResultLog log, TopicTail status, List<String> ids, long lastKill, long t0, ChaosCluster cluster,
+                       CloudLeftovers onCloud) throws IOException {
         Map<String, List<ResultLog.Seen>> byJob = log.all().stream().filter(s -> ids.contains(s.key()))
                 .collect(Collectors.groupingBy(ResultLog.Seen::key, TreeMap::new, Collectors.toList()));
         List<String> lost = ids.stream().filter(id -> !byJob.containsKey(id)).toList();
@@ -280,12 +286,21 @@ public final class ChaosBench {
             System.out.printf("| calls %s answered | %s |%n", backend, onCloud.calls().entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
-        System.out.printf("| slowest request → result | %s |%n", byJob.entrySet().stream()
+        List<Map.Entry<String, Long>> slowest = byJob.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue().get(0).nanos() - sentAt[Integer.parseInt(e.getKey().substring(6))]))
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5).toList();
+        System.out.printf("| slowest request → result | %s |%n", slowest.stream()
                 .map(e -> "%s %.1f s (sent at %.0f s)".formatted(e.getKey(), e.getValue() / 1e9,
                         (sentAt[Integer.parseInt(e.getKey().substring(6))] - t0) / 1e9))
                 .collect(Collectors.joining(", ")));
+        if (!slowest.isEmpty()) { // where the slowest one's time went: its status events as this process saw them
+            String id = slowest.get(0).getKey();
+            long sent = sentAt[Integer.parseInt(id.substring(6))];
+            System.out.printf("  %s: %s%n", id, status.seen().stream().filter(e -> e.key().equals(id))
+                    .map(e -> "+%.1f s %s %s%s".formatted((e.nanos() - sent) / 1e9, e.json().path("stage").asText(),
+                            e.json().path("state").asText(), e.json().hasNonNull("taskId") ? " " + e.json().path("taskId").asText() : ""))
+                    .collect(Collectors.joining(", ")));
+        }
         details("lost", lost);
         details("duplicated", duplicated);
         details("wrong state", wrong.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());

@@ -170,7 +170,13 @@ public final class JobDriver {
         } catch (RunStore.RunConflictException e) {
             LOG.infof("job %s moved on elsewhere (%s); reloading its state", state.jobId, e.getMessage());
             state = runs.latest(state.jobId).orElseThrow();
-            return new Advance(List.of(), state.ended(), null, false, false);
+            // whoever saved it may drive the job no further (a dispatcher that has handed it on, an instance that
+            // died right after): another turn from the newer state soon — with no wake-up a job whose attempts
+            // have no handles yet would wait for news that never comes. What that instance left submitting is
+            // this one's to recover, as after any takeover.
+            takenOver = true;
+            return new Advance(List.of(), state.ended(), state.ended() ? null : wake(clock.instant().plusSeconds(1)),
+                    false, false);
         }
     }
 

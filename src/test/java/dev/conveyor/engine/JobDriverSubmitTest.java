@@ -179,6 +179,32 @@ class JobDriverSubmitTest {
         assertThat(next.state().tasks.values()).allSatisfy(t -> assertThat(t.phase).isEqualTo(Phase.ACTIVE));
     }
 
+    @Test
+    void aDriverThatLosesASaveToAnInstanceThatThenDiedTakesAnotherTurnSoonAndFinishesTheSubmission() throws Exception {
+        FileObjectStore store = new FileObjectStore(dir);
+        RunOnce backend = new RunOnce(clock, 3);
+        JobDriver watcher = driver(backend, store);
+        watcher.open(); // version 1
+        JobDriver other = driver(backend, store); // e.g. a dispatcher the record was delivered to again
+        other.open();
+        crashed(other, backend); // it saved the attempts SUBMITTING (version 2), then died before sending them
+
+        JobDriver.Advance lost = watcher.advance(Map.of(), null); // its own step's save loses to version 2
+
+        assertThat(watcher.state().version).isEqualTo(2);
+        assertThat(lost.nextWake()).as("a turn is asked for, not left to news from the backend (it has no handles)")
+                .isNotNull().isBeforeOrEqualTo(clock.instant().plus(GRACE));
+        JobDriver.Advance turn = lost;
+        for (int i = 0; i < 3 && backend.sent.isEmpty(); i++) { // each turn at the wake-up the last one asked for
+            assertThat(turn.nextWake()).isNotNull();
+            clock.set(turn.nextWake());
+            turn = watcher.advance(Map.of(), null);
+        }
+        assertThat(backend.sent).as("what the dead instance left submitting is sent after the grace period, once")
+                .containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(clock.instant()).isEqualTo(Instant.parse("2026-12-07T10:00:00Z").plus(GRACE));
+    }
+
     /** The owner dies between saving the attempts SUBMITTING and sending them. */
     private static void crashed(JobDriver d, RunOnce backend) {
         backend.crashBeforeSending = new IllegalStateException("killed");

@@ -282,6 +282,10 @@ public final class ChaosBench {
         System.out.printf("| leftovers (local job folders not cleaned%s) | %d |%n",
                 backend.equals("azure-batch") ? "; Batch jobs not deleted" : "", leftovers.size());
         System.out.printf("| longest gap without a result after the last kill | %.1f s |%n", gap / 1e9);
+        List<String> offSchema = new ArrayList<>(log.invalid());
+        offSchema.addAll(status.invalid());
+        System.out.printf("| results and status events off their schema | %d (of %d) |%n", offSchema.size(),
+                log.all().size() + status.seen().size());
         if (!onCloud.calls().isEmpty()) {
             System.out.printf("| calls %s answered | %s |%n", backend, onCloud.calls().entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
@@ -307,8 +311,9 @@ public final class ChaosBench {
         details("run twice", twice.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).toList());
         details("orphans", orphans);
         details("leftovers", leftovers);
+        details("off schema", offSchema);
         boolean clean = lost.isEmpty() && duplicated.isEmpty() && wrong.isEmpty() && twice.isEmpty() && orphans.isEmpty()
-                && leftovers.isEmpty();
+                && leftovers.isEmpty() && offSchema.isEmpty();
         if (!clean) {
             BenchDirs.keep(root);
         }
@@ -379,6 +384,11 @@ public final class ChaosBench {
 
         List<Seen> all() {
             return tail.seen();
+        }
+
+        /** Results that did not match schemas/job-result.schema.json. */
+        List<String> invalid() {
+            return tail.invalid();
         }
 
         Map<String, Seen> firstByJob() {

@@ -146,14 +146,8 @@ class JobDriverSubmitTest {
 
     @Test
     void whereEachSendStartsARunANewOwnerWaitsForTheGracePeriodBeforeSubmittingWhatACrashLeft() throws Exception {
-        FileObjectStore store = new FileObjectStore(dir);
         RunOnce backend = new RunOnce(clock, 3);
-        JobDriver crashed = driver(backend, store);
-        crashed.open();
-        crashed(crashed, backend);
-
-        JobDriver next = driver(backend, store);
-        next.open();
+        JobDriver next = takenOverAfterACrash(backend);
         next.advance(Map.of(), null);
         assertThat(backend.sent).as("the old owner may still be sending them").isEmpty();
 
@@ -164,15 +158,9 @@ class JobDriverSubmitTest {
 
     @Test
     void whereASecondSendRunsOnceANewOwnerSubmitsWhatACrashLeftAtOnce() throws Exception {
-        FileObjectStore store = new FileObjectStore(dir);
         RunOnce backend = new RunOnce(clock, 3);
         backend.idempotent = true;
-        JobDriver crashed = driver(backend, store);
-        crashed.open();
-        crashed(crashed, backend);
-
-        JobDriver next = driver(backend, store);
-        next.open();
+        JobDriver next = takenOverAfterACrash(backend);
         next.advance(Map.of(), null);
 
         assertThat(backend.sent).as("no wait for the grace period").containsExactlyInAnyOrder("a", "b", "c");
@@ -203,6 +191,17 @@ class JobDriverSubmitTest {
         assertThat(backend.sent).as("what the dead instance left submitting is sent after the grace period, once")
                 .containsExactlyInAnyOrder("a", "b", "c");
         assertThat(clock.instant()).isEqualTo(Instant.parse("2026-12-07T10:00:00Z").plus(GRACE));
+    }
+
+    /** A second driver opened on the job after its first owner died between saving the attempts SUBMITTING and sending them. */
+    private JobDriver takenOverAfterACrash(RunOnce backend) throws Exception {
+        FileObjectStore store = new FileObjectStore(dir);
+        JobDriver crashed = driver(backend, store);
+        crashed.open();
+        crashed(crashed, backend);
+        JobDriver next = driver(backend, store);
+        next.open();
+        return next;
     }
 
     /** The owner dies between saving the attempts SUBMITTING and sending them. */

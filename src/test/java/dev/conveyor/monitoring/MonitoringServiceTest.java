@@ -47,12 +47,17 @@ class MonitoringServiceTest {
     @TempDir
     Path dir;
 
+    /** Drivers for jobs on the noop backend. */
+    private static JobDrivers drivers(FaultyStore store) {
+        return new JobDrivers(new ComputeBackends(List.of(new NoopComputeBackend())), store,
+                new ProviderOptions(Profiles.none(), Set.of(), n -> null), EngineSettings.DEFAULT,
+                t -> RetrySettings.quick(2), Clock.systemUTC());
+    }
+
     @Test
     void aStoreAwayForAMomentWhileAJobIsTakenInIsWaitedForNotTheJobFailed() throws Exception {
         FaultyStore store = new FaultyStore(new FileObjectStore(dir));
-        JobDrivers drivers = new JobDrivers(new ComputeBackends(List.of(new NoopComputeBackend())), store,
-                new ProviderOptions(Profiles.none(), Set.of(), n -> null), EngineSettings.DEFAULT,
-                t -> RetrySettings.quick(2), Clock.systemUTC());
+        JobDrivers drivers = drivers(store);
         JobSpec spec = Jobs.of("away", "runsOn: {type: noop}\ntasks: [{id: t, command: 'echo hi'}]");
         JobSpecs.Ref ref = new JobSpecs(store).save(spec);
         JobDispatched dispatched = new DispatchService(drivers, store, Clock.systemUTC())
@@ -74,9 +79,7 @@ class MonitoringServiceTest {
     @Test
     void eachJobsOutcomeIsHandedOnWhenItsTurnEndsNotWhenTheCycleDoes() throws Exception {
         FaultyStore store = new FaultyStore(new FileObjectStore(dir));
-        JobDrivers drivers = new JobDrivers(new ComputeBackends(List.of(new NoopComputeBackend())), store,
-                new ProviderOptions(Profiles.none(), Set.of(), n -> null), EngineSettings.DEFAULT,
-                t -> RetrySettings.quick(2), Clock.systemUTC());
+        JobDrivers drivers = drivers(store);
         DispatchService dispatch = new DispatchService(drivers, store, Clock.systemUTC());
         MonitoringService monitoring = new MonitoringService(drivers, store, Clock.systemUTC(), CallPolicy.direct("stages"));
         for (String id : List.of("fast", "slow")) {

@@ -170,12 +170,16 @@ public class Wiring {
         return new dev.conveyor.messaging.KeyedExecutor(config.concurrency().recordsInFlight());
     }
 
+    /** The stages' policy for the object store ({@code conveyor.stage-retry.*}). */
     @Produces
     @ApplicationScoped
     @Named("stages")
-    CallPolicy stagePolicy() {
-        return new CallPolicy("stages", new RetrySettings(20, Duration.ofMillis(250), Duration.ofSeconds(30), 0.25,
-                Duration.ofMinutes(5), 0));
+    CallPolicy stagePolicy(ConveyorConfig config) {
+        var retry = config.stageRetry();
+        // enough tries for the whole duration at the longest pause: the duration is what bounds it
+        int tries = (int) Math.max(20, retry.maxDuration().toMillis() / retry.maxDelay().toMillis() + 10);
+        Duration first = Duration.ofMillis(Math.min(250, retry.maxDelay().toMillis()));
+        return new CallPolicy("stages", new RetrySettings(tries, first, retry.maxDelay(), 0.25, retry.maxDuration(), 0));
     }
 
     /** Building a result: a store that is away is waited for (long), so no result is ever lost to a 503. */

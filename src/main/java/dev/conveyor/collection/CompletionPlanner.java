@@ -113,7 +113,7 @@ public class CompletionPlanner {
         try {
             policy.call("collect", () -> collection.collect(done, source)).ifPresent(r -> add(out, r));
         } catch (Throwable e) {
-            Throwable cause = e instanceof CallPolicy.CallFailedException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = CallPolicy.failureOf(e);
             LOG.errorf(cause, "the result of job %s cannot be built; publishing a FAILED result", done.jobId());
             add(out, new JobResult(done.jobId(), done.name(), done.state() == JobState.REJECTED ? JobState.REJECTED : JobState.FAILED,
                     "the result could not be built: " + cause.getMessage() + " (the job ended " + done.state() + ")",

@@ -145,6 +145,24 @@ public interface ConveyorConfig {
 
     Concurrency concurrency();
 
+    /** The stages' retry policy for the object store and their checks ({@code conveyor.stage-retry.*}). */
+    StageRetry stageRetry();
+
+    interface StageRetry {
+        /**
+         * How long a stage keeps trying the object store for one record: then staging and dispatch fail the job
+         * saying the store failed, while submission and monitoring hold the record and try again.
+         */
+        @WithDefault("5m")
+        @DurationMin(millis = 1)
+        Duration maxDuration();
+
+        /** The longest pause between two tries; also how often a held record is tried again. */
+        @WithDefault("30s")
+        @DurationMin(millis = 1)
+        Duration maxDelay();
+    }
+
     /** How much each stage works on at once. */
     interface Concurrency {
         /** Records a stage handles at once (different jobs in parallel, one job's records in order). */

@@ -80,7 +80,7 @@ public class DispatchStage {
     }
 
     private static String message(Throwable e) {
-        Throwable t = e instanceof CallPolicy.CallFailedException && e.getCause() != null ? e.getCause() : e;
+        Throwable t = CallPolicy.failureOf(e);
         return t instanceof ComputeException || t.getMessage() != null ? t.getMessage() : t.toString();
     }
 

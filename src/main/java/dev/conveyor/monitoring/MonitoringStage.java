@@ -86,8 +86,11 @@ public class MonitoringStage {
             t.setDaemon(true);
             return t;
         });
+        held = new dev.conveyor.messaging.HeldRecords(STAGE, cycles, policy.settings().maxDelay());
     }
     private final Map<String, BackendPoller> pollers = new ConcurrentHashMap<>();
+    /** Jobs waiting to be taken in until the store comes back: tried again after the policy's longest pause. */
+    private dev.conveyor.messaging.HeldRecords held;
 
     @Inject
     @jakarta.inject.Named("stage-records")
@@ -119,6 +122,9 @@ public class MonitoringStage {
             started = check.answered() ? MonitoringService.Started.ALREADY_DONE
                     : monitoring.watch(event, message, check.cancelled().orElse(null), checked.alsoRead());
         } catch (Exception e) {
+            if (held.holdIfItMayPass("job " + event.jobId(), message, e, () -> takeInAgain(event, message))) {
+                return; // the store (or the backend) away beyond the policy: the running job waits for it, not failed
+            }
             LOG.errorf("job %s cannot be watched: %s", event.jobId(), e.getMessage());
             complete(MonitoringService.failed(event, "monitoring failed: " + e.getMessage(), Instant.now()), message);
             return;
@@ -135,6 +141,14 @@ public class MonitoringStage {
             cb.onChange(p::wakeNow);
             return p;
         }).wakeNow();
+    }
+
+    /** A held record's job taken in again, in its turn among the job's records (its key's order). */
+    private void takeInAgain(JobDispatched event, Message<String> message) {
+        keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.blocking(() -> {
+            watch(event, message);
+            return null;
+        }).replaceWithVoid()).subscribe().with(ok -> { }, e -> LOG.errorf(e, "job %s: taking it in again failed", event.jobId()));
     }
 
     /**
@@ -212,10 +226,12 @@ public class MonitoringStage {
 
     /** The partitions went to another instance: stop deciding for their jobs here. */
     void revoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-        Set<String> lost = monitoring.tokens().entrySet().stream()
-                .filter(e -> e.getValue() instanceof Message<?> m && m.getMetadata(IncomingKafkaRecordMetadata.class)
-                        .map(md -> partitions.contains(new org.apache.kafka.common.TopicPartition(md.getTopic(), md.getPartition())))
-                        .orElse(false))
+        java.util.function.Predicate<Object> leaving = token -> token instanceof Message<?> m
+                && m.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(md -> partitions.contains(new org.apache.kafka.common.TopicPartition(md.getTopic(), md.getPartition())))
+                .orElse(false);
+        held.letGo(leaving);
+        Set<String> lost = monitoring.tokens().entrySet().stream().filter(e -> leaving.test(e.getValue()))
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         if (!lost.isEmpty()) {
             LOG.infof("partitions %s revoked: %d job(s) handed over", partitions, lost.size());

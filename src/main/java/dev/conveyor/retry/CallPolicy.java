@@ -130,6 +130,11 @@ public final class CallPolicy {
         }
     }
 
+    /** The failure a guarded call threw: unwrapped from the {@link CallFailedException} that carries a checked one. */
+    public static Throwable failureOf(Throwable e) {
+        return e instanceof CallFailedException && e.getCause() != null ? e.getCause() : e;
+    }
+
     /** Whether repeating the call may help: throttling, 5xx, timeouts, an unreachable service. */
     public static boolean isTransient(Throwable e) {
         if (e instanceof ComputeException c) {

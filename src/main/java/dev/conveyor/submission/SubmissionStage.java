@@ -3,6 +3,7 @@ package dev.conveyor.submission;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
 import dev.conveyor.messaging.JobLogContext;
+import dev.conveyor.messaging.HeldRecords;
 import dev.conveyor.messaging.KeyedExecutor;
 import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.RecordTracer;
@@ -30,12 +31,15 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * requests → submitted. A bad request becomes a REJECTED completion (so collection publishes its
  * one result); bytes that are not a request are nacked to the DLQ, after a REJECTED completion when
- * an id could be recovered. Object-store trouble is retried under the stage policy; only a request
- * that still cannot be handled goes to the DLQ, with the reason.
+ * an id could be recovered. Object-store trouble is retried under the stage policy, and a request the store
+ * stays away for beyond it is held and handled again once it answers ({@link HeldRecords}); only a request
+ * that cannot be handled for another reason goes to the DLQ, with the reason.
  */
 @ApplicationScoped
 public class SubmissionStage {
@@ -53,6 +57,26 @@ public class SubmissionStage {
     @Inject
     @Named("stage-records")
     KeyedExecutor keyed;
+
+    /**
+     * Requests that cannot be handled while the object store stays away beyond the policy: held and handled again
+     * every 30 s (the policy's longest pause) — in the DLQ such a request would have no result.
+     */
+    private final ScheduledExecutorService heldAgain = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "conveyor-submission-held");
+        t.setDaemon(true);
+        return t;
+    });
+    private HeldRecords held;
+
+    @jakarta.annotation.PostConstruct
+    void start() {
+        held = new HeldRecords(STAGE, heldAgain, policy.settings().maxDelay());
+    }
+
+    void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        heldAgain.shutdownNow();
+    }
 
     @Incoming(Channels.REQUESTS)
     public Uni<Void> onRequest(Message<byte[]> received) {
@@ -77,9 +101,18 @@ public class SubmissionStage {
                 .invoke(() -> span.end(null))
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
+                    if (held.holdIfItMayPass("request " + source, message, e, () -> handleAgain(message))) {
+                        return Uni.createFrom().voidItem(); // the store away beyond the policy: the request waits for it
+                    }
                     LOG.errorf(e, "request %s could not be handled; it goes to the DLQ", source);
                     return Uni.createFrom().completionStage(message.nack(e));
                 });
+    }
+
+    /** A held request handled again, in its turn among its key's records. */
+    private void handleAgain(Message<byte[]> message) {
+        keyed.submit(RecordSource.orderingKey(message), () -> handle(message)).subscribe()
+                .with(ok -> { }, e -> LOG.errorf(e, "request %s: handling it again failed", RecordSource.of(message)));
     }
 
     /** The id of the job an outcome is about, when there is one (for the trace). */

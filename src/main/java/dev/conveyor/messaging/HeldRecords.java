@@ -1,0 +1,76 @@
+package dev.conveyor.messaging;
+
+import dev.conveyor.retry.CallPolicy;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Records a stage could not handle because the object store (or a backend) stayed away beyond the stage's retry
+ * policy, where giving up would lose something: a request sent to the DLQ has no result, and a running job
+ * failed in monitoring ends work the backend is doing — for a store that is only down for a while. Such a
+ * record is held instead (neither acknowledged nor failed; the other records of its partition go on, and its
+ * offset is not committed past, so a crash hands it to the next owner) and handled again after a pause, for
+ * as long as the trouble lasts. A failure that will not pass is not held: the stage fails it as before. A
+ * record whose partition leaves this instance is let go: its new owner gets it again.
+ */
+public final class HeldRecords {
+    private static final Logger LOG = Logger.getLogger(HeldRecords.class);
+
+    private final String stage;
+    private final ScheduledExecutorService scheduler;
+    private final Duration pause;
+    /** Each held record's token (what the stage acknowledges once it is handled), by what it is about. */
+    private final Map<String, Object> held = new ConcurrentHashMap<>();
+
+    public HeldRecords(String stage, ScheduledExecutorService scheduler, Duration pause) {
+        this.stage = stage;
+        this.scheduler = scheduler;
+        this.pause = pause;
+    }
+
+    /** Whether the failure of a guarded call may pass (the store or the backend away, throttling). */
+    public static boolean mayPass(Throwable failure) {
+        return CallPolicy.isTransient(CallPolicy.failureOf(failure));
+    }
+
+    /**
+     * When {@code failure} {@linkplain #mayPass may pass}, holds {@code token} under {@code id} (a job, or a record
+     * where no job is known yet), runs {@code again} after the pause — unless the record was let go meanwhile — and
+     * returns true; otherwise returns false and the caller fails the record as it would have.
+     */
+    public boolean holdIfItMayPass(String id, Object token, Throwable failure, Runnable again) {
+        if (!mayPass(failure)) {
+            return false;
+        }
+        held.put(id, token);
+        StageHandler.observer().record(stage, StageObserver.Outcome.HELD);
+        LOG.warnf("%s: %s cannot be handled yet (%s): its record is held and handled again in %s",
+                stage, id, failure.getMessage(), pause.toMillis() < 1000 ? pause.toMillis() + " ms" : pause.toSeconds() + " s");
+        try {
+            scheduler.schedule(() -> {
+                if (held.remove(id, token)) {
+                    again.run();
+                }
+            }, pause.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) { // shutting down: the record, never acknowledged, comes to the next owner
+            held.remove(id, token);
+        }
+        return true;
+    }
+
+    /** Lets go of the held records {@code leaving} matches (their partitions went to another instance). */
+    public void letGo(Predicate<Object> leaving) {
+        held.values().removeIf(leaving);
+    }
+
+    public int size() {
+        return held.size();
+    }
+}

@@ -149,10 +149,7 @@ public interface ConveyorConfig {
     StageRetry stageRetry();
 
     interface StageRetry {
-        /**
-         * How long a stage keeps trying the object store for one record: then staging and dispatch fail the job
-         * saying the store failed, while submission and monitoring hold the record and try again.
-         */
+        /** How long a stage keeps trying the object store for one record before it holds the record and tries again later. */
         @WithDefault("5m")
         @DurationMin(millis = 1)
         Duration maxDuration();

@@ -4,6 +4,7 @@ import dev.conveyor.compute.ComputeException;
 import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
+import dev.conveyor.messaging.HeldRecords;
 import dev.conveyor.messaging.KeyedExecutor;
 import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
@@ -26,7 +27,8 @@ import java.time.Instant;
 /**
  * staged → dispatched: the environment exists, the run state is saved, the first tasks are
  * submitted. Transient failures are retried under the backend's (and the stage's) policy; a
- * terminal one fails the job with the backend's reason.
+ * terminal one fails the job with the backend's reason. An object store that stays away beyond the
+ * stage's policy fails nothing: the record is held and handled again until it answers ({@link HeldRecords}).
  */
 @ApplicationScoped
 public class DispatchStage {
@@ -50,7 +52,15 @@ public class DispatchStage {
     @Incoming(Channels.STAGED_IN)
     public Uni<Void> onStaged(Message<String> message) {
         return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.handle(message, JobStaged.class,
-                this::work)); // handle() calls work on a worker thread already
+                this::work, held, () -> onStaged(message))); // work runs on a worker thread already
+    }
+
+    /** Jobs the object store stays away for beyond the policy: held and handled again, not failed (their results would wait for the store anyway). */
+    private HeldRecords held;
+
+    @jakarta.annotation.PostConstruct
+    void start() {
+        held = HeldRecords.of(STAGE, policy.settings().maxDelay());
     }
 
     private Uni<Void> work(JobStaged event) {
@@ -58,6 +68,9 @@ public class DispatchStage {
         try {
             job = policy.call("spec", () -> dispatch.spec(event));
         } catch (RuntimeException e) {
+            if (CallPolicy.storeAway(e)) {
+                throw e; // the record is held and handled again until the store answers (StageHandler, HeldRecords)
+            }
             return failed(event, null, JobState.FAILED, "dispatch failed: cannot read the job's spec: " + message(e));
         }
         try {
@@ -74,6 +87,9 @@ public class DispatchStage {
             return publish.dispatched(dispatched, JobStatusEvent.job(job.id(), STAGE,
                     "DISPATCHED", JobStatusEvent.tasks(job.tasks().size()) + " on " + dispatched.backend() + ", environment ready"));
         } catch (RuntimeException e) {
+            if (CallPolicy.storeAway(e)) {
+                throw e;
+            }
             LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
             return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));
         }

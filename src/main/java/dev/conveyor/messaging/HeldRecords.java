@@ -1,6 +1,7 @@
 package dev.conveyor.messaging;
 
 import dev.conveyor.retry.CallPolicy;
+import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -10,12 +11,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * Records a stage could not handle because the object store (or a backend) stayed away beyond the stage's retry
- * policy, where giving up would lose something: a request sent to the DLQ has no result, and a running job
- * failed in monitoring ends work the backend is doing — for a store that is only down for a while. Such a
- * record is held instead (neither acknowledged nor failed; the other records of its partition go on, and its
+ * Records a stage could not handle because the object store (or, in monitoring, a backend) stayed away beyond the
+ * stage's retry policy. Giving up would lose something for a store that is only down for a while: a request sent
+ * to the DLQ has no result, a job failed in staging or dispatch gets its FAILED result only once the store is back
+ * anyway (collection writes every result there first), and a running job failed in monitoring ends work the
+ * backend is doing. Such a record is held instead (neither acknowledged nor failed; the other records of its partition go on, and its
  * offset is not committed past, so a crash hands it to the next owner) and handled again after a pause, for
  * as long as the trouble lasts. A failure that will not pass is not held: the stage fails it as before. A
  * record whose partition leaves this instance is let go: its new owner gets it again.
@@ -28,6 +31,21 @@ public final class HeldRecords {
     private final Duration pause;
     /** Each held record's token (what the stage acknowledges once it is handled), by what it is about. */
     private final Map<String, Object> held = new ConcurrentHashMap<>();
+
+    /**
+     * Where held records wait for their next turn, for every stage of the process: a turn only hands the record
+     * back to its stage's executor, so one daemon thread serves them all.
+     */
+    private static final ScheduledExecutorService SHARED = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "conveyor-held-records");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Held records of {@code stage}, handled again every {@code pause}. */
+    public static HeldRecords of(String stage, Duration pause) {
+        return new HeldRecords(stage, SHARED, pause);
+    }
 
     public HeldRecords(String stage, ScheduledExecutorService scheduler, Duration pause) {
         this.stage = stage;
@@ -42,10 +60,10 @@ public final class HeldRecords {
 
     /**
      * When {@code failure} {@linkplain #mayPass may pass}, holds {@code token} under {@code id} (a job, or a record
-     * where no job is known yet), runs {@code again} after the pause — unless the record was let go meanwhile — and
+     * where no job is known yet), subscribes to {@code again} (the record handed back to its stage) after the pause — unless the record was let go meanwhile — and
      * returns true; otherwise returns false and the caller fails the record as it would have.
      */
-    public boolean holdIfItMayPass(String id, Object token, Throwable failure, Runnable again) {
+    public boolean holdIfItMayPass(String id, Object token, Throwable failure, Supplier<Uni<Void>> again) {
         if (!mayPass(failure)) {
             return false;
         }
@@ -56,7 +74,7 @@ public final class HeldRecords {
         try {
             scheduler.schedule(() -> {
                 if (held.remove(id, token)) {
-                    again.run();
+                    again.get().subscribe().with(ok -> { }, e -> LOG.errorf(e, "%s: handling %s again failed", stage, id));
                 }
             }, pause.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) { // shutting down: the record, never acknowledged, comes to the next owner

@@ -119,6 +119,16 @@ public final class StageHandler {
      * work returns completes — or nacks it to the DLQ if reading, the work or its Uni fails.
      */
     public static <T> Uni<Void> handle(Message<String> received, Class<T> type, Function<T, Uni<Void>> work) {
+        return handle(received, type, work, null, null);
+    }
+
+    /**
+     * As {@link #handle(Message, Class, Function)}, but a failure that may pass ({@link HeldRecords#mayPass}: the
+     * work lets only the object store's staying away through) holds the record in {@code held} and hands it back
+     * to the stage later through {@code again}, instead of sending it to the DLQ.
+     */
+    public static <T> Uni<Void> handle(Message<String> received, Class<T> type, Function<T, Uni<Void>> work,
+                                       HeldRecords held, java.util.function.Supplier<Uni<Void>> again) {
         String stage = stageOf(type);
         String jobId = RecordSource.key(received);
         RecordTracer.Span span = RecordTracing.taken(stage, received);
@@ -131,6 +141,9 @@ public final class StageHandler {
                 .invoke(() -> span.end(null))
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
+                    if (held != null && held.holdIfItMayPass("job " + jobId, received, e, again)) {
+                        return Uni.createFrom().voidItem();
+                    }
                     JobLogContext.with(jobId, () -> {
                         LOG.errorf(e, "%s: record %s goes to the DLQ", type.getSimpleName(), RecordSource.of(message));
                         return null;

@@ -86,7 +86,7 @@ public class MonitoringStage {
             t.setDaemon(true);
             return t;
         });
-        held = new dev.conveyor.messaging.HeldRecords(STAGE, cycles, policy.settings().maxDelay());
+        held = dev.conveyor.messaging.HeldRecords.of(STAGE, policy.settings().maxDelay());
     }
     private final Map<String, BackendPoller> pollers = new ConcurrentHashMap<>();
     /** Jobs waiting to be taken in until the store comes back: tried again after the policy's longest pause. */
@@ -122,7 +122,11 @@ public class MonitoringStage {
             started = check.answered() ? MonitoringService.Started.ALREADY_DONE
                     : monitoring.watch(event, message, check.cancelled().orElse(null), checked.alsoRead());
         } catch (Exception e) {
-            if (held.holdIfItMayPass("job " + event.jobId(), message, e, () -> takeInAgain(event, message))) {
+            if (held.holdIfItMayPass("job " + event.jobId(), message, e, () -> keyed.submit(RecordSource.orderingKey(message),
+                    () -> StageHandler.blocking(() -> {
+                        watch(event, message); // in its turn among the job's records
+                        return null;
+                    }).replaceWithVoid()))) {
                 return; // the store (or the backend) away beyond the policy: the running job waits for it, not failed
             }
             LOG.errorf("job %s cannot be watched: %s", event.jobId(), e.getMessage());
@@ -141,14 +145,6 @@ public class MonitoringStage {
             cb.onChange(p::wakeNow);
             return p;
         }).wakeNow();
-    }
-
-    /** A held record's job taken in again, in its turn among the job's records (its key's order). */
-    private void takeInAgain(JobDispatched event, Message<String> message) {
-        keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.blocking(() -> {
-            watch(event, message);
-            return null;
-        }).replaceWithVoid()).subscribe().with(ok -> { }, e -> LOG.errorf(e, "job %s: taking it in again failed", event.jobId()));
     }
 
     /**

@@ -135,6 +135,11 @@ public final class CallPolicy {
         return e instanceof CallFailedException && e.getCause() != null ? e.getCause() : e;
     }
 
+    /** Whether a guarded call failed because the object store stayed away (what no stage gives a job up for). */
+    public static boolean storeAway(Throwable e) {
+        return failureOf(e) instanceof StoreUnavailableException;
+    }
+
     /** Whether repeating the call may help: throttling, 5xx, timeouts, an unreachable service. */
     public static boolean isTransient(Throwable e) {
         if (e instanceof ComputeException c) {

@@ -3,6 +3,7 @@ package dev.conveyor.staging;
 import dev.conveyor.control.CancelRegistry;
 import dev.conveyor.messaging.Channels;
 import dev.conveyor.messaging.EventPublisher;
+import dev.conveyor.messaging.HeldRecords;
 import dev.conveyor.messaging.KeyedExecutor;
 import dev.conveyor.messaging.RecordSource;
 import dev.conveyor.messaging.StageHandler;
@@ -22,9 +23,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import java.time.Instant;
 
 /**
- * submitted → staged: inputs into the object store. A job whose inputs cannot be staged fails here;
- * an unavailable store is retried under the stage policy and, if it stays away, fails the job
- * with the reason — never losing it.
+ * submitted → staged: inputs into the object store. A job whose inputs cannot be staged fails here
+ * with the reason; an unavailable store is retried under the stage policy and, if it stays away, the
+ * record is held and handled again until it answers ({@link HeldRecords}) — the job's result would wait
+ * for the store anyway.
  */
 @ApplicationScoped
 public class StagingStage {
@@ -47,7 +49,15 @@ public class StagingStage {
     @Incoming(Channels.SUBMITTED_IN)
     public Uni<Void> onSubmitted(Message<String> message) {
         return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.handle(message, JobSubmitted.class,
-                this::work)); // handle() calls work on a worker thread already
+                this::work, held, () -> onSubmitted(message))); // work runs on a worker thread already
+    }
+
+    /** Jobs the object store stays away for beyond the policy: held and handled again, not failed (their results would wait for the store anyway). */
+    private HeldRecords held;
+
+    @jakarta.annotation.PostConstruct
+    void start() {
+        held = HeldRecords.of(STAGE, policy.settings().maxDelay());
     }
 
     private Uni<Void> work(JobSubmitted event) {
@@ -65,6 +75,9 @@ public class StagingStage {
             return publish.staged(staged,
                     JobStatusEvent.job(job.id(), STAGE, "STAGED", "inputs staged for " + JobStatusEvent.tasks(job.tasks().size())));
         } catch (CallPolicy.CallFailedException e) {
+            if (CallPolicy.storeAway(e)) {
+                throw e; // the record is held and handled again until the store answers (StageHandler, HeldRecords)
+            }
             String reason = e.getCause() instanceof StagingException s ? s.getMessage()
                     : "the object store failed: " + e.getCause().getMessage();
             return failed(event, JobState.FAILED, "staging failed: " + reason, now);

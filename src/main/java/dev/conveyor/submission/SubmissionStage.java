@@ -31,8 +31,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * requests → submitted. A bad request becomes a REJECTED completion (so collection publishes its
@@ -62,20 +60,11 @@ public class SubmissionStage {
      * Requests that cannot be handled while the object store stays away beyond the policy: held and handled again
      * every 30 s (the policy's longest pause) — in the DLQ such a request would have no result.
      */
-    private final ScheduledExecutorService heldAgain = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "conveyor-submission-held");
-        t.setDaemon(true);
-        return t;
-    });
     private HeldRecords held;
 
     @jakarta.annotation.PostConstruct
     void start() {
-        held = new HeldRecords(STAGE, heldAgain, policy.settings().maxDelay());
-    }
-
-    void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
-        heldAgain.shutdownNow();
+        held = HeldRecords.of(STAGE, policy.settings().maxDelay());
     }
 
     @Incoming(Channels.REQUESTS)
@@ -101,18 +90,13 @@ public class SubmissionStage {
                 .invoke(() -> span.end(null))
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
-                    if (held.holdIfItMayPass("request " + source, message, e, () -> handleAgain(message))) {
+                    if (held.holdIfItMayPass("request " + source, message, e,
+                            () -> keyed.submit(RecordSource.orderingKey(message), () -> handle(message)))) {
                         return Uni.createFrom().voidItem(); // the store away beyond the policy: the request waits for it
                     }
                     LOG.errorf(e, "request %s could not be handled; it goes to the DLQ", source);
                     return Uni.createFrom().completionStage(message.nack(e));
                 });
-    }
-
-    /** A held request handled again, in its turn among its key's records. */
-    private void handleAgain(Message<byte[]> message) {
-        keyed.submit(RecordSource.orderingKey(message), () -> handle(message)).subscribe()
-                .with(ok -> { }, e -> LOG.errorf(e, "request %s: handling it again failed", RecordSource.of(message)));
     }
 
     /** The id of the job an outcome is about, when there is one (for the trace). */

@@ -3,6 +3,7 @@ package dev.conveyor.it;
 import dev.conveyor.model.JobState;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.testing.FaultyStore;
+import dev.conveyor.testing.JobProbe;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusMock;
@@ -23,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A request the object store stays away for beyond the stage's retry policy is held and handled again once the
- * store answers — it used to go to the DLQ, where it had no result. (The policy is shortened here to a second,
- * pauses of 200 ms; by default 5 minutes and 30 s.)
+ * A record the object store stays away for beyond the stage's retry policy is held and handled again once the
+ * store answers: a request used to go to the DLQ, where it had no result, and staging and dispatch failed the
+ * job. (The policy is shortened here to a second, pauses of 200 ms; by default 5 minutes and 30 s.)
  */
 @QuarkusTest
 @TestProfile(StoreOutageTest.ShortPolicy.class)
@@ -66,5 +67,34 @@ class StoreOutageTest extends PipelineTestBase {
         assertThat(probe().awaitResult(id, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> probe().on("conveyor.results", id).size() == 1 && probe().on("conveyor.dlq", id).isEmpty());
+    }
+
+    /** Staging (the inputs) and dispatch (the run state) wait for the store too: their jobs' results would wait for it anyway. */
+    @Test
+    void stagingAndDispatchWaitForTheStoreInsteadOfFailingTheJob() {
+        FaultyStore faulty = new FaultyStore(ClientProxy.unwrap(store));
+        QuarkusMock.installMockForType(faulty, ObjectStore.class);
+        String staged = newId("inputs-away");
+        String dispatched = newId("run-away");
+        faulty.failWrites(key -> key.startsWith("jobs/" + staged + "/tasks/t/inputs/") || key.startsWith("jobs/" + dispatched + "/run/"),
+                Integer.MAX_VALUE);
+
+        probe().publish(staged, "{\"id\":\"" + staged + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\","
+                + "\"inputs\":[{\"path\":\"in.txt\",\"content\":\"x\"}]}]}");
+        probe().publish(dispatched, "{\"id\":\"" + dispatched + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\"}]}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> faulty.refused() >= 20);
+        assertThat(probe().on("conveyor.status", staged)).as("accepted, then held in staging")
+                .extracting(JobProbe.Seen::value).anyMatch(v -> v.contains("\"ACCEPTED\"")).noneMatch(v -> v.contains("\"STAGED\""));
+        assertThat(probe().on("conveyor.status", dispatched)).as("staged, then held in dispatch")
+                .extracting(JobProbe.Seen::value).anyMatch(v -> v.contains("\"STAGED\"")).noneMatch(v -> v.contains("\"DISPATCHED\""));
+        assertThat(probe().on("conveyor.results", staged)).isEmpty();
+        assertThat(probe().on("conveyor.results", dispatched)).isEmpty();
+
+        faulty.failWrites(key -> false, 0); // the store is back
+        assertThat(probe().awaitResult(staged, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(probe().awaitResult(dispatched, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                probe().on("conveyor.results", staged).size() == 1 && probe().on("conveyor.results", dispatched).size() == 1
+                        && probe().on("conveyor.dlq", staged).isEmpty() && probe().on("conveyor.dlq", dispatched).isEmpty());
     }
 }

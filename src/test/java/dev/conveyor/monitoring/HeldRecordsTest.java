@@ -17,6 +17,7 @@ import dev.conveyor.storage.JobSpecs;
 import dev.conveyor.storage.file.FileObjectStore;
 import dev.conveyor.testing.FaultyStore;
 import dev.conveyor.testing.Jobs;
+import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +74,10 @@ class HeldRecordsTest {
         try {
             monitoring.watch(event, token, null, List.of());
         } catch (Exception e) {
-            if (!held.holdIfItMayPass("job " + event.jobId(), token, e, () -> takeIn(monitoring, held, event, token))) {
+            if (!held.holdIfItMayPass("job " + event.jobId(), token, e, () -> {
+                takeIn(monitoring, held, event, token);
+                return Uni.createFrom().voidItem();
+            })) {
                 failed.add(event.jobId() + ": " + e.getMessage());
             }
         }
@@ -136,7 +140,10 @@ class HeldRecordsTest {
         try {
             monitoring.watch(event, "record", null, List.of());
         } catch (Exception e) {
-            assertThat(held.holdIfItMayPass("job " + event.jobId(), "record", e, again::incrementAndGet)).isTrue();
+            assertThat(held.holdIfItMayPass("job " + event.jobId(), "record", e, () -> {
+                again.incrementAndGet();
+                return Uni.createFrom().voidItem();
+            })).isTrue();
         }
         held.letGo("record"::equals);
         busy.countDown();

@@ -5,6 +5,10 @@ import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.testing.FaultyStore;
 import dev.conveyor.testing.JobProbe;
 import io.quarkus.arc.ClientProxy;
+import dev.conveyor.emulator.s3.S3Emulator;
+import dev.conveyor.emulator.s3.S3EmulatorOptions;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,7 +21,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +33,54 @@ import static org.awaitility.Awaitility.await;
 /**
  * A record the object store stays away for beyond the stage's retry policy is held and handled again once the
  * store answers: a request used to go to the DLQ, where it had no result, and staging and dispatch failed the
- * job. (The policy is shortened here to a second, pauses of 200 ms; by default 5 minutes and 30 s.)
+ * job — on the S3 store (S3Proxy), faults injected per stage and the server itself stopped and started again.
+ * (The policy is shortened here to a second, pauses of 200 ms; by default 5 minutes and 30 s.)
  */
 @QuarkusTest
 @TestProfile(StoreOutageTest.ShortPolicy.class)
+@WithTestResource(StoreOutageTest.OwnS3.class)
 class StoreOutageTest extends PipelineTestBase {
     public static class ShortPolicy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("conveyor.stage-retry.max-duration", "1s", "conveyor.stage-retry.max-delay", "200ms");
+        }
+    }
+
+    /** The service's store: an S3Proxy of this test's own, which the test stops and starts again (same port, same data). */
+    public static class OwnS3 implements QuarkusTestResourceLifecycleManager {
+        private static volatile S3EmulatorOptions options;
+        private static volatile S3Emulator running;
+        private static Path data;
+
+        @Override
+        public Map<String, String> start() {
+            try {
+                data = Files.createTempDirectory("s3-outage");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            S3EmulatorOptions first = S3EmulatorOptions.defaults().withDataDir(data)
+                    .withCredentials("OUTAGETESTKEY000", "outage-test-secret-0000000000000000000000");
+            running = S3Emulator.start(first);
+            options = first.withPort(running.port());
+            return running.storageProperties("outage", "s3test");
+        }
+
+        /** The store goes down: every connection to it is refused. */
+        static void down() {
+            running.close();
+        }
+
+        /** The store comes back where it was, with what it held. */
+        static void up() {
+            running = S3Emulator.start(options);
+        }
+
+        @Override
+        public void stop() {
+            running.close();
+            dev.conveyor.emulator.OwnedFiles.deleteQuietly(data);
         }
     }
 
@@ -96,5 +142,37 @@ class StoreOutageTest extends PipelineTestBase {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
                 probe().on("conveyor.results", staged).size() == 1 && probe().on("conveyor.results", dispatched).size() == 1
                         && probe().on("conveyor.dlq", staged).isEmpty() && probe().on("conveyor.dlq", dispatched).isEmpty());
+    }
+
+    /** How many times {@code stage} held a record so far (the counter of {@code outcome="held"}). */
+    private double held(String stage) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "conveyor_stage_records_total\\{[^}]*outcome=\"held\",[^}]*stage=\"" + stage + "\"[^}]*\\} (\\S+)").matcher(scrape());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** A real outage: the S3 server itself down (connections refused), then back; nothing injected. */
+    @Test
+    void jobsSentWhileTheStoreServerIsDownEachGetTheirOneResultOnceItIsBack() throws Exception {
+        List<String> ids = List.of(newId("s3-down"), newId("s3-down"), newId("s3-down"));
+        double before = held("submission");
+        OwnS3.down();
+        try {
+            ids.forEach(id -> probe().publish(id, "{\"id\":\"" + id + "\",\"runsOn\":{\"type\":\"noop\"},"
+                    + "\"tasks\":[{\"id\":\"a\",\"command\":\"true\"},{\"id\":\"b\",\"command\":\"true\",\"needs\":[\"a\"]}]}"));
+            // each request held at least twice: well past one run of the (shortened) policy, and still waiting
+            await().atMost(Duration.ofSeconds(60)).until(() -> held("submission") >= before + 2 * ids.size());
+            for (String id : ids) {
+                assertThat(probe().on("conveyor.results", id)).isEmpty();
+                assertThat(probe().on("conveyor.dlq", id)).isEmpty();
+            }
+        } finally {
+            OwnS3.up();
+        }
+        for (String id : ids) {
+            assertThat(probe().awaitResult(id, Duration.ofSeconds(60)).status()).as(id).isEqualTo(JobState.SUCCEEDED);
+        }
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> ids.stream().allMatch(id ->
+                probe().on("conveyor.results", id).size() == 1 && probe().on("conveyor.dlq", id).isEmpty()));
     }
 }

@@ -23,6 +23,37 @@ public record TaskFiles(SignedUrl script, List<InputFile> inputs, List<InputPref
     /** What the wrapper leaves for native upload, relative to the working directory. */
     public static final String RETURN_DIR = ".conveyor/return";
 
+    /**
+     * How the task side's {@code curl} rides out a store that is away for a while: 8 tries with exponential backoff
+     * (1 s doubling, ~4 minutes in all; a Retry-After is honoured), timeouts, 408, 429 and 5xx retried, and — where
+     * this curl knows the option (7.52 and later) — refused connections too, as while a store or its proxy restarts.
+     * Sets {@code $r} for {@code curl -fsS $r …}; shell, for the wrapper and the bootstrap commands.
+     */
+    public static final String CURL_RETRY = "r='--retry 8 --connect-timeout 30'; "
+            + "curl --retry-connrefused --version >/dev/null 2>&1 && r=\"$r --retry-connrefused\"; ";
+
+    /**
+     * A short command that fetches the script at {@code url} to {@code dest} and runs it with {@code sh}, exiting 96
+     * with a line naming {@code what} when it cannot be fetched: what a backend without native file transfer
+     * starts (the wrapper itself lives in the store).
+     */
+    public static String fetchThenRun(SignedUrl url, String dest, String what) {
+        String get;
+        if ("file".equals(url.url().getScheme())) {
+            get = "cp " + quote(java.nio.file.Path.of(url.url()).toString()) + " " + dest;
+        } else {
+            String u = quote(url.url().toString());
+            get = "{ if command -v curl >/dev/null 2>&1; then " + CURL_RETRY + "curl -fsSL $r -o " + dest + " " + u
+                    + "; else wget -q -O " + dest + " " + u + "; fi; }";
+        }
+        return "mkdir -p .conveyor && " + get + " || { echo 'conveyor: cannot fetch the " + what + "' >&2; exit 96; }; exec sh "
+                + dest;
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     public TaskFiles {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         inputPrefixes = inputPrefixes == null ? List.of() : List.copyOf(inputPrefixes);

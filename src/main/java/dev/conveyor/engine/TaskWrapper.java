@@ -138,12 +138,14 @@ public final class TaskWrapper {
             ret="$meta/return"
             mkdir -p "$work" "$ret" || exit 96
             conveyor_log() { printf 'conveyor-wrapper: %s\\n' "$*" >&2; printf '%s\\n' "$*" >> "$meta/wrapper.log" 2>/dev/null; }
+            conveyor_curl=
+            if command -v curl >/dev/null 2>&1; then %CURL_RETRY%conveyor_curl=$r; fi
             conveyor_fetch() {
               mkdir -p "$(dirname -- "$base/$2")" || return 1
               case "$1" in
                 file://*) cp -- "${1#file://}" "$base/$2" ;;
                 *) if command -v curl >/dev/null 2>&1; then
-                     curl -fsSL --retry 5 --retry-delay 2 --connect-timeout 30 -o "$base/$2" "$1"
+                     curl -fsSL $conveyor_curl -o "$base/$2" "$1"
                    elif command -v wget >/dev/null 2>&1; then
                      wget -q -O "$base/$2" "$1"
                    else conveyor_log 'neither curl nor wget is installed'; return 1; fi ;;
@@ -158,13 +160,13 @@ public final class TaskWrapper {
                 file://*) d=${u#file://}
                   mkdir -p -- "$(dirname -- "$d")" && cp -- "$f" "$d.upload.$$" && mv -f -- "$d.upload.$$" "$d" ;;
                 *) if command -v curl >/dev/null 2>&1; then
-                     curl -fsS --retry 5 --retry-delay 2 --connect-timeout 30 -X PUT -T "$f" ${h1:+-H "$h1"} ${h2:+-H "$h2"} -o /dev/null "$u"
+                     curl -fsS $conveyor_curl -X PUT -T "$f" ${h1:+-H "$h1"} ${h2:+-H "$h2"} -o /dev/null "$u"
                    elif command -v wget >/dev/null 2>&1; then
                      wget -q --method=PUT --body-file="$f" ${h1:+--header="$h1"} ${h2:+--header="$h2"} -O /dev/null "$u"
                    else conveyor_log 'neither curl nor wget is installed'; return 1; fi ;;
               esac
             }
-            """;
+            """.replace("%CURL_RETRY%", dev.conveyor.compute.TaskFiles.CURL_RETRY);
 
     private static final String RUN = """
             CONVEYOR_WORKDIR="$work"; export CONVEYOR_WORKDIR

@@ -73,4 +73,51 @@ class TaskWrapperTest {
         assertThat(Files.readString(returns.resolve("stdout.txt"))).as("what could be returned was").isEqualTo("out\n");
         assertThat(Files.readString(dir.resolve("wrapper.out"))).contains("could not return the results");
     }
+
+    /**
+     * A store that refuses connections for a while after the task ended (restarting, or its proxy) is waited for:
+     * the results reach it once it listens again (curl retried only timeouts and 5xx for 10 s: the attempt reported
+     * nothing and ran again).
+     */
+    @Test
+    void resultsReachAStoreThatRefusedConnectionsForAWhile() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // nothing listens here until the test starts the store
+        }
+        java.util.function.Function<String, SignedUrl> at = name -> new SignedUrl(
+                java.net.URI.create("http://127.0.0.1:" + port + "/returns/" + name), Map.of(), Instant.now().plusSeconds(600));
+        Path ran = dir.resolve("ran");
+        WrapperPlan plan = new WrapperPlan("job", "t", 1, "echo out; touch '" + ran + "'; exit 3", Map.of(), "{}", List.of(),
+                List.of(), new WrapperPlan.Returns(at.apply("stdout.txt"), at.apply("stderr.txt"), at.apply("values.env"),
+                at.apply("outputs.tar"), at.apply("exitcode")));
+        Path base = Files.createDirectories(dir.resolve("base"));
+        Files.writeString(base.resolve("task.sh"), TaskWrapper.render(plan));
+        Process p = new ProcessBuilder("sh", "task.sh").directory(base.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("wrapper.out").toFile()).start();
+        Map<String, String> stored = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer store = null;
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Files.exists(ran));
+            // the store stays down a while after the task ended: its first uploads are refused
+            Thread.sleep(1500);
+            store = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 0);
+            store.createContext("/returns/", exchange -> {
+                stored.put(exchange.getRequestURI().getPath().substring("/returns/".length()),
+                        new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            store.start();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the wrapper ends").isTrue();
+        } finally {
+            p.destroyForcibly();
+            if (store != null) {
+                store.stop(0);
+            }
+        }
+
+        assertThat(p.exitValue()).as("the task's own exit code, not 97").isEqualTo(3);
+        assertThat(stored).containsEntry("stdout.txt", "out\n").containsEntry("exitcode", "3\n");
+    }
 }

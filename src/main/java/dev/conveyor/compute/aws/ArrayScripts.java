@@ -1,5 +1,6 @@
 package dev.conveyor.compute.aws;
 
+import dev.conveyor.compute.TaskFiles;
 import dev.conveyor.compute.TaskLaunch;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.ObjectStore;
@@ -9,7 +10,6 @@ import dev.conveyor.storage.StoredObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -77,16 +77,7 @@ final class ArrayScripts {
     }
 
     private static String fetchAndRun(SignedUrl url) {
-        String dest = ".conveyor/array.sh";
-        String get;
-        if ("file".equals(url.url().getScheme())) {
-            get = "cp " + quote(Path.of(url.url()).toString()) + " " + dest;
-        } else {
-            String u = quote(url.url().toString());
-            get = "{ if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 5 --retry-delay 2 -o " + dest + " " + u
-                    + "; else wget -q -O " + dest + " " + u + "; fi; }";
-        }
-        return "mkdir -p .conveyor && " + get + " || { echo 'conveyor: cannot fetch the array script' >&2; exit 96; }; exec sh " + dest;
+        return TaskFiles.fetchThenRun(url, ".conveyor/array.sh", "array script");
     }
 
     static String quote(String s) {

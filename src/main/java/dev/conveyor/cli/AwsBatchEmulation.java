@@ -23,21 +23,24 @@ final class AwsBatchEmulation implements Emulation {
      */
     private static final int VCPUS = 16;
     private final AwsBatchEmulator batch;
-    private final S3Emulator s3;
+    private volatile S3Emulator s3;
+    /** How the store was started (its port fixed once it had one): so it can start again where it was. */
+    private final S3EmulatorOptions s3Options;
 
-    private AwsBatchEmulation(AwsBatchEmulator batch, S3Emulator s3) {
+    private AwsBatchEmulation(AwsBatchEmulator batch, S3Emulator s3, S3EmulatorOptions s3Options) {
         this.batch = batch;
         this.s3 = s3;
+        this.s3Options = s3Options.withPort(s3.port());
     }
 
     static AwsBatchEmulation start(Path workDir) {
         AwsBatchEmulator batch = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder()
                 .workDir(workDir.resolve("batch")).defaultVcpus(Math.max(VCPUS, Runtime.getRuntime().availableProcessors())).build());
         try {
-            S3Emulator s3 = S3Emulator.start(S3EmulatorOptions.defaults()
+            S3EmulatorOptions options = S3EmulatorOptions.defaults()
                     .withCredentials(batch.accessKeyId(), batch.secretAccessKey())
-                    .withDataDir(workDir.resolve("s3")).withBuckets(BUCKET));
-            return new AwsBatchEmulation(batch, s3);
+                    .withDataDir(workDir.resolve("s3")).withBuckets(BUCKET);
+            return new AwsBatchEmulation(batch, S3Emulator.start(options), options);
         } catch (RuntimeException e) {
             batch.close();
             throw e;
@@ -62,6 +65,18 @@ final class AwsBatchEmulation implements Emulation {
     public String describe() {
         return "aws-batch: AWS Batch emulator at " + batch.endpoint() + " (queue " + AwsBatchEmulatorOptions.DEFAULT_QUEUE
                 + "), S3 (S3Proxy) at " + s3.endpoint() + " (bucket " + BUCKET + ")";
+    }
+
+    /** S3Proxy keeps its objects in a folder (the emulation's own): stopped and started again, it has them still. */
+    @Override
+    public boolean stopStore() {
+        s3.close();
+        return true;
+    }
+
+    @Override
+    public void startStore() {
+        s3 = S3Emulator.start(s3Options);
     }
 
     @Override

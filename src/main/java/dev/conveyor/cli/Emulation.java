@@ -16,6 +16,18 @@ public interface Emulation extends AutoCloseable {
     /** One line for the terminal: what runs where. */
     String describe();
 
+    /**
+     * Stops the object store — every connection to it refused, as in an outage (the chaos bench's
+     * {@code --store-outage}); returns false, doing nothing, where the store could not come back with its data.
+     */
+    default boolean stopStore() {
+        return false;
+    }
+
+    /** Starts the store {@link #stopStore} stopped again, at the same address, with what it held. */
+    default void startStore() {
+    }
+
     @Override
     void close();
 }

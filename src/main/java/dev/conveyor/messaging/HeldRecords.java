@@ -55,7 +55,7 @@ public final class HeldRecords {
 
     /** Whether the failure of a guarded call may pass (the store or the backend away, throttling). */
     public static boolean mayPass(Throwable failure) {
-        return CallPolicy.isTransient(CallPolicy.failureOf(failure));
+        return CallPolicy.isTransient(CallPolicy.failureOf(failure)) || CallPolicy.storeAway(failure);
     }
 
     /**

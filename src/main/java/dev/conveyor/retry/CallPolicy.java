@@ -137,7 +137,14 @@ public final class CallPolicy {
 
     /** Whether a guarded call failed because the object store stayed away (what no stage gives a job up for). */
     public static boolean storeAway(Throwable e) {
-        return failureOf(e) instanceof StoreUnavailableException;
+        // through whatever wraps it on the way: an unchecked wrapper, or the store's bean failing to start
+        // (S3's bucket check when the store is first used) as the container rethrows it
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether repeating the call may help: throttling, 5xx, timeouts, an unreachable service. */

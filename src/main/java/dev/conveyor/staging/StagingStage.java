@@ -82,6 +82,9 @@ public class StagingStage {
                     : "the object store failed: " + e.getCause().getMessage();
             return failed(event, JobState.FAILED, "staging failed: " + reason, now);
         } catch (RuntimeException e) {
+            if (CallPolicy.storeAway(e)) {
+                throw e;
+            }
             return failed(event, JobState.FAILED, "staging failed: " + e.getMessage(), now);
         }
     }

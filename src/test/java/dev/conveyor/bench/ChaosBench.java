@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * {@code --backend=aws-batch} or {@code --backend=azure-batch}: the jobs that run commands run on that
  * backend instead of {@code local} — its emulator and object store ({@code run --emulate}'s) started in this
  * process, outliving every kill, the workers pointed at them — and what is still waiting or running on
- * it after the results counts as orphans ({@link CloudLeftovers}).
+ * it after the results counts as orphans ({@link CloudLeftovers}). {@code --store-outage=N} (aws-batch): the
+ * store down for N seconds in the middle of the run, then back with its data.
  */
 public final class ChaosBench {
     private static final Duration WAIT_FOR_RESULTS = Duration.ofMinutes(5);
@@ -56,6 +57,7 @@ public final class ChaosBench {
         long seed = System.nanoTime();
         double interval = 6;
         String backend = "local";
+        int storeOutage = 0;
         for (String a : args) {
             if (a.equals("--broker-kill")) {
                 brokerKill = true;
@@ -67,6 +69,8 @@ public final class ChaosBench {
                 seed = Long.parseLong(a.substring(7));
             } else if (a.startsWith("--interval=")) {
                 interval = Double.parseDouble(a.substring(11));
+            } else if (a.startsWith("--store-outage=")) {
+                storeOutage = Integer.parseInt(a.substring(15));
             } else if (a.startsWith("--backend=")) {
                 backend = a.substring(10);
                 if (!List.of("local", "aws-batch", "azure-batch").contains(backend)) {
@@ -78,10 +82,17 @@ public final class ChaosBench {
         }
         int jobs = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 300;
         int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 120;
-        System.exit(new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed, backend).run());
+        if (storeOutage > 0 && !backend.equals("aws-batch")) {
+            throw new IllegalArgumentException("--store-outage needs --backend=aws-batch (S3Proxy comes back with its data)");
+        }
+        ChaosBench bench = new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed, backend);
+        bench.storeOutage = storeOutage;
+        System.exit(bench.run());
     }
 
     private final int jobs;
+    /** Seconds the object store is down in the middle of the run (0: never). */
+    private int storeOutage;
     private final int seconds;
     private final boolean brokerKill;
     private final boolean burst;
@@ -177,6 +188,7 @@ public final class ChaosBench {
                     }
                 }, "chaos-submitter");
                 submitter.start();
+                Thread outage = storeOutage(emulations, t0);
 
                 int kills = interval <= 0 ? 0 : (int) Math.floor(seconds / interval);
                 int brokerAt = brokerKill ? Math.max(1, kills / 2) : -1;
@@ -200,6 +212,9 @@ public final class ChaosBench {
                     }
                 }
                 submitter.join();
+                if (outage != null) {
+                    outage.join();
+                }
                 for (Future<RecordMetadata> f : sent) {
                     f.get(5, TimeUnit.MINUTES);
                 }
@@ -212,6 +227,27 @@ public final class ChaosBench {
                 return report(results, status, ids, lastKill, t0, cluster, CloudLeftovers.of(backend, cloud));
             }
         }
+    }
+
+    /**
+     * {@code --store-outage=N}: the object store (the emulation's S3Proxy) stopped for N seconds around the middle
+     * of the run — every connection refused, stages and task wrappers alike — then started again with its data.
+     */
+    private Thread storeOutage(List<Emulation> emulations, long t0) {
+        if (storeOutage <= 0) {
+            return null;
+        }
+        long from = t0 + (long) ((seconds - storeOutage) / 2.0 * 1e9);
+        Thread t = new Thread(() -> {
+            sleepUntil(from);
+            emulations.forEach(Emulation::stopStore);
+            System.out.printf("store outage: down at %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            sleepUntil(from + storeOutage * 1_000_000_000L);
+            emulations.forEach(Emulation::startStore);
+            System.out.printf("store outage: up again at %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        }, "chaos-store-outage");
+        t.start();
+        return t;
     }
 
     private void warmUp(KafkaProducer<String, String> producer, ResultLog results) throws Exception {

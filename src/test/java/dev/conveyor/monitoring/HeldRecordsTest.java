@@ -153,4 +153,21 @@ class HeldRecordsTest {
         assertThat(held.size()).isZero();
         assertThat(failed).isEmpty();
     }
+
+    @Test
+    void aStoreAwayIsRecognisedThroughWhatWrapsItAndNothingElseIsHeld() {
+        var away = new dev.conveyor.storage.StoreUnavailableException("503", null, null);
+        assertThat(HeldRecords.mayPass(away)).isTrue();
+        RuntimeException guarded = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> CallPolicy.direct("stages").call("spec", () -> {
+                    throw away;
+                }));
+        assertThat(guarded).isInstanceOf(CallPolicy.CallFailedException.class);
+        assertThat(HeldRecords.mayPass(guarded)).isTrue();
+        assertThat(HeldRecords.mayPass(new java.io.UncheckedIOException(away))).isTrue();
+        assertThat(HeldRecords.mayPass(new IllegalStateException("bean", new RuntimeException(new java.io.UncheckedIOException(away)))))
+                .as("a container's wrapping of a store that cannot start").isTrue();
+        assertThat(HeldRecords.mayPass(new java.io.UncheckedIOException(new java.io.IOException("403 Forbidden")))).isFalse();
+        assertThat(HeldRecords.mayPass(new IllegalArgumentException("no such backend"))).isFalse();
+    }
 }

@@ -250,6 +250,17 @@ class MessageSchemaTest {
             assertValidMessage("job-result", result);
         }
 
+        /** Dispatch could not read the spec (which holds the submission time): the request record's time stands in. */
+        @Test
+        void aJobThatFailedBeforeItsSpecCouldBeReadIsValidAndSaysWhenItWasSubmitted() throws IOException {
+            JobResult result = results.build(JobCompleted.beforeRun(JOB_ID, JOB_ID, SPEC_KEY, SPEC_HASH,
+                    "conveyor.requests/3/17@1796648393868", null, JobState.FAILED,
+                    "dispatch failed: cannot read the job's spec: the job's spec is not in the object store", T1), null, null);
+
+            assertThat(result.submittedAt()).isEqualTo(java.time.Instant.ofEpochMilli(1796648393868L));
+            assertValidMessage("job-result", result);
+        }
+
         @Test
         void aResultWithoutStatusIsReported() throws IOException {
             ObjectNode json = (ObjectNode) Json.MAPPER.valueToTree(result(succeededRun()));

@@ -31,8 +31,20 @@ public final class FaultyStore implements ObjectStore {
     }
 
     public void failWrites(Predicate<String> keys, int times) {
+        unchecked = false;
         left.set(times);
         failing = keys;
+    }
+
+    private volatile boolean unchecked;
+
+    /**
+     * As {@link #failWrites}, the 503 wrapped in an {@link java.io.UncheckedIOException} — how the store's bean
+     * fails when it cannot start (S3's bucket check on first use) and the container rethrows it.
+     */
+    public void failWritesUnchecked(Predicate<String> keys, int times) {
+        failWrites(keys, times);
+        unchecked = true;
     }
 
     private volatile Predicate<String> refusing = k -> false;
@@ -94,7 +106,11 @@ public final class FaultyStore implements ObjectStore {
         }
         if (failing.test(key) && left.getAndDecrement() > 0) {
             refused.incrementAndGet();
-            throw new StoreUnavailableException("injected: the store answered 503 for " + key, null, null);
+            StoreUnavailableException e = new StoreUnavailableException("injected: the store answered 503 for " + key, null, null);
+            if (unchecked) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            throw e;
         }
     }
 

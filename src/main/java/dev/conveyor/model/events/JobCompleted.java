@@ -46,6 +46,23 @@ public record JobCompleted(
     public static JobCompleted beforeRun(String jobId, String name, String specKey, String specHash, String request,
                                          Instant submittedAt, JobState state, String reason, Instant at) {
         return new JobCompleted(jobId, name, state, reason, List.of(), specKey, specHash, request, false,
-                submittedAt, null, at, null);
+                submittedAt != null ? submittedAt : submittedAt(request, at), null, at, null);
+    }
+
+    /**
+     * When the request was submitted, from its record's reference ({@code …@timestampMillis}) — for a job that ended
+     * before its spec, which holds the time, could be read (a result must say when it was submitted); {@code fallback}
+     * when the reference carries none.
+     */
+    static Instant submittedAt(String request, Instant fallback) {
+        int at = request == null ? -1 : request.lastIndexOf('@');
+        if (at >= 0) {
+            try {
+                return Instant.ofEpochMilli(Long.parseLong(request.substring(at + 1)));
+            } catch (NumberFormatException e) {
+                // not a record reference: the fallback
+            }
+        }
+        return fallback;
     }
 }

@@ -250,6 +250,22 @@ public final class ChaosBench {
         return t;
     }
 
+    /** The workers' "cannot be handled yet" lines (messaging.HeldRecords), by stage. */
+    private String held() throws IOException {
+        Map<String, Long> byStage = new TreeMap<>();
+        try (Stream<Path> logs = Files.list(root)) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().matches("worker-\\d+\\.log")).toList()) {
+                try (Stream<String> lines = Files.lines(log)) {
+                    lines.filter(l -> l.contains("HeldRecords") && l.contains("cannot be handled yet"))
+                            .map(l -> l.replaceAll(".*HeldRecords\\] (\\w+):.*", "$1"))
+                            .forEach(stage -> byStage.merge(stage, 1L, Long::sum));
+                }
+            }
+        }
+        return byStage.isEmpty() ? "0" : byStage.values().stream().mapToLong(Long::longValue).sum() + " (" + byStage.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")";
+    }
+
     private void warmUp(KafkaProducer<String, String> producer, ResultLog results) throws Exception {
         String id = "chaos-warm-up";
         producer.send(new ProducerRecord<>("conveyor.requests", id,
@@ -318,6 +334,9 @@ public final class ChaosBench {
         System.out.printf("| leftovers (local job folders not cleaned%s) | %d |%n",
                 backend.equals("azure-batch") ? "; Batch jobs not deleted" : "", leftovers.size());
         System.out.printf("| longest gap without a result after the last kill | %.1f s |%n", gap / 1e9);
+        if (storeOutage > 0) {
+            System.out.printf("| records held while the store was away (by stage, from the workers' logs) | %s |%n", held());
+        }
         List<String> offSchema = new ArrayList<>(log.invalid());
         offSchema.addAll(status.invalid());
         System.out.printf("| results and status events off their schema | %d (of %d) |%n", offSchema.size(),

@@ -11,30 +11,35 @@ import java.util.Map;
 
 /**
  * {@code run --emulate} for {@code runsOn.type: azure-batch}: the project's Azure Batch emulator
- * (tasks run as local processes) and Azurite (installed from npm on first use, blobs in memory),
+ * (tasks run as local processes) and Azurite (installed from npm on first use, blobs in the work folder),
  * with the {@code default} profile pointed at both and the object store on Azurite — so files move
  * as they do on Azure: resource files in, output files back, through SAS URLs.
  */
 final class AzureBatchEmulation implements Emulation {
     private final AzureBatchEmulator batch;
-    private final Azurite azurite;
+    private volatile Azurite azurite;
+    /** How Azurite was started (its port fixed once it had one): so it can start again where it was, with its blobs. */
+    private final AzuriteOptions azuriteOptions;
 
-    private AzureBatchEmulation(AzureBatchEmulator batch, Azurite azurite) {
+    private AzureBatchEmulation(AzureBatchEmulator batch, Azurite azurite, AzuriteOptions azuriteOptions) {
         this.batch = batch;
         this.azurite = azurite;
+        this.azuriteOptions = azuriteOptions.withPort(azurite.port());
     }
 
     static AzureBatchEmulation start(Path workDir) {
         Azurite azurite;
+        // installed once beside the other emulators' folders, reused by later runs; blobs kept in the work folder
+        AzuriteOptions options = AzuriteOptions.installedIn(workDir.getParent().resolve("azurite-install"))
+                .withDataDir(workDir.resolve("azurite"));
         try {
-            // installed once beside the other emulators' folders, reused by later runs
-            azurite = Azurite.start(AzuriteOptions.installedIn(workDir.getParent().resolve("azurite-install")));
+            azurite = Azurite.start(options);
         } catch (Exception e) {
             throw CliException.badInput("--emulate: cannot start Azurite (it needs node and npm on the PATH): " + e.getMessage());
         }
         try {
             AzureBatchEmulator batch = AzureBatchEmulator.start(AzureBatchEmulatorOptions.defaults().withWorkDir(workDir));
-            return new AzureBatchEmulation(batch, azurite);
+            return new AzureBatchEmulation(batch, azurite, options);
         } catch (RuntimeException e) {
             azurite.close();
             throw e;
@@ -67,6 +72,25 @@ final class AzureBatchEmulation implements Emulation {
     public String describe() {
         return "azure-batch: the Azure Batch emulator at " + batch.endpoint() + " (account " + batch.accountName()
                 + "), Azurite at " + azurite.blobEndpoint() + " (tasks run as local processes, files in Blob)";
+    }
+
+    /** Azurite keeps its blobs in a folder (the emulation's own): stopped and started again, it has them still. */
+    @Override
+    public boolean stopStore() {
+        azurite.close();
+        return true;
+    }
+
+    @Override
+    public void startStore() {
+        try {
+            azurite = Azurite.start(azuriteOptions);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while Azurite started", e);
+        }
     }
 
     @Override

@@ -82,8 +82,8 @@ public final class ChaosBench {
         }
         int jobs = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 300;
         int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 120;
-        if (storeOutage > 0 && !backend.equals("aws-batch")) {
-            throw new IllegalArgumentException("--store-outage needs --backend=aws-batch (S3Proxy comes back with its data)");
+        if (storeOutage > 0 && backend.equals("local")) {
+            throw new IllegalArgumentException("--store-outage needs --backend=aws-batch or azure-batch (their store is a server that can go down)");
         }
         ChaosBench bench = new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed, backend);
         bench.storeOutage = storeOutage;

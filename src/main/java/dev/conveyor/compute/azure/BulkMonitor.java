@@ -119,6 +119,15 @@ final class BulkMonitor {
         seen.remove(account + "/" + job);
     }
 
+    /**
+     * A failure of Batch's own file transfer (resource files in, output files back — e.g. the storage account away
+     * for a while), not of the command: another attempt, with fresh URLs, may well get through, so it does not
+     * count against the task's retries ({@code conveyor.engine.infrastructure-retries}).
+     */
+    static boolean transfer(String failureCode) {
+        return failureCode != null && (failureCode.startsWith("BlobDownload") || failureCode.startsWith("FileUpload"));
+    }
+
     static TaskObservation observe(TaskInfo t) {
         String state = t.state() == null ? "" : t.state().toLowerCase(Locale.ROOT);
         return switch (state) {
@@ -130,7 +139,7 @@ final class BulkMonitor {
                 TaskObservation o = TaskObservation.ended(t.exitCode(), reason, t.startTime(), t.endTime());
                 boolean wallClock = (t.failureCode() != null && t.failureCode().toLowerCase(Locale.ROOT).contains("wallclock"))
                         || (t.failureMessage() != null && t.failureMessage().toLowerCase(Locale.ROOT).contains("wall clock"));
-                yield wallClock ? o.withTimedOut() : o;
+                yield wallClock ? o.withTimedOut() : transfer(t.failureCode()) ? o.withInfrastructure() : o;
             }
             default -> TaskObservation.queued();
         };

@@ -59,8 +59,8 @@ public final class HeldRecords {
     }
 
     /**
-     * When {@code failure} {@linkplain #mayPass may pass}, holds {@code token} under {@code id} (a job, or a record
-     * where no job is known yet), subscribes to {@code again} (the record handed back to its stage) after the pause — unless the record was let go meanwhile — and
+     * When {@code failure} {@linkplain #mayPass may pass}, holds {@code token} under {@code id} (naming the record:
+     * two records of one job may be held at once, each is handed back), subscribes to {@code again} (the record handed back to its stage) after the pause — unless the record was let go meanwhile — and
      * returns true; otherwise returns false and the caller fails the record as it would have.
      */
     public boolean holdIfItMayPass(String id, Object token, Throwable failure, Supplier<Uni<Void>> again) {

@@ -141,7 +141,7 @@ public final class StageHandler {
                 .invoke(() -> span.end(null))
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
-                    if (held != null && held.holdIfItMayPass("job " + jobId, received, e, again)) {
+                    if (held != null && held.holdIfItMayPass("job " + jobId + " (" + RecordSource.of(received) + ")", received, e, again)) {
                         return Uni.createFrom().voidItem();
                     }
                     JobLogContext.with(jobId, () -> {

@@ -122,7 +122,7 @@ public class MonitoringStage {
             started = check.answered() ? MonitoringService.Started.ALREADY_DONE
                     : monitoring.watch(event, message, check.cancelled().orElse(null), checked.alsoRead());
         } catch (Exception e) {
-            if (held.holdIfItMayPass("job " + event.jobId(), message, e, () -> keyed.submit(RecordSource.orderingKey(message),
+            if (held.holdIfItMayPass("job " + event.jobId() + " (" + RecordSource.of(message) + ")", message, e, () -> keyed.submit(RecordSource.orderingKey(message),
                     () -> StageHandler.blocking(() -> {
                         watch(event, message); // in its turn among the job's records
                         return null;

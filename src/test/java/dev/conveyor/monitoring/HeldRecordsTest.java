@@ -170,4 +170,20 @@ class HeldRecordsTest {
         assertThat(HeldRecords.mayPass(new java.io.UncheckedIOException(new java.io.IOException("403 Forbidden")))).isFalse();
         assertThat(HeldRecords.mayPass(new IllegalArgumentException("no such backend"))).isFalse();
     }
+
+    @Test
+    void twoRecordsOfOneJobHeldAtOnceAreEachHandedBack() throws Exception {
+        HeldRecords held = new HeldRecords("dispatch", scheduler, Duration.ZERO);
+        var away = new dev.conveyor.storage.StoreUnavailableException("503", null, null);
+        ConcurrentLinkedQueue<String> back = new ConcurrentLinkedQueue<>();
+        for (String record : List.of("conveyor.staged/2/7", "conveyor.staged/2/9")) { // one job staged twice (a re-delivery)
+            assertThat(held.holdIfItMayPass("job j (" + record + ")", record, away, () -> {
+                back.add(record);
+                return Uni.createFrom().voidItem();
+            })).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> back.size() == 2);
+        assertThat(back).containsExactlyInAnyOrder("conveyor.staged/2/7", "conveyor.staged/2/9");
+        assertThat(held.size()).isZero();
+    }
 }

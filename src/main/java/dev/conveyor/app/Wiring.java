@@ -206,7 +206,8 @@ public class Wiring {
     @ApplicationScoped
     StagingService staging(ConveyorConfig config, ObjectStore store, Clock clock) {
         List<Path> roots = config.storage().allowedFileRoots().orElse(List.of()).stream().map(Path::of).toList();
-        return new StagingService(store, new InputSources(roots, config.staging().allowedHttpHosts().orElse(List.of())), clock);
+        return new StagingService(store, new InputSources(roots, config.staging().allowedHttpHosts().orElse(List.of()),
+                config.staging().readTimeout()), clock);
     }
 
     @Produces

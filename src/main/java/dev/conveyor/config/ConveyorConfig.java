@@ -305,6 +305,14 @@ public interface ConveyorConfig {
          * unspecified or multicast addresses (none by default).
          */
         Optional<List<String>> allowedHttpHosts();
+
+        /**
+         * How long an {@code http(s):} input source may take to answer, and then to send more of its body: a source
+         * silent for longer has broken off (tried again under the stage's policy, then the job fails naming it).
+         */
+        @WithDefault("60s")
+        @DurationMin(millis = 1)
+        Duration readTimeout();
     }
 
     interface Submission {

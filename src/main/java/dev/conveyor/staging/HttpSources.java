@@ -38,8 +38,12 @@ final class HttpSources {
             .connectTimeout(Duration.ofSeconds(20))
             .build();
 
-    HttpSources(AddressPolicy policy) {
+    /** How long the response may take to start, and each read of its body to get data. */
+    private final Duration readTimeout;
+
+    HttpSources(AddressPolicy policy, Duration readTimeout) {
         this.policy = policy;
+        this.readTimeout = readTimeout;
         if (dnsCacheOff(java.security.Security.getProperty("networkaddress.cache.ttl"), System.getProperty("sun.net.inetaddr.ttl"))) {
             LOG.warn("the JVM's DNS cache is off (networkaddress.cache.ttl or sun.net.inetaddr.ttl is 0): an http(s) input"
                     + " source's host name is looked up again for the download after its address was checked, so a hostile"
@@ -77,7 +81,7 @@ final class HttpSources {
             HttpResponse<InputStream> response = get(current, source);
             int status = response.statusCode();
             if (status / 100 == 2) {
-                return response.body();
+                return new IdleTimeoutStream(response.body(), readTimeout, source);
             }
             close(response);
             if (!REDIRECTS.contains(status)) {
@@ -114,7 +118,7 @@ final class HttpSources {
 
     private HttpResponse<InputStream> get(URI uri, String source) throws StagingException {
         try {
-            return http.send(HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(5)).build(),
+            return http.send(HttpRequest.newBuilder(uri).GET().timeout(readTimeout).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) { // unreachable, reset, timed out: may pass, tried again
             throw new StagingException(cannotDownload(uri, source, e), e, true);

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,8 +32,19 @@ public final class InputSources {
      * @throws IllegalArgumentException for an allow-list entry that is neither a host name nor a CIDR
      */
     public InputSources(List<Path> allowedFileRoots, List<String> allowedHttpHosts) {
+        this(allowedFileRoots, allowedHttpHosts, DEFAULT_READ_TIMEOUT);
+    }
+
+    /** The default of {@code conveyor.staging.read-timeout}. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * @param readTimeout how long an http(s) source may take to answer, and then to send more of its body
+     *                    ({@code conveyor.staging.read-timeout}): a source silent for longer has broken off
+     */
+    public InputSources(List<Path> allowedFileRoots, List<String> allowedHttpHosts, Duration readTimeout) {
         this.files = new FileSources(allowedFileRoots);
-        this.web = new HttpSources(new AddressPolicy(allowedHttpHosts));
+        this.web = new HttpSources(new AddressPolicy(allowedHttpHosts), readTimeout);
     }
 
     public InputStream open(String source) throws StagingException {

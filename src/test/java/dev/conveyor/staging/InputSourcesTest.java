@@ -289,4 +289,51 @@ class InputSourcesTest {
         assertThat(HttpSources.dnsCacheOff(null, null)).isFalse(); // the default, 30 s
         assertThat(HttpSources.dnsCacheOff(null, "not a number")).isFalse();
     }
+
+    /**
+     * A source that sends part of its body and then nothing, or never answers at all, has broken off once it was
+     * silent for the read timeout — it held a staging slot for as long as it pleased (a read of the body had no limit;
+     * the answer, five minutes).
+     */
+    @Test
+    void aSourceThatFallsSilentHasBrokenOff() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/stalls", exchange -> {
+            exchange.sendResponseHeaders(200, 0); // a body of unknown length: it could go on for ever
+            OutputStream out = exchange.getResponseBody();
+            out.write("first part".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            awaitQuietly(release);
+            exchange.close();
+        });
+        server.createContext("/silent", exchange -> {
+            awaitQuietly(release);
+            exchange.close();
+        });
+        server.start();
+        servers.add(server);
+        InputSources sources = new InputSources(List.of(), List.of("127.0.0.1"), java.time.Duration.ofMillis(500));
+        try {
+            try (InputStream in = sources.open(url(server, "/stalls"))) {
+                assertThat(new String(in.readNBytes(10), StandardCharsets.UTF_8)).isEqualTo("first part");
+                assertThatThrownBy(in::read).isInstanceOf(IOException.class)
+                        .hasMessageContaining("sent no data for 0.5 s (conveyor.staging.read-timeout)");
+            }
+            assertThatThrownBy(() -> sources.open(url(server, "/silent")))
+                    .isInstanceOfSatisfying(StagingException.class, e -> assertThat(e.isTransient()).as("may pass: tried again").isTrue())
+                    .hasMessageContaining("cannot download input source");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

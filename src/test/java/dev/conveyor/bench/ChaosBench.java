@@ -188,7 +188,7 @@ public final class ChaosBench {
                     }
                 }, "chaos-submitter");
                 submitter.start();
-                Thread outage = storeOutage(emulations, t0);
+                Thread outage = storeOutage <= 0 ? null : StoreOutage.start(emulations, t0, seconds, storeOutage);
 
                 int kills = interval <= 0 ? 0 : (int) Math.floor(seconds / interval);
                 int brokerAt = brokerKill ? Math.max(1, kills / 2) : -1;
@@ -227,43 +227,6 @@ public final class ChaosBench {
                 return report(results, status, ids, lastKill, t0, cluster, CloudLeftovers.of(backend, cloud));
             }
         }
-    }
-
-    /**
-     * {@code --store-outage=N}: the object store (the emulation's S3Proxy) stopped for N seconds around the middle
-     * of the run — every connection refused, stages and task wrappers alike — then started again with its data.
-     */
-    private Thread storeOutage(List<Emulation> emulations, long t0) {
-        if (storeOutage <= 0) {
-            return null;
-        }
-        long from = t0 + (long) ((seconds - storeOutage) / 2.0 * 1e9);
-        Thread t = new Thread(() -> {
-            sleepUntil(from);
-            emulations.forEach(Emulation::stopStore);
-            System.out.printf("store outage: down at %.0f s%n", (System.nanoTime() - t0) / 1e9);
-            sleepUntil(from + storeOutage * 1_000_000_000L);
-            emulations.forEach(Emulation::startStore);
-            System.out.printf("store outage: up again at %.0f s%n", (System.nanoTime() - t0) / 1e9);
-        }, "chaos-store-outage");
-        t.start();
-        return t;
-    }
-
-    /** The workers' "cannot be handled yet" lines (messaging.HeldRecords), by stage. */
-    private String held() throws IOException {
-        Map<String, Long> byStage = new TreeMap<>();
-        try (Stream<Path> logs = Files.list(root)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().matches("worker-\\d+\\.log")).toList()) {
-                try (Stream<String> lines = Files.lines(log)) {
-                    lines.filter(l -> l.contains("HeldRecords") && l.contains("cannot be handled yet"))
-                            .map(l -> l.replaceAll(".*HeldRecords\\] (\\w+):.*", "$1"))
-                            .forEach(stage -> byStage.merge(stage, 1L, Long::sum));
-                }
-            }
-        }
-        return byStage.isEmpty() ? "0" : byStage.values().stream().mapToLong(Long::longValue).sum() + " (" + byStage.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")";
     }
 
     private void warmUp(KafkaProducer<String, String> producer, ResultLog results) throws Exception {
@@ -335,7 +298,8 @@ public final class ChaosBench {
                 backend.equals("azure-batch") ? "; Batch jobs not deleted" : "", leftovers.size());
         System.out.printf("| longest gap without a result after the last kill | %.1f s |%n", gap / 1e9);
         if (storeOutage > 0) {
-            System.out.printf("| records held while the store was away (by stage, from the workers' logs) | %s |%n", held());
+            System.out.printf("| records held while the store was away (by stage, from the workers' logs) | %s |%n",
+                    StoreOutage.heldByStage(root));
         }
         List<String> offSchema = new ArrayList<>(log.invalid());
         offSchema.addAll(status.invalid());
@@ -402,7 +366,7 @@ public final class ChaosBench {
         return out;
     }
 
-    private static void sleepUntil(long nanoTime) {
+    static void sleepUntil(long nanoTime) {
         long wait = nanoTime - System.nanoTime();
         if (wait > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(wait);

@@ -53,6 +53,11 @@ public final class HeldRecords {
         this.pause = pause;
     }
 
+    /** A failure that says how long its record should wait before it is handled again (else the pause of the stage). */
+    public interface Pause {
+        Duration pause();
+    }
+
     /** Whether the failure of a guarded call may pass (the store or the backend away, throttling). */
     public static boolean mayPass(Throwable failure) {
         return CallPolicy.isTransient(CallPolicy.failureOf(failure)) || CallPolicy.storeAway(failure);
@@ -69,14 +74,15 @@ public final class HeldRecords {
         }
         held.put(id, token);
         StageHandler.observer().record(stage, StageObserver.Outcome.HELD);
+        Duration wait = failure instanceof Pause p ? p.pause() : pause;
         LOG.warnf("%s: %s cannot be handled yet (%s): its record is held and handled again in %s",
-                stage, id, failure.getMessage(), pause.toMillis() < 1000 ? pause.toMillis() + " ms" : pause.toSeconds() + " s");
+                stage, id, failure.getMessage(), wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s");
         try {
             scheduler.schedule(() -> {
                 if (held.remove(id, token)) {
                     again.get().subscribe().with(ok -> { }, e -> LOG.errorf(e, "%s: handling %s again failed", stage, id));
                 }
-            }, pause.toMillis(), TimeUnit.MILLISECONDS);
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) { // shutting down: the record, never acknowledged, comes to the next owner
             held.remove(id, token);
         }

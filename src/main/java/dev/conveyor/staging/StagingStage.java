@@ -20,11 +20,13 @@ import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * submitted → staged: inputs into the object store. A job whose inputs cannot be staged fails here
- * with the reason; an unavailable store is retried under the stage policy and, if it stays away, the
+ * with the reason — at once, or, when its source may recover, after rounds of tries spaced out for the
+ * stage policy's duration with the record held outside its slot between them ({@link SourceTrouble}); an unavailable store is retried under the stage policy and, if it stays away, the
  * record is held and handled again until it answers ({@link HeldRecords}) — the job's result would wait
  * for the store anyway.
  */
@@ -55,9 +57,21 @@ public class StagingStage {
     /** Jobs the object store stays away for beyond the policy: held and handled again, not failed (their results would wait for the store anyway). */
     private HeldRecords held;
 
+    /** Tries of one job's inputs within a round, in the slot: a few, quickly; the rounds are spaced outside it. */
+    private CallPolicy sources;
+    private SourceTrouble trouble;
+
     @jakarta.annotation.PostConstruct
     void start() {
         held = HeldRecords.of(STAGE, policy.settings().maxDelay());
+        var stages = policy.settings();
+        sources = new CallPolicy("staging-sources", new dev.conveyor.retry.RetrySettings(2, min(Duration.ofMillis(250), stages.maxDelay()),
+                min(Duration.ofSeconds(1), stages.maxDelay()), 0.25, min(Duration.ofSeconds(10), stages.maxDuration()), 0));
+        trouble = new SourceTrouble(stages.maxDuration(), stages.maxDelay(), java.time.Clock.systemUTC());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private Uni<Void> work(JobSubmitted event) {
@@ -71,13 +85,21 @@ public class StagingStage {
                 return Uni.createFrom().voidItem(); // finished long ago: a late re-delivery
             }
             JobSpec job = policy.call("spec", () -> staging.spec(event));
-            var staged = policy.call("stage", () -> staging.stage(event, job));
+            var staged = sources.call("stage", () -> staging.stage(event, job));
+            trouble.over(event.jobId());
             return publish.staged(staged,
                     JobStatusEvent.job(job.id(), STAGE, "STAGED", "inputs staged for " + JobStatusEvent.tasks(job.tasks().size())));
         } catch (CallPolicy.CallFailedException e) {
             if (CallPolicy.storeAway(e)) {
                 throw e; // the record is held and handled again until the store answers (StageHandler, HeldRecords)
             }
+            if (e.getCause() instanceof StagingException s && s.isTransient()) {
+                var pause = trouble.failedAgain(event.jobId());
+                if (pause.isPresent()) {
+                    throw new SourceMayRecover(s, pause.get()); // waits outside the slot, then the next round
+                }
+            }
+            trouble.over(event.jobId());
             String reason = e.getCause() instanceof StagingException s ? s.getMessage()
                     : "the object store failed: " + e.getCause().getMessage();
             return failed(event, JobState.FAILED, "staging failed: " + reason, now);

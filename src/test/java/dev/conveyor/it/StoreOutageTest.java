@@ -43,7 +43,8 @@ class StoreOutageTest extends PipelineTestBase {
     public static class ShortPolicy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("conveyor.stage-retry.max-duration", "1s", "conveyor.stage-retry.max-delay", "200ms");
+            return Map.of("conveyor.stage-retry.max-duration", "2s", "conveyor.stage-retry.max-delay", "200ms",
+                    "conveyor.staging.allowed-http-hosts", "127.0.0.1");
         }
     }
 
@@ -192,5 +193,63 @@ class StoreOutageTest extends PipelineTestBase {
         }
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> ids.stream().allMatch(id ->
                 probe().on("conveyor.results", id).size() == 1 && probe().on("conveyor.dlq", id).isEmpty()));
+    }
+
+    /** A local source that answers 503 to its first {@code failures} requests (all when negative), then "data". */
+    private com.sun.net.httpserver.HttpServer source(int failures, java.util.concurrent.atomic.AtomicInteger asked) throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/in.txt", exchange -> {
+            int n = asked.incrementAndGet();
+            byte[] body = (failures < 0 || n <= failures ? "busy" : "data").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(failures < 0 || n <= failures ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    private static String withSource(String id, com.sun.net.httpserver.HttpServer server) {
+        return "{\"id\":\"" + id + "\",\"runsOn\":{\"type\":\"noop\"},\"tasks\":[{\"id\":\"t\",\"command\":\"true\","
+                + "\"inputs\":[{\"path\":\"in.txt\",\"source\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/in.txt\"}]}]}";
+    }
+
+    /**
+     * A source that fails for a while is tried in rounds, its record held between them — outside the staging slot it
+     * used to hold for the policy's whole duration — and the job runs once the source answers.
+     */
+    @Test
+    void aSourceThatRecoversIsWaitedForBetweenRoundsOutsideTheSlot() throws Exception {
+        var asked = new java.util.concurrent.atomic.AtomicInteger();
+        var server = source(6, asked); // more than one round's tries (3)
+        try {
+            double before = held("staging");
+            String id = newId("source-back");
+            probe().publish(id, withSource(id, server));
+            assertThat(probe().awaitResult(id, Duration.ofSeconds(60)).status()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(asked).as("six refused, then the one that answered").hasValue(7);
+            assertThat(held("staging")).as("held between rounds").isGreaterThan(before);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** One that never recovers still fails the job, naming the input, once the window (here 2 s) has passed. */
+    @Test
+    void aSourceThatNeverRecoversFailsTheJobNamingItAfterTheWindow() throws Exception {
+        var asked = new java.util.concurrent.atomic.AtomicInteger();
+        var server = source(-1, asked);
+        try {
+            double before = held("staging");
+            String id = newId("source-down");
+            probe().publish(id, withSource(id, server));
+            var result = probe().awaitResult(id, Duration.ofSeconds(60));
+            assertThat(result.status()).isEqualTo(JobState.FAILED);
+            assertThat(result.reason()).contains("staging failed").contains("answered HTTP 503").contains("/in.txt");
+            assertThat(asked.get()).as("more than one round").isGreaterThan(3);
+            assertThat(held("staging")).isGreaterThan(before);
+        } finally {
+            server.stop(0);
+        }
     }
 }

@@ -138,7 +138,12 @@ public final class StageHandler {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(pending -> pending)
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
-                .invoke(() -> span.end(null))
+                .invoke(() -> {
+                    span.end(null);
+                    if (held != null) {
+                        held.answered(); // handled: the store answers this stage again
+                    }
+                })
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
                     if (held != null && held.holdIfItMayPass("job " + jobId + " (" + RecordSource.of(received) + ")", received, e, again)) {

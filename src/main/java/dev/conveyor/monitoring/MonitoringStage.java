@@ -133,6 +133,7 @@ public class MonitoringStage {
             complete(MonitoringService.failed(event, "monitoring failed: " + e.getMessage(), Instant.now()), message);
             return;
         }
+        held.answered(); // taken in: the store answers this stage again
         if (started != MonitoringService.Started.WATCHING) {
             message.ack(); // already collected, or a duplicate of a job being watched
             return;

@@ -87,7 +87,10 @@ public class SubmissionStage {
                 .chain(outcome -> outcome instanceof Unreadable u
                         ? Uni.createFrom().completionStage(message.nack(new UnreadableRequestException(u.reason())))
                         : Uni.createFrom().completionStage(message.ack()))
-                .invoke(() -> span.end(null))
+                .invoke(() -> {
+                    span.end(null);
+                    held.answered(); // handled: the store answers this stage again
+                })
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
                     if (held.holdIfItMayPass("request " + source, message, e,

@@ -186,4 +186,41 @@ class HeldRecordsTest {
         assertThat(back).containsExactlyInAnyOrder("conveyor.staged/2/7", "conveyor.staged/2/9");
         assertThat(held.size()).isZero();
     }
+
+    /** Once the stage handles a record again, what it held for the store is handed back at once, not after its pause. */
+    @Test
+    void whatWasHeldForTheStoreIsHandedBackAsSoonAsTheStageHandlesARecordAgain() throws Exception {
+        HeldRecords held = new HeldRecords("dispatch", scheduler, Duration.ofHours(1));
+        var away = new dev.conveyor.storage.StoreUnavailableException("503", null, null);
+        ConcurrentLinkedQueue<String> back = new ConcurrentLinkedQueue<>();
+        held.holdIfItMayPass("job a (conveyor.staged/0/1)", "a", away, () -> {
+            back.add("a");
+            return Uni.createFrom().voidItem();
+        });
+        class SourceDown extends RuntimeException implements dev.conveyor.retry.TransientFailure, HeldRecords.Pause {
+            SourceDown() {
+                super("the source answered 503");
+            }
+
+            @Override
+            public boolean isTransient() {
+                return true;
+            }
+
+            @Override
+            public Duration pause() {
+                return Duration.ofHours(1);
+            }
+        }
+        held.holdIfItMayPass("job b (conveyor.submitted/0/2)", "b", new SourceDown(), () -> {
+            back.add("b");
+            return Uni.createFrom().voidItem();
+        });
+
+        held.answered();
+        await().atMost(Duration.ofSeconds(10)).until(() -> back.contains("a"));
+        scheduler.submit(() -> { }).get(10, TimeUnit.SECONDS); // whatever answered() handed on has run
+        assertThat(back).as("the record held for its source keeps its own pace").containsExactly("a");
+        assertThat(held.size()).isEqualTo(1);
+    }
 }

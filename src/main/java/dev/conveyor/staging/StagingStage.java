@@ -26,9 +26,9 @@ import java.time.Instant;
 /**
  * submitted → staged: inputs into the object store. A job whose inputs cannot be staged fails here
  * with the reason — at once, or, when its source may recover, after rounds of tries spaced out for the
- * stage policy's duration with the record held outside its slot between them ({@link SourceTrouble}); an unavailable store is retried under the stage policy and, if it stays away, the
- * record is held and handled again until it answers ({@link HeldRecords}) — the job's result would wait
- * for the store anyway.
+ * stage policy's duration, the record held outside its slot between them ({@link SourceTrouble}). An
+ * unavailable store is retried and, if it stays away, the record is held and handled again until it
+ * answers ({@link HeldRecords}) — the job's result would wait for the store anyway.
  */
 @ApplicationScoped
 public class StagingStage {

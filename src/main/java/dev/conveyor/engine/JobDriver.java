@@ -236,8 +236,12 @@ public final class JobDriver {
         String why = "the task wrapper did not report"
                 + (obs.exitCode() == null ? "" : " (exit code " + obs.exitCode() + ")")
                 + (obs.reason() == null ? "" : ": " + obs.reason());
+        // the wrapper's own exit codes: it could not fetch what the attempt needs (or the bootstrap the wrapper), or
+        // could not return what it made — the store's trouble (down, a connection reset mid-transfer), not the command's
+        boolean wrapperTrouble = obs.exitCode() != null
+                && (obs.exitCode() == TaskWrapper.SETUP_FAILED || obs.exitCode() == TaskWrapper.RETURN_FAILED);
         TaskObservation failed = new TaskObservation(obs.phase(), null, why, obs.startedAt(), obs.endedAt(),
-                obs.infrastructure(), obs.timedOut(), obs.logRef(), obs.terminal());
+                obs.infrastructure() || wrapperTrouble, obs.timedOut(), obs.logRef(), obs.terminal() && !wrapperTrouble);
         return new Observed(failed, false);
     }
 

@@ -60,6 +60,29 @@ class LocalComputeBackendTest extends ComputeBackendContract {
         return root.resolve("local/jobs").resolve(jobId).resolve(task).resolve("attempt-" + n);
     }
 
+    /**
+     * A wrapper that could not fetch what its attempt needs (exit 96; the chaos bench's store outage met the
+     * bootstrap's fetch cut by a connection reset) reported nothing: the store's trouble, not the command's — tried
+     * again without charging the task's retries (it failed the task, which had none).
+     */
+    @Test
+    void anAttemptWhoseWrapperCouldNotFetchItsInputsIsTheInfrastructuresAndTriedAgain() throws Exception {
+        String job = id("setup");
+        JobDriver d = run.open(Jobs.of(job, "tasks: [{id: t, command: 'cat in.txt', "
+                + "inputs: [{path: in.txt, source: 'https://example.org/in.txt'}]}]"));
+        // not staged yet: the wrapper's fetch of it fails
+        RunState first = run.runUntil(d, s -> !s.task("t").attempts.isEmpty(), LIMIT);
+        assertThat(first.task("t").attempts.get(0).reason()).contains("did not report (exit code 96)");
+        assertThat(first.task("t").attempts.get(0).infrastructure()).isTrue();
+
+        store().put(dev.conveyor.storage.JobKeys.inputs(job, "t") + "in.txt", "staged\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        RunState s = run.runToEnd(d, LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.SUCCEEDED);
+        assertThat(s.task("t").attempts).hasSize(2);
+        assertThat(run.stdout(s, "t")).isEqualTo("staged\n");
+    }
+
     @Test
     void aProcessLeftBehindByTheTaskEndsWithIt() throws Exception {
         // durations unique to this run, so that no other process on the machine is taken for the task's

@@ -40,18 +40,14 @@ public record TaskFiles(SignedUrl script, List<InputFile> inputs, List<InputPref
     public static String fetchThenRun(SignedUrl url, String dest, String what) {
         String get;
         if ("file".equals(url.url().getScheme())) {
-            get = "cp " + quote(java.nio.file.Path.of(url.url()).toString()) + " " + dest;
+            get = "cp " + ShellQuote.q(java.nio.file.Path.of(url.url()).toString()) + " " + dest;
         } else {
-            String u = quote(url.url().toString());
+            String u = ShellQuote.q(url.url().toString());
             get = "{ if command -v curl >/dev/null 2>&1; then " + CURL_RETRY + "curl -fsSL $r -o " + dest + " " + u
                     + "; else wget -q -O " + dest + " " + u + "; fi; }";
         }
         return "mkdir -p .conveyor && " + get + " || { echo 'conveyor: cannot fetch the " + what + "' >&2; exit 96; }; exec sh "
                 + dest;
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     public TaskFiles {

@@ -55,7 +55,10 @@ public class DispatchStage {
                 this::work, held, () -> onStaged(message))); // work runs on a worker thread already
     }
 
-    /** Jobs the object store stays away for beyond the policy: held and handled again, not failed (their results would wait for the store anyway). */
+    /**
+     * Jobs the object store stays away for beyond the policy: held and handled again, not failed (their results
+     * would wait for the store anyway).
+     */
     private HeldRecords held;
 
     @jakarta.annotation.PostConstruct

@@ -1,5 +1,6 @@
 package dev.conveyor.engine;
 
+import dev.conveyor.compute.ShellQuote;
 import dev.conveyor.model.OutputSpec;
 import dev.conveyor.storage.SignedUrl;
 

@@ -32,7 +32,8 @@ public final class HeldRecords {
     /** Each held record, by what it is about. */
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     /** When {@link #answered} last handed the store's held records back (nanoTime): at most once a second. */
-    private final java.util.concurrent.atomic.AtomicLong lastWake = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 2_000_000_000L);
+    private final java.util.concurrent.atomic.AtomicLong lastWake =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 2_000_000_000L);
 
     /**
      * @param token     what the stage acknowledges once the record is handled
@@ -67,6 +68,11 @@ public final class HeldRecords {
         Duration pause();
     }
 
+    /** How a held record is named (its key here, and in the log): its job and where it stands — one job may have two held. */
+    public static String name(String jobId, org.eclipse.microprofile.reactive.messaging.Message<?> record) {
+        return "job " + jobId + " (" + RecordSource.of(record) + ")";
+    }
+
     /** Whether the failure of a guarded call may pass (the store or the backend away, throttling). */
     public static boolean mayPass(Throwable failure) {
         return CallPolicy.isTransient(CallPolicy.failureOf(failure)) || CallPolicy.storeAway(failure);
@@ -74,8 +80,9 @@ public final class HeldRecords {
 
     /**
      * When {@code failure} {@linkplain #mayPass may pass}, holds {@code token} under {@code id} (naming the record:
-     * two records of one job may be held at once, each is handed back), subscribes to {@code again} (the record handed back to its stage) after the pause — unless the record was let go meanwhile — and
-     * returns true; otherwise returns false and the caller fails the record as it would have.
+     * two records of one job may be held at once, each is handed back), subscribes to {@code again} (the record
+     * handed back to its stage) after the pause — unless the record was let go meanwhile — and returns true;
+     * otherwise returns false and the caller fails the record as it would have.
      */
     public boolean holdIfItMayPass(String id, Object token, Throwable failure, Supplier<Uni<Void>> again) {
         if (!mayPass(failure)) {

@@ -146,7 +146,7 @@ public final class StageHandler {
                 })
                 .onFailure().recoverWithUni(e -> {
                     span.end(e);
-                    if (held != null && held.holdIfItMayPass("job " + jobId + " (" + RecordSource.of(received) + ")", received, e, again)) {
+                    if (held != null && held.holdIfItMayPass(HeldRecords.name(jobId, received), received, e, again)) {
                         return Uni.createFrom().voidItem();
                     }
                     JobLogContext.with(jobId, () -> {

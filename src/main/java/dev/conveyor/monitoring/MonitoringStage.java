@@ -122,11 +122,12 @@ public class MonitoringStage {
             started = check.answered() ? MonitoringService.Started.ALREADY_DONE
                     : monitoring.watch(event, message, check.cancelled().orElse(null), checked.alsoRead());
         } catch (Exception e) {
-            if (held.holdIfItMayPass("job " + event.jobId() + " (" + RecordSource.of(message) + ")", message, e, () -> keyed.submit(RecordSource.orderingKey(message),
+            var again = (java.util.function.Supplier<Uni<Void>>) () -> keyed.submit(RecordSource.orderingKey(message),
                     () -> StageHandler.blocking(() -> {
                         watch(event, message); // in its turn among the job's records
                         return null;
-                    }).replaceWithVoid()))) {
+                    }).replaceWithVoid());
+            if (held.holdIfItMayPass(dev.conveyor.messaging.HeldRecords.name(event.jobId(), message), message, e, again)) {
                 return; // the store (or the backend) away beyond the policy: the running job waits for it, not failed
             }
             LOG.errorf("job %s cannot be watched: %s", event.jobId(), e.getMessage());

@@ -54,7 +54,10 @@ public class StagingStage {
                 this::work, held, () -> onSubmitted(message))); // work runs on a worker thread already
     }
 
-    /** Jobs the object store stays away for beyond the policy: held and handled again, not failed (their results would wait for the store anyway). */
+    /**
+     * Jobs the object store stays away for beyond the policy: held and handled again, not failed (their results
+     * would wait for the store anyway).
+     */
     private HeldRecords held;
 
     /** Tries of one job's inputs within a round, in the slot: a few, quickly; the rounds are spaced outside it. */
@@ -65,8 +68,9 @@ public class StagingStage {
     void start() {
         held = HeldRecords.of(STAGE, policy.settings().maxDelay());
         var stages = policy.settings();
-        sources = new CallPolicy("staging-sources", new dev.conveyor.retry.RetrySettings(2, min(Duration.ofMillis(250), stages.maxDelay()),
-                min(Duration.ofSeconds(1), stages.maxDelay()), 0.25, min(Duration.ofSeconds(10), stages.maxDuration()), 0));
+        sources = new CallPolicy("staging-sources", new dev.conveyor.retry.RetrySettings(2,
+                min(Duration.ofMillis(250), stages.maxDelay()), min(Duration.ofSeconds(1), stages.maxDelay()), 0.25,
+                min(Duration.ofSeconds(10), stages.maxDuration()), 0));
         trouble = new SourceTrouble(stages.maxDuration(), stages.maxDelay(), java.time.Clock.systemUTC());
     }
 

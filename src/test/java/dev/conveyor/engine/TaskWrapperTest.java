@@ -99,8 +99,11 @@ class TaskWrapperTest {
         com.sun.net.httpserver.HttpServer store = null;
         try {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Files.exists(ran));
-            // the store stays down a while after the task ended: its first uploads are refused
-            Thread.sleep(1500);
+            // the store stays down until an upload has been refused and curl is still at it: a refused connect is
+            // answered at once, so a curl for this store alive half a second on has been refused and is waiting to
+            // try again (one that gave up on the refusal — the old flags — is gone, and this wait fails)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> curlTryingFor(port, java.time.Duration.ofMillis(500)));
             store = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 0);
             store.createContext("/returns/", exchange -> {
                 stored.put(exchange.getRequestURI().getPath().substring("/returns/".length()),
@@ -119,5 +122,13 @@ class TaskWrapperTest {
 
         assertThat(p.exitValue()).as("the task's own exit code, not 97").isEqualTo(3);
         assertThat(stored).containsEntry("stdout.txt", "out\n").containsEntry("exitcode", "3\n");
+    }
+
+    /** Whether a curl process for {@code 127.0.0.1:port} has been running for at least {@code for_}. */
+    private static boolean curlTryingFor(int port, java.time.Duration for_) {
+        Instant before = Instant.now().minus(for_);
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().command().map(c -> c.endsWith("/curl")).orElse(false)
+                && p.info().arguments().map(a -> String.join(" ", a).contains("127.0.0.1:" + port + "/")).orElse(false)
+                && p.info().startInstant().map(t -> t.isBefore(before)).orElse(false));
     }
 }

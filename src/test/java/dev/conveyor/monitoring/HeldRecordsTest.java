@@ -69,6 +69,11 @@ class HeldRecordsTest {
                 .dispatch(new JobStaged(id, ref.key(), ref.hash(), "{}", Instant.now()), spec, List.of(Optional.empty()));
     }
 
+    /** Monitoring whose stage policy makes two tries per intake. */
+    private static MonitoringService monitoring(JobDrivers drivers, FaultyStore store) {
+        return new MonitoringService(drivers, store, Clock.systemUTC(), new CallPolicy("stages", RetrySettings.quick(1)));
+    }
+
     /** What the stage does with a dispatched record: take it in; hold it while the trouble may pass; else fail the job. */
     private void takeIn(MonitoringService monitoring, HeldRecords held, JobDispatched event, Object token) {
         try {
@@ -89,8 +94,7 @@ class HeldRecordsTest {
         JobDrivers drivers = drivers(store);
         JobDispatched event = dispatched(store, drivers, "away-long");
         // two tries per intake: the first two intakes meet a store that is still away, the third finds it back
-        MonitoringService monitoring = new MonitoringService(drivers, store, Clock.systemUTC(),
-                new CallPolicy("stages", RetrySettings.quick(1)));
+        MonitoringService monitoring = monitoring(drivers, store);
         HeldRecords held = new HeldRecords("monitoring", scheduler, Duration.ofMillis(20));
         store.failLists(5);
 
@@ -113,8 +117,7 @@ class HeldRecordsTest {
         // the event's claim check names a spec that is not the one stored: no retry will change that
         JobDispatched event = new JobDispatched(real.jobId(), real.specKey(), "0".repeat(64), real.backend(), real.request(),
                 real.dispatchedAt(), real.runVersion());
-        MonitoringService monitoring = new MonitoringService(drivers, store, Clock.systemUTC(),
-                new CallPolicy("stages", RetrySettings.quick(1)));
+        MonitoringService monitoring = monitoring(drivers, store);
         HeldRecords held = new HeldRecords("monitoring", scheduler, Duration.ofMillis(20));
 
         takeIn(monitoring, held, event, "record");
@@ -129,8 +132,7 @@ class HeldRecordsTest {
         FaultyStore store = new FaultyStore(new FileObjectStore(dir));
         JobDrivers drivers = drivers(store);
         JobDispatched event = dispatched(store, drivers, "moved");
-        MonitoringService monitoring = new MonitoringService(drivers, store, Clock.systemUTC(),
-                new CallPolicy("stages", RetrySettings.quick(1)));
+        MonitoringService monitoring = monitoring(drivers, store);
         HeldRecords held = new HeldRecords("monitoring", scheduler, Duration.ZERO);
         CountDownLatch busy = new CountDownLatch(1);
         scheduler.execute(() -> await().until(() -> busy.getCount() == 0)); // the scheduler busy until the record is let go

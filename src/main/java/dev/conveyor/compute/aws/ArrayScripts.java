@@ -1,5 +1,6 @@
 package dev.conveyor.compute.aws;
 
+import dev.conveyor.compute.ShellQuote;
 import dev.conveyor.compute.TaskFiles;
 import dev.conveyor.compute.TaskLaunch;
 import dev.conveyor.storage.JobKeys;
@@ -36,7 +37,7 @@ final class ArrayScripts {
         StringBuilder script = new StringBuilder("case \"$AWS_BATCH_JOB_ARRAY_INDEX\" in\n");
         StringBuilder manifest = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
-            script.append(i).append(") exec sh -c ").append(quote(cells.get(i).command())).append(" ;;\n");
+            script.append(i).append(") exec sh -c ").append(ShellQuote.q(cells.get(i).command())).append(" ;;\n");
             manifest.append(cells.get(i).submissionId()).append(' ').append(i).append('\n');
         }
         script.append("*) echo \"conveyor: no cell $AWS_BATCH_JOB_ARRAY_INDEX in this array\" >&2; exit 98 ;;\nesac\n");
@@ -78,9 +79,5 @@ final class ArrayScripts {
 
     private static String fetchAndRun(SignedUrl url) {
         return TaskFiles.fetchThenRun(url, ".conveyor/array.sh", "array script");
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -1,11 +1,11 @@
-package dev.conveyor.engine;
+package dev.conveyor.compute;
 
 /** Single-quoting for POSIX sh: the value is taken literally, whatever it contains (NULs are rejected upstream). */
-final class ShellQuote {
+public final class ShellQuote {
     private ShellQuote() {
     }
 
-    static String q(String s) {
+    public static String q(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -9,7 +9,7 @@
 #   bench/run.sh scale [JOBS] [CORES]           the same burst on one service process, on two sharing the groups (each under a
 #                                               CPU quota of CORES where cgroups can be made), on five running one stage each
 #   bench/run.sh lag [JOBS]                     where a job waits: per-stage median times from the status topic
-#   bench/run.sh chaos [JOBS] [SECONDS] [--broker-kill] [--backend=aws-batch|azure-batch] [--store-outage=N]  2 workers + 1 broker process, a worker SIGKILLed every 6 s (and the cloud backend's store down N s mid-run): lost/duplicated/wrong/re-run counts
+#   bench/run.sh chaos [JOBS] [SECONDS] [--broker-kill] [--backend=aws-batch|azure-batch] [--store-outage=N] [--api-outage=N]  2 workers + 1 broker process, a worker SIGKILLed every 6 s (and the cloud backend's store down, or its API answering 503, N s mid-run): lost/duplicated/wrong/re-run counts
 #   bench/run.sh fuzz [HOSTILE] [GOOD]          hostile records among good ones: how each was answered, one answer per record
 #   bench/run.sh floor [JOBS] [ROUNDS]          a 1-task job's own work with no Kafka at all (request, store, engine, JSON): CPU per job
 #   bench/run.sh result [TASKS] [LATENCY_MS] [ROUNDS]  building one TASKS-task job's result on an S3 bucket whose calls take LATENCY_MS

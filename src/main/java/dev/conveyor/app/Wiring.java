@@ -156,6 +156,19 @@ public class Wiring {
         return config.credentials().allowedVariables();
     }
 
+    /**
+     * Settings that do not fit together (a backend's first pause longer than its longest) stop the service at start-up,
+     * naming the keys — not every job at dispatch.
+     */
+    void checkSettings(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event, ConveyorConfig config) {
+        var problems = dev.conveyor.config.SettingChecks.problems(config);
+        if (!problems.isEmpty()) { // reported as the configuration's problems (cli.StartFailures: exit code 2)
+            throw new io.smallrye.config.ConfigValidationException(problems.stream()
+                    .map(io.smallrye.config.ConfigValidationException.Problem::new)
+                    .toArray(io.smallrye.config.ConfigValidationException.Problem[]::new));
+        }
+    }
+
     private static RetrySettings retrySettings(ConveyorConfig.Backend b) {
         return new RetrySettings(b.maxRetries(), b.retryDelay(), b.retryMaxDelay(), b.jitter(), Duration.ofMinutes(10),
                 b.ratePerSecond());
@@ -180,6 +193,23 @@ public class Wiring {
         int tries = (int) Math.max(20, retry.maxDuration().toMillis() / retry.maxDelay().toMillis() + 10);
         Duration first = Duration.ofMillis(Math.min(250, retry.maxDelay().toMillis()));
         return new CallPolicy("stages", new RetrySettings(tries, first, retry.maxDelay(), 0.25, retry.maxDuration(), 0));
+    }
+
+    /**
+     * Staging's tries of one job's inputs within a round, in its slot: a few, quickly (3 within at most 10 s, never
+     * longer than the stages' own policy); the rounds are spaced outside the slot (staging.SourceTrouble).
+     */
+    @Produces
+    @ApplicationScoped
+    @Named("staging-sources")
+    CallPolicy stagingSourcesPolicy(@Named("stages") CallPolicy stages) {
+        RetrySettings s = stages.settings();
+        return new CallPolicy("staging-sources", new RetrySettings(2, shorter(Duration.ofMillis(250), s.maxDelay()),
+                shorter(Duration.ofSeconds(1), s.maxDelay()), 0.25, shorter(Duration.ofSeconds(10), s.maxDuration()), 0));
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Building a result: a store that is away is waited for (long), so no result is ever lost to a 503. */

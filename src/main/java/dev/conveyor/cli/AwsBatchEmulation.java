@@ -80,6 +80,12 @@ final class AwsBatchEmulation implements Emulation {
     }
 
     @Override
+    public boolean apiOutage(boolean down) {
+        batch.outage(down);
+        return true;
+    }
+
+    @Override
     public void close() {
         try {
             batch.close();

@@ -94,6 +94,12 @@ final class AzureBatchEmulation implements Emulation {
     }
 
     @Override
+    public boolean apiOutage(boolean down) {
+        batch.outage(down);
+        return true;
+    }
+
+    @Override
     public void close() {
         batch.close();
         azurite.close();

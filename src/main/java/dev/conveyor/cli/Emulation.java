@@ -28,6 +28,14 @@ public interface Emulation extends AutoCloseable {
     default void startStore() {
     }
 
+    /**
+     * Starts ({@code true}) or ends an outage of the Batch service's API — every call answered 503, the tasks already
+     * running going on (the chaos bench's {@code --api-outage}); returns false, doing nothing, where there is none.
+     */
+    default boolean apiOutage(boolean down) {
+        return false;
+    }
+
     @Override
     void close();
 }

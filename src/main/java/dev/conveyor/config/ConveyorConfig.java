@@ -74,6 +74,8 @@ public interface ConveyorConfig {
 
     Staging staging();
 
+    Dispatch dispatch();
+
     interface Kafka {
         /** An existing cluster; when absent, run/serve start an embedded broker. */
         Optional<String> bootstrapServers();
@@ -313,6 +315,17 @@ public interface ConveyorConfig {
         @WithDefault("60s")
         @DurationMin(millis = 1)
         Duration readTimeout();
+    }
+
+    interface Dispatch {
+        /**
+         * How long dispatch waits for a backend whose API stays away (unreachable, 5xx, throttling beyond the backend's
+         * policy) before it fails the job: meanwhile the job's record is held and tried again every
+         * {@code conveyor.stage-retry.max-delay}. {@code 0} fails the job once the backend's policy gives up.
+         */
+        @WithDefault("30m")
+        @DurationMin(millis = 0)
+        Duration backendWait();
     }
 
     interface Submission {

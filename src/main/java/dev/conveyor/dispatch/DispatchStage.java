@@ -28,7 +28,9 @@ import java.time.Instant;
  * staged → dispatched: the environment exists, the run state is saved, the first tasks are
  * submitted. Transient failures are retried under the backend's (and the stage's) policy; a
  * terminal one fails the job with the backend's reason. An object store that stays away beyond the
- * stage's policy fails nothing: the record is held and handled again until it answers ({@link HeldRecords}).
+ * stage's policy fails nothing: the record is held and handled again until it answers ({@link HeldRecords}); a
+ * backend whose API stays away is waited for likewise, for up to {@code conveyor.dispatch.backend-wait}
+ * ({@link BackendWait}), then the job fails naming it.
  */
 @ApplicationScoped
 public class DispatchStage {
@@ -49,6 +51,9 @@ public class DispatchStage {
     @Named("stage-records")
     KeyedExecutor keyed;
 
+    @Inject
+    dev.conveyor.config.ConveyorConfig config;
+
     @Incoming(Channels.STAGED_IN)
     public Uni<Void> onStaged(Message<String> message) {
         return keyed.submit(RecordSource.orderingKey(message), () -> StageHandler.handle(message, JobStaged.class,
@@ -60,10 +65,13 @@ public class DispatchStage {
      * would wait for the store anyway).
      */
     private HeldRecords held;
+    /** Jobs whose backend stays away: how long each has waited. */
+    private BackendWait waits;
 
     @jakarta.annotation.PostConstruct
     void start() {
         held = HeldRecords.of(STAGE, policy.settings().maxDelay());
+        waits = new BackendWait(config.dispatch().backendWait(), java.time.Clock.systemUTC());
     }
 
     private Uni<Void> work(JobStaged event) {
@@ -84,18 +92,41 @@ public class DispatchStage {
                 return failed(event, job, JobState.CANCELLED, "cancelled before it ran: " + check.cancelled().get());
             }
             if (check.answered()) {
+                waits.done(job.id());
                 return Uni.createFrom().voidItem(); // the job has its result: a late re-delivery
             }
             var dispatched = policy.call("dispatch", () -> dispatch.dispatch(event, job, checked.alsoRead()));
+            waits.done(job.id());
             return publish.dispatched(dispatched, JobStatusEvent.job(job.id(), STAGE,
                     "DISPATCHED", JobStatusEvent.tasks(job.tasks().size()) + " on " + dispatched.backend() + ", environment ready"));
         } catch (RuntimeException e) {
             if (CallPolicy.storeAway(e)) {
-                throw e;
+                throw e; // held and handled again until the store answers (StageHandler, HeldRecords)
+            }
+            BackendWait.Waiting waiting = waits.mayWait(job.id(), e);
+            if (waiting != null) {
+                if (waiting.first()) { // the user is told once; the WARN of each hold is the operator's
+                    publish.statusLater(JobStatusEvent.job(job.id(), STAGE, "STAGED", "waiting for " + job.runsOn().type()
+                            + ": " + message(e) + "; tried again every " + spoken(policy.settings().maxDelay())
+                            + " until " + waiting.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+                }
+                throw e; // held and handled again, for up to backend-wait since the job's first such failure
             }
             LOG.warnf("job %s could not be dispatched: %s", job.id(), message(e));
-            return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e));
+            return failed(event, job, JobState.FAILED, "dispatch failed: " + message(e) + gaveUp(e));
         }
+    }
+
+    /** What the reason adds when the backend was waited for and did not come back. */
+    private String gaveUp(Throwable e) {
+        return waits.window().isZero() || !CallPolicy.isTransient(CallPolicy.failureOf(e)) ? ""
+                : " (the backend was waited for " + spoken(waits.window()) + ")";
+    }
+
+    /** 300 ms, 30 s, 30 min. */
+    static String spoken(java.time.Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 != 0 ? ms + " ms" : ms % 60_000 != 0 || ms < 120_000 ? ms / 1000 + " s" : ms / 60_000 + " min";
     }
 
     private static String message(Throwable e) {
@@ -104,6 +135,7 @@ public class DispatchStage {
     }
 
     private Uni<Void> failed(JobStaged event, JobSpec job, JobState state, String reason) {
+        waits.done(event.jobId());
         Instant now = Instant.now();
         return publish.completed(STAGE, JobCompleted.beforeRun(event.jobId(), job == null ? event.jobId() : job.name(),
                 event.specKey(), event.specHash(), event.request(), job == null ? null : job.submittedAt(),

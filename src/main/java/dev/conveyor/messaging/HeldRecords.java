@@ -52,9 +52,43 @@ public final class HeldRecords {
         return t;
     });
 
-    /** Held records of {@code stage}, handled again every {@code pause}. */
+    /** Every stage's held records in this process (weakly: a stage's beans may go, as in tests), for {@link #letGoOf}. */
+    private static final java.util.Set<HeldRecords> ALL =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
+    /** Held records of {@code stage}, handled again every {@code pause}; let go of when their partition leaves ({@link #letGoOf}). */
     public static HeldRecords of(String stage, Duration pause) {
-        return new HeldRecords(stage, SHARED, pause);
+        HeldRecords h = new HeldRecords(stage, SHARED, pause);
+        ALL.add(h);
+        return h;
+    }
+
+    /**
+     * The partitions left this instance: every stage lets go of the records it held from them (their new owner gets them
+     * again from the committed offset; handed back here too, they would be handled twice). {@link HeldRecordsRebalance}
+     * calls it for the channels of submission, staging and dispatch; monitoring calls {@link #letGo} itself.
+     */
+    public static void letGoOf(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        java.util.List<HeldRecords> all;
+        synchronized (ALL) {
+            all = java.util.List.copyOf(ALL);
+        }
+        Predicate<Object> leaving = onPartitions(partitions);
+        all.forEach(h -> {
+            int before = h.size();
+            h.letGo(leaving);
+            if (h.size() < before) {
+                LOG.infof("%s: %d held record(s) let go: partitions %s went to another instance", h.stage, before - h.size(), partitions);
+            }
+        });
+    }
+
+    /** Whether a held token is a record of one of {@code partitions}. */
+    public static Predicate<Object> onPartitions(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+        return token -> token instanceof org.eclipse.microprofile.reactive.messaging.Message<?> m
+                && m.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .map(md -> partitions.contains(new org.apache.kafka.common.TopicPartition(md.getTopic(), md.getPartition())))
+                .orElse(false);
     }
 
     public HeldRecords(String stage, ScheduledExecutorService scheduler, Duration pause) {

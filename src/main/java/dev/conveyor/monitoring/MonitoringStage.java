@@ -16,7 +16,6 @@ import dev.conveyor.model.events.JobStatusEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -224,10 +223,7 @@ public class MonitoringStage {
 
     /** The partitions went to another instance: stop deciding for their jobs here. */
     void revoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-        java.util.function.Predicate<Object> leaving = token -> token instanceof Message<?> m
-                && m.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(md -> partitions.contains(new org.apache.kafka.common.TopicPartition(md.getTopic(), md.getPartition())))
-                .orElse(false);
+        java.util.function.Predicate<Object> leaving = dev.conveyor.messaging.HeldRecords.onPartitions(partitions);
         held.letGo(leaving);
         Set<String> lost = monitoring.tokens().entrySet().stream().filter(e -> leaving.test(e.getValue()))
                 .map(Map.Entry::getKey).collect(Collectors.toSet());

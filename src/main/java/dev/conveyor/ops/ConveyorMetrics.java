@@ -56,6 +56,9 @@ public class ConveyorMetrics implements StageObserver, CallObserver, StoreObserv
     @Inject
     @Named("collection")
     CallPolicy collectionPolicy;
+    @Inject
+    @Named("staging-sources")
+    CallPolicy stagingSourcesPolicy;
 
     @PostConstruct
     void bind() {
@@ -63,6 +66,7 @@ public class ConveyorMetrics implements StageObserver, CallObserver, StoreObserv
         drivers.observeCalls(this);
         stagePolicy.observeCalls(this);
         collectionPolicy.observeCalls(this);
+        stagingSourcesPolicy.observeCalls(this);
         ObservedObjectStore.observeWith(this);
         Gauge.builder("conveyor.jobs.watched", monitoring, MonitoringService::watching)
                 .description("Jobs this instance's monitoring stage is watching right now").register(registry);

@@ -20,7 +20,6 @@ import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -61,21 +60,16 @@ public class StagingStage {
     private HeldRecords held;
 
     /** Tries of one job's inputs within a round, in the slot: a few, quickly; the rounds are spaced outside it. */
-    private CallPolicy sources;
+    @Inject
+    @Named("staging-sources")
+    CallPolicy sources;
     private SourceTrouble trouble;
 
     @jakarta.annotation.PostConstruct
     void start() {
         held = HeldRecords.of(STAGE, policy.settings().maxDelay());
         var stages = policy.settings();
-        sources = new CallPolicy("staging-sources", new dev.conveyor.retry.RetrySettings(2,
-                min(Duration.ofMillis(250), stages.maxDelay()), min(Duration.ofSeconds(1), stages.maxDelay()), 0.25,
-                min(Duration.ofSeconds(10), stages.maxDuration()), 0));
         trouble = new SourceTrouble(stages.maxDuration(), stages.maxDelay(), java.time.Clock.systemUTC());
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private Uni<Void> work(JobSubmitted event) {

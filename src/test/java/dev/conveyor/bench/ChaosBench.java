@@ -42,8 +42,9 @@ import java.util.stream.Stream;
  * {@code --backend=aws-batch} or {@code --backend=azure-batch}: the jobs that run commands run on that
  * backend instead of {@code local} — its emulator and object store ({@code run --emulate}'s) started in this
  * process, outliving every kill, the workers pointed at them — and what is still waiting or running on
- * it after the results counts as orphans ({@link CloudLeftovers}). {@code --store-outage=N} (aws-batch): the
- * store down for N seconds in the middle of the run, then back with its data.
+ * it after the results counts as orphans ({@link CloudLeftovers}). {@code --store-outage=N} (aws-batch or
+ * azure-batch): the store down for N seconds in the middle of the run, then back with its data; {@code --api-outage=N}:
+ * the Batch API answering every call 503 for N seconds in the middle of the run ({@link Outage}).
  */
 public final class ChaosBench {
     private static final Duration WAIT_FOR_RESULTS = Duration.ofMinutes(5);
@@ -58,6 +59,7 @@ public final class ChaosBench {
         double interval = 6;
         String backend = "local";
         int storeOutage = 0;
+        int apiOutage = 0;
         for (String a : args) {
             if (a.equals("--broker-kill")) {
                 brokerKill = true;
@@ -71,6 +73,8 @@ public final class ChaosBench {
                 interval = Double.parseDouble(a.substring(11));
             } else if (a.startsWith("--store-outage=")) {
                 storeOutage = Integer.parseInt(a.substring(15));
+            } else if (a.startsWith("--api-outage=")) {
+                apiOutage = Integer.parseInt(a.substring(13));
             } else if (a.startsWith("--backend=")) {
                 backend = a.substring(10);
                 if (!List.of("local", "aws-batch", "azure-batch").contains(backend)) {
@@ -82,17 +86,20 @@ public final class ChaosBench {
         }
         int jobs = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 300;
         int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 120;
-        if (storeOutage > 0 && backend.equals("local")) {
-            throw new IllegalArgumentException("--store-outage needs --backend=aws-batch or azure-batch (their store is a server that can go down)");
+        if ((storeOutage > 0 || apiOutage > 0) && backend.equals("local")) {
+            throw new IllegalArgumentException("--store-outage and --api-outage need --backend=aws-batch or azure-batch");
         }
         ChaosBench bench = new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed, backend);
         bench.storeOutage = storeOutage;
+        bench.apiOutage = apiOutage;
         System.exit(bench.run());
     }
 
     private final int jobs;
     /** Seconds the object store is down in the middle of the run (0: never). */
     private int storeOutage;
+    /** Seconds the Batch API answers 503 in the middle of the run (0: never). */
+    private int apiOutage;
     private final int seconds;
     private final boolean brokerKill;
     private final boolean burst;
@@ -164,7 +171,7 @@ public final class ChaosBench {
         // e.g. -Dbench.worker.opts=-Dquarkus.log.category.\"dev.conveyor\".level=DEBUG, to see what the workers did
         String extra = System.getProperty("bench.worker.opts", "").trim();
         if (!extra.isEmpty()) {
-            workerOptions.addAll(List.of(extra.split("\\s+")));
+            workerOptions.addAll(List.of(extra.split("[\\s;]+"))); // several: separated by ";" (BENCH_JAVA_OPTS splits on spaces)
         }
         try (Emulations.Running running = new Emulations.Running(emulations);
              ChaosCluster cluster = new ChaosCluster(root, workerCount, workerOptions)) {
@@ -188,7 +195,13 @@ public final class ChaosBench {
                     }
                 }, "chaos-submitter");
                 submitter.start();
-                Thread outage = storeOutage <= 0 ? null : StoreOutage.start(emulations, t0, seconds, storeOutage);
+                List<Thread> outages = new ArrayList<>();
+                if (storeOutage > 0) {
+                    outages.add(Outage.STORE.start(emulations, t0, seconds, storeOutage));
+                }
+                if (apiOutage > 0) {
+                    outages.add(Outage.API.start(emulations, t0, seconds, apiOutage));
+                }
 
                 int kills = interval <= 0 ? 0 : (int) Math.floor(seconds / interval);
                 int brokerAt = brokerKill ? Math.max(1, kills / 2) : -1;
@@ -212,7 +225,7 @@ public final class ChaosBench {
                     }
                 }
                 submitter.join();
-                if (outage != null) {
+                for (Thread outage : outages) {
                     outage.join();
                 }
                 for (Future<RecordMetadata> f : sent) {
@@ -297,9 +310,10 @@ public final class ChaosBench {
         System.out.printf("| leftovers (local job folders not cleaned%s) | %d |%n",
                 backend.equals("azure-batch") ? "; Batch jobs not deleted" : "", leftovers.size());
         System.out.printf("| longest gap without a result after the last kill | %.1f s |%n", gap / 1e9);
-        if (storeOutage > 0) {
-            System.out.printf("| records held while the store was away (by stage, from the workers' logs) | %s |%n",
-                    StoreOutage.heldByStage(root));
+        if (storeOutage > 0 || apiOutage > 0) {
+            System.out.printf("| records held while the %s away (by stage, from the workers' logs) | %s |%n",
+                    storeOutage > 0 && apiOutage > 0 ? "store or the Batch API was" : storeOutage > 0 ? "store was" : "Batch API was",
+                    Outage.heldByStage(root));
         }
         List<String> offSchema = new ArrayList<>(log.invalid());
         offSchema.addAll(status.invalid());

@@ -67,6 +67,18 @@ class ConfigConstraintsTest {
     }
 
     @Test
+    void settingsThatDoNotFitTogetherAreNamed() {
+        SmallRyeConfigBuilder builder = ServiceConfigs.builder(new PropertiesConfigSource(Map.of(
+                "conveyor.backends.aws-batch.retry-delay", "1s", "conveyor.backends.aws-batch.retry-max-delay", "100ms",
+                "conveyor.backends.noop.retry-delay", "100ms", "conveyor.backends.noop.retry-max-delay", "100ms"), "test", 300));
+        MAPPINGS.forEach(builder::withMapping);
+        ConveyorConfig config = builder.build().getConfigMapping(ConveyorConfig.class);
+        assertThat(SettingChecks.problems(config)).containsExactly("conveyor.backends.aws-batch.retry-delay (1000 ms) must "
+                + "not be longer than conveyor.backends.aws-batch.retry-max-delay (100 ms)");
+        assertThat(SettingChecks.problems(build(Map.of()).getConfigMapping(ConveyorConfig.class))).isEmpty();
+    }
+
+    @Test
     void valuesAtTheirBoundsAreAccepted() {
         build(Map.of("conveyor.concurrency.records-in-flight", "1",
                 "conveyor.collection.reap-interval", "0s",
@@ -136,9 +148,9 @@ class ConfigConstraintsTest {
         return false;
     }
 
-    private static void build(Map<String, String> values) {
+    private static io.smallrye.config.SmallRyeConfig build(Map<String, String> values) {
         SmallRyeConfigBuilder builder = ServiceConfigs.builder(new PropertiesConfigSource(values, "test", 300));
         MAPPINGS.forEach(builder::withMapping);
-        builder.build();
+        return builder.build();
     }
 }

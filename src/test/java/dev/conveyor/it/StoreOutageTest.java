@@ -3,6 +3,7 @@ package dev.conveyor.it;
 import dev.conveyor.model.JobState;
 import dev.conveyor.storage.ObjectStore;
 import dev.conveyor.testing.FaultyStore;
+import dev.conveyor.testing.StageCounters;
 import dev.conveyor.testing.JobProbe;
 import io.quarkus.arc.ClientProxy;
 import dev.conveyor.emulator.s3.S3Emulator;
@@ -18,9 +19,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,8 +89,7 @@ class StoreOutageTest extends PipelineTestBase {
     URI metrics;
 
     private String scrape() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).header("Accept", "text/plain").build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return StageCounters.scrape(metrics);
     }
 
     @Test
@@ -165,9 +162,7 @@ class StoreOutageTest extends PipelineTestBase {
 
     /** How many times {@code stage} held a record so far (the counter of {@code outcome="held"}). */
     private double held(String stage) throws Exception {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "conveyor_stage_records_total\\{[^}]*outcome=\"held\",[^}]*stage=\"" + stage + "\"[^}]*\\} (\\S+)").matcher(scrape());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return StageCounters.held(metrics, stage);
     }
 
     /** A real outage: the S3 server itself down (connections refused), then back; nothing injected. */

@@ -35,6 +35,7 @@ public final class AwsBatchEmulator implements AutoCloseable {
     private final RequestCounter counter = new RequestCounter();
     private final JobEngine engine;
     private final EmulatorHttpServer server;
+    private final FaultInjector faults;
 
     private AwsBatchEmulator(AwsBatchEmulatorOptions options) throws IOException {
         this.options = options;
@@ -56,10 +57,11 @@ public final class AwsBatchEmulator implements AutoCloseable {
         new JobsApi(json, engine, definitions, catalog, arns).register(router);
         new LogsApi(json, logs, arns).register(router);
 
+        this.faults = new FaultInjector(options.faults());
         SigV4Verifier verifier = new SigV4Verifier(accessKeyId, secretAccessKey, options.region(), Clock.systemUTC());
         try {
             this.server = new EmulatorHttpServer(options.host(), options.port(), json, router, verifier,
-                    new FaultInjector(options.faults()), counter);
+                    faults, counter);
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;
@@ -113,6 +115,14 @@ public final class AwsBatchEmulator implements AutoCloseable {
     /** When each call of {@code operation} arrived (epoch milliseconds), in arrival order. */
     public java.util.List<Long> requestTimes(String operation) {
         return counter.times(operation);
+    }
+
+    /**
+     * Starts ({@code true}) or ends an outage of the API: while it lasts every authenticated call is answered
+     * 503 ServiceUnavailableException; jobs already running go on, as they do on real Batch.
+     */
+    public void outage(boolean down) {
+        faults.outage(down);
     }
 
     /**

@@ -30,6 +30,7 @@ public final class AzureBatchEmulator implements AutoCloseable {
     private final ExecutorService schedulerThread;
     private final ScheduledExecutorService timers;
     private final BatchState state;
+    private final FaultInjector faults;
     /** Made by the emulator (no work dir given): deleted when it stops. */
     private final boolean ownsWorkDir;
 
@@ -64,7 +65,8 @@ public final class AzureBatchEmulator implements AutoCloseable {
         new FileHandlers(state).register(router);
         SharedKeyAuthenticator auth = new SharedKeyAuthenticator(options.accountName(), options.accountKey(),
                 options.bearerToken());
-        server.handler(new RequestDispatcher(router, auth, new FaultInjector(options.faults()), stats, endpoint)::respond);
+        this.faults = new FaultInjector(options.faults());
+        server.handler(new RequestDispatcher(router, auth, faults, stats, endpoint)::respond);
     }
 
     /** Starts an emulator; it listens until {@link #close()}. */
@@ -98,6 +100,14 @@ public final class AzureBatchEmulator implements AutoCloseable {
     /** Requests received per REST operation id (Pool_Add, Task_List, ...); also served at GET /emulator/stats. */
     public Map<String, Long> requestCounts() {
         return stats.snapshot();
+    }
+
+    /**
+     * Starts ({@code true}) or ends an outage of the service: while it lasts every authenticated request is
+     * answered 503 ServerBusy; tasks already running go on, as they do on real Batch.
+     */
+    public void outage(boolean down) {
+        faults.outage(down);
     }
 
     /** Stops the server, kills every task process still running, and deletes the work dir if it made it. */

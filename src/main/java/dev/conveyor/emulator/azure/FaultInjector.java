@@ -3,18 +3,28 @@ package dev.conveyor.emulator.azure;
 import java.util.Map;
 import java.util.Random;
 
-/** Decides, from a seeded random source, whether a request is delayed, throttled or failed. */
+/** Decides, from a seeded random source, whether a request is delayed, throttled or failed; during an outage, every one fails. */
 final class FaultInjector {
     private final FaultOptions options;
     private final Random random;
+    private volatile boolean outage;
 
     FaultInjector(FaultOptions options) {
         this.options = options;
         this.random = new Random(options.seed());
     }
 
+    /** While {@code down}, every request is answered 503 ServerBusy, as in a service outage. */
+    void outage(boolean down) {
+        outage = down;
+    }
+
     /** Sleeps the configured latency, then throws the injected failure, if any, for this request. */
     void apply() {
+        if (outage) {
+            throw new BatchException(503, "ServerBusy", "The server is currently unable to receive requests. "
+                    + "Please retry your request. (An outage of the emulator.)");
+        }
         if (!options.latency().isZero()) {
             try {
                 Thread.sleep(options.latency().toMillis());

@@ -12,25 +12,36 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The chaos bench's {@code --store-outage=N}: the cloud emulation's object store (S3Proxy or Azurite) stopped for
- * N seconds around the middle of the run — every connection refused, to the stages and the task side alike — then
- * started again with its data; and afterwards, what the workers held meanwhile.
+ * The chaos bench's {@code --store-outage=N} and {@code --api-outage=N}: the cloud emulation's object store (S3Proxy
+ * or Azurite) stopped for N seconds around the middle of the run — every connection refused, to the stages and the
+ * task side alike — then started again with its data; or the Batch emulator's API answering every call 503 for N
+ * seconds (the tasks already running go on); and afterwards, what the workers held meanwhile.
  */
-final class StoreOutage {
-    private StoreOutage() {
+enum Outage {
+    STORE("store", Emulation::stopStore, Emulation::startStore),
+    API("Batch API", e -> e.apiOutage(true), e -> e.apiOutage(false));
+
+    private final String what;
+    private final java.util.function.Consumer<Emulation> down;
+    private final java.util.function.Consumer<Emulation> up;
+
+    Outage(String what, java.util.function.Consumer<Emulation> down, java.util.function.Consumer<Emulation> up) {
+        this.what = what;
+        this.down = down;
+        this.up = up;
     }
 
-    /** Starts the thread that takes the store down at the middle of a {@code seconds}-long run from {@code t0}, and up again. */
-    static Thread start(List<Emulation> emulations, long t0, int seconds, int outage) {
+    /** Starts the thread that takes this down at the middle of a {@code seconds}-long run from {@code t0}, and up again. */
+    Thread start(List<Emulation> emulations, long t0, int seconds, int outage) {
         long from = t0 + (long) ((seconds - outage) / 2.0 * 1e9);
         Thread t = new Thread(() -> {
             ChaosBench.sleepUntil(from);
-            emulations.forEach(Emulation::stopStore);
-            System.out.printf("store outage: down at %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            emulations.forEach(down);
+            System.out.printf("%s outage: down at %.0f s%n", what, (System.nanoTime() - t0) / 1e9);
             ChaosBench.sleepUntil(from + outage * 1_000_000_000L);
-            emulations.forEach(Emulation::startStore);
-            System.out.printf("store outage: up again at %.0f s%n", (System.nanoTime() - t0) / 1e9);
-        }, "chaos-store-outage");
+            emulations.forEach(up);
+            System.out.printf("%s outage: up again at %.0f s%n", what, (System.nanoTime() - t0) / 1e9);
+        }, "chaos-" + name().toLowerCase() + "-outage");
         t.start();
         return t;
     }

@@ -119,6 +119,7 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
         boolean created = api.createJob(new BatchTypes.JobSpec(batchJob, poolId, options.priority(),
                 jobWallClock(job, options), metadata));
         LOG.debugf("job %s: Batch job %s on pool %s (%s)", job.jobId(), batchJob, poolId, created ? "created" : "existed");
+        monitor.onPool(account, batchJob, poolId);
         return Map.of(ENV_ACCOUNT, account, ENV_POOL, poolId, ENV_JOB, batchJob, ENV_CONTAINERS, Boolean.toString(containers));
     }
 
@@ -137,7 +138,8 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
     @Override
     public void resume(BackendJob job) {
         try {
-            register(AzureBatchOptions.of(job).account());
+            String account = register(AzureBatchOptions.of(job).account());
+            monitor.onPool(account, batchJob(job), job.environment().get(ENV_POOL));
         } catch (RuntimeException e) { // options that no longer resolve: the next call on the job says why
             LOG.debugf("job %s: cannot resume its account yet: %s", job.jobId(), e.getMessage());
         }
@@ -148,6 +150,7 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
         AzureBatchOptions options = AzureBatchOptions.of(job);
         String account = accountOf(job, options);
         String batchJob = batchJob(job);
+        monitor.onPool(account, batchJob, job.environment().get(ENV_POOL));
         boolean containers = Boolean.parseBoolean(job.environment().getOrDefault(ENV_CONTAINERS, "false"));
         List<TaskSpec> tasks = new ArrayList<>(launches.size());
         for (TaskLaunch l : launches) {

@@ -70,7 +70,8 @@ final class BatchPools {
         return calls.call("Pool_List", () -> {
             List<PoolInfo> out = new ArrayList<>();
             for (CloudPool p : client.pools().list(new PoolListOptions()
-                    .withSelect("id,state,allocationState,enableAutoScale,virtualMachineConfiguration,resizeErrors,metadata,creationTime"))) {
+                    .withSelect("id,state,allocationState,enableAutoScale,virtualMachineConfiguration,resizeErrors,metadata,"
+                            + "creationTime,currentDedicatedNodes,currentLowPriorityNodes"))) {
                 PoolInfo info = poolInfo(p);
                 if (info.metadata().containsKey(key)) {
                     out.add(info);
@@ -103,6 +104,8 @@ final class BatchPools {
         boolean containers = p.virtualMachineConfiguration() != null && p.virtualMachineConfiguration().containerConfiguration() != null;
         return new PoolInfo(p.id(), p.state() == null ? null : p.state().toString(),
                 p.allocationState() == null ? null : p.allocationState().toString(),
-                Boolean.TRUE.equals(p.enableAutoScale()), containers, errors, metadata(p.metadata()), instant(p.creationTime()));
+                Boolean.TRUE.equals(p.enableAutoScale()), containers, errors, metadata(p.metadata()), instant(p.creationTime()),
+                (p.currentDedicatedNodes() == null ? 0 : p.currentDedicatedNodes())
+                        + (p.currentLowPriorityNodes() == null ? 0 : p.currentLowPriorityNodes()));
     }
 }

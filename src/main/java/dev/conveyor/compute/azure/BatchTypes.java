@@ -33,9 +33,9 @@ final class BatchTypes {
         }
     }
 
-    /** What a pool looks like now. */
+    /** What a pool looks like now; {@code nodes}: its dedicated and low-priority nodes now. */
     record PoolInfo(String id, String state, String allocationState, boolean autoScale, boolean containers,
-                    List<String> resizeErrors, Map<String, String> metadata, Instant created) {
+                    List<String> resizeErrors, Map<String, String> metadata, Instant created, int nodes) {
     }
 
     /** The Batch job that stands for one Conveyor job. */

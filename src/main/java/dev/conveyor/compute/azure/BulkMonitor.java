@@ -3,6 +3,7 @@ package dev.conveyor.compute.azure;
 import dev.conveyor.compute.TaskHandle;
 import dev.conveyor.compute.TaskObservation;
 import dev.conveyor.compute.azure.BatchTypes.Counts;
+import dev.conveyor.compute.azure.BatchTypes.PoolInfo;
 import dev.conveyor.compute.azure.BatchTypes.TaskInfo;
 
 import java.time.Clock;
@@ -30,6 +31,15 @@ final class BulkMonitor {
     }
 
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** How long what a pool looked like stands before it is asked again (only while its jobs' tasks all wait). */
+    private static final Duration POOL_RECHECK = Duration.ofSeconds(30);
+    /** The pool of each Batch job ({@code <account>/<job>} → pool id), as the job's environment names it. */
+    private final Map<String, String> poolOf = new ConcurrentHashMap<>();
+    /** Why nothing can run on a pool ({@code <account>/<pool>}), null when something can, and since when that stands. */
+    private final Map<String, PoolVerdict> pools = new ConcurrentHashMap<>();
+
+    private record PoolVerdict(Instant at, String unusable) {
+    }
     private final Duration fullRefresh;
     private final Clock clock;
 
@@ -97,11 +107,46 @@ final class BulkMonitor {
             }
             seen.put(key, s);
         }
+        // tasks waiting and none running: a pool that cannot get a node (a quota reached, no capacity) never runs them
+        String unusable = counts.active() > 0 && counts.running() == 0 ? unusable(api, key) : null;
         for (Map.Entry<TaskHandle, Ref> h : handles.entrySet()) {
             TaskInfo t = s.tasks.get(h.getValue().task());
             out.put(h.getKey(), t == null ? TaskObservation.lost("task " + h.getValue().task() + " is not in Batch job " + job)
+                    : unusable != null && "active".equalsIgnoreCase(t.state()) ? TaskObservation.ended(null, unusable, null, null).withTerminal()
                     : observe(t));
         }
+    }
+
+    /** The Batch job {@code <account>/<job>} runs on {@code pool} (its environment says so: created, resumed, added to). */
+    void onPool(String account, String job, String pool) {
+        if (pool != null) {
+            poolOf.put(account + "/" + job, pool);
+        }
+    }
+
+    /**
+     * Why nothing can run on the pool of the Batch job {@code key}, or null: a pool whose allocation has ended (steady)
+     * with no node and with resize errors — Azure does not try again by itself, so its tasks would wait until their
+     * time limit, or for ever. An autoscale pool is left alone (its formula may ask again). Asked at most every
+     * {@link #POOL_RECHECK}, and only while every task of a job on it waits.
+     */
+    private String unusable(AzureBatchApi api, String key) {
+        String pool = poolOf.get(key);
+        if (pool == null) {
+            return null;
+        }
+        String poolKey = key.substring(0, key.indexOf('/') + 1) + pool;
+        Instant now = clock.instant();
+        PoolVerdict v = pools.get(poolKey);
+        if (v == null || !now.isBefore(v.at().plus(POOL_RECHECK))) {
+            PoolInfo p = api.pool(pool);
+            boolean stuck = p != null && !p.autoScale() && "steady".equalsIgnoreCase(p.allocationState()) && p.nodes() == 0
+                    && !p.resizeErrors().isEmpty();
+            v = new PoolVerdict(now, stuck ? "pool " + pool + " has no node and could not get one: "
+                    + String.join("; ", p.resizeErrors()) : null);
+            pools.put(poolKey, v);
+        }
+        return v.unusable();
     }
 
     private static Seen list(AzureBatchApi api, String job, Counts counts, Seen before, boolean full, Instant now) {
@@ -117,6 +162,7 @@ final class BulkMonitor {
     /** Forgets a Batch job (released). */
     void forget(String account, String job) {
         seen.remove(account + "/" + job);
+        poolOf.remove(account + "/" + job);
     }
 
     /**

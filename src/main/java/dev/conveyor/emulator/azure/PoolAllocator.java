@@ -27,9 +27,12 @@ final class PoolAllocator {
     private final Duration delay;
     private final Runnable onNodesChanged;
     private final Consumer<Entities.Node> evictTasks;
+    /** Dedicated nodes across the account's pools at most (null: no limit). */
+    private final Integer dedicatedQuota;
 
     PoolAllocator(BatchState state, ScheduledExecutorService timers, Duration delay, Runnable onNodesChanged,
-                  Consumer<Entities.Node> evictTasks) {
+                  Consumer<Entities.Node> evictTasks, Integer dedicatedQuota) {
+        this.dedicatedQuota = dedicatedQuota;
         this.state = state;
         this.timers = timers;
         this.delay = delay;
@@ -71,6 +74,20 @@ final class PoolAllocator {
     }
 
     private void applyNodes(Entities.Pool pool, int dedicated, int lowPriority) {
+        int granted = dedicated;
+        if (dedicatedQuota != null) {
+            int elsewhere = state.pools().stream().filter(p -> p != pool).mapToInt(p -> count(p, true)).sum();
+            granted = Math.min(dedicated, Math.max(0, dedicatedQuota - elsewhere));
+        }
+        if (granted < dedicated) { // as Azure does: what is left of the quota, and a resize error that says why
+            ObjectNode error = pool.json.putArray("resizeErrors").addObject();
+            error.put("code", "AccountCoreQuotaReached");
+            error.put("message", "The specified account has reached its dedicated core quota: " + granted + " of "
+                    + dedicated + " dedicated node(s) could be allocated (the emulator's quota is " + dedicatedQuota + " node(s)).");
+        } else {
+            pool.json.remove("resizeErrors");
+        }
+        dedicated = granted;
         adjust(pool, true, dedicated);
         adjust(pool, false, lowPriority);
         pool.json.put("currentDedicatedNodes", count(pool, true));

@@ -1,0 +1,70 @@
+package dev.conveyor.compute.azure;
+
+import dev.conveyor.compute.BackendJob;
+import dev.conveyor.compute.TaskHandle;
+import dev.conveyor.compute.TaskObservation;
+import dev.conveyor.emulator.azure.AzureBatchEmulatorOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.conveyor.compute.azure.AzureBatchPoolsAndJobsTest.job;
+import static dev.conveyor.compute.azure.AzureBatchPoolsAndJobsTest.launch;
+import static dev.conveyor.compute.azure.AzureBatchPoolsAndJobsTest.opened;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A pool whose allocation ended without a node — the account's core quota reached, no capacity for the VM size —
+ * never runs a task: Azure does not try again by itself. Its waiting tasks end, failed with the pool's resize error,
+ * instead of waiting until their time limit (or for ever, without one). A pool that got some of its nodes runs them.
+ */
+class AzureBatchPoolQuotaTest {
+    @TempDir
+    Path root;
+
+    private static AzureBatchFixture quota(Path root, int nodes) {
+        return new AzureBatchFixture(root, AzureBatchEmulatorOptions.defaults().withAllocationDelay(Duration.ofMillis(50))
+                .withDedicatedNodeQuota(nodes), AzureBatchSettings.DEFAULT.withSweepInterval(Duration.ZERO));
+    }
+
+    @Test
+    void theWaitingTasksOfAPoolThatCouldNotGetANodeFailWithItsResizeError() {
+        try (AzureBatchFixture azure = quota(root, 0)) {
+            BackendJob job = opened(azure.backend, job("noquota", Map.of("pool_id", "no-nodes", "node_count", "2")));
+            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo never"),
+                    launch(job.jobId(), "b", "echo never")));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> azure.backend.describe(h).values().stream()
+                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
+            assertThat(azure.backend.describe(h).values()).allSatisfy(o -> {
+                assertThat(o.exitCode()).isNull();
+                assertThat(o.reason()).startsWith("pool no-nodes has no node and could not get one: AccountCoreQuotaReached: ");
+                assertThat(o.infrastructure()).as("not tried again as if a node had gone: no node will come").isFalse();
+                assertThat(o.terminal()).as("nor as a failed command: another attempt would wait the same").isTrue();
+            });
+        }
+    }
+
+    @Test
+    void aPoolThatGotSomeOfItsNodesRunsItsTasks() {
+        try (AzureBatchFixture azure = quota(root, 1)) {
+            BackendJob job = opened(azure.backend, job("somequota", Map.of("pool_id", "one-node", "node_count", "3")));
+            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo ran"),
+                    launch(job.jobId(), "b", "echo ran")));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> azure.backend.describe(h).values().stream()
+                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
+            assertThat(azure.backend.describe(h).values()).allSatisfy(o -> assertThat(o.exitCode()).isZero());
+            assertThat(azure.client().poolOperations().getPool("one-node").resizeErrors())
+                    .as("the pool has its resize error, and its one node").singleElement()
+                    .satisfies(e -> assertThat(e.code()).isEqualTo("AccountCoreQuotaReached"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

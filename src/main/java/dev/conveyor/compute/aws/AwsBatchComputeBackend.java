@@ -67,7 +67,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
         this.settings = settings;
         this.definitions = new JobDefinitions(clock);
         this.submitter = new BatchSubmitter(accounts, new ArrayScripts(store), settings, definitions);
-        this.observer = new BatchObserver(accounts, settings);
+        this.observer = new BatchObserver(accounts, settings, clock);
         this.clock = clock;
         lastSweep.set(clock.instant());
     }

@@ -79,6 +79,12 @@ final class BatchApi implements AutoCloseable {
         return call("DescribeJobQueues", () -> batch.describeJobQueues(r -> r.jobQueues(nameOrArn)).jobQueues().stream().findFirst());
     }
 
+    /** The compute environments by ARN (one DescribeComputeEnvironments, ≤ 100 of them). */
+    List<software.amazon.awssdk.services.batch.model.ComputeEnvironmentDetail> computeEnvironments(List<String> arns) {
+        return call("DescribeComputeEnvironments",
+                () -> batch.describeComputeEnvironments(r -> r.computeEnvironments(arns)).computeEnvironments());
+    }
+
     /** One SubmitJob, no SDK retries: returns the AWS job id. */
     String submit(SubmitJobRequest request) {
         return call("SubmitJob", () -> submitter.submitJob(request).jobId());

@@ -42,9 +42,13 @@ final class BatchObserver {
     /** Ended attempts already looked at in CloudWatch (so each is fetched once). */
     private final Map<String, String> logTails = new ConcurrentHashMap<>();
 
-    BatchObserver(AwsAccounts accounts, AwsBatchSettings settings) {
+    /** Whether a waiting job can ever start on its queue. */
+    private final QueueCapacity capacity;
+
+    BatchObserver(AwsAccounts accounts, AwsBatchSettings settings, java.time.Clock clock) {
         this.accounts = accounts;
         this.settings = settings;
+        this.capacity = new QueueCapacity(clock);
     }
 
     Map<TaskHandle, TaskObservation> describe(List<TaskHandle> handles) {
@@ -66,12 +70,12 @@ final class BatchObserver {
                         "waiting for this job's AWS credentials", null, null, false, false, null)));
                 return;
             }
-            describeAccount(api.get(), hs, out);
+            describeAccount(key, api.get(), hs, out);
         });
         return out;
     }
 
-    private void describeAccount(BatchApi api, List<TaskHandle> handles, Map<TaskHandle, TaskObservation> out) {
+    private void describeAccount(String account, BatchApi api, List<TaskHandle> handles, Map<TaskHandle, TaskObservation> out) {
         Set<String> top = new LinkedHashSet<>();
         for (TaskHandle h : handles) {
             top.add(topId(awsId(h)));
@@ -92,20 +96,29 @@ final class BatchObserver {
                 v.detailed.add(childId);
             }
         });
+        Map<String, Optional<String>> neverStarts = new java.util.HashMap<>(); // per AWS job (an array's children share it)
         for (TaskHandle h : handles) {
             String id = awsId(h);
             String parent = topId(id);
             JobDetail d = details.get(parent);
+            TaskObservation o;
             if (d == null) {
-                out.put(h, TaskObservation.lost("AWS Batch no longer knows job " + parent));
+                o = TaskObservation.lost("AWS Batch no longer knows job " + parent);
             } else if (!parent.equals(id)) {
                 ArrayView v = arraysSeen.get(parent);
-                TaskObservation o = v == null ? null : v.children.get(id);
-                out.put(h, o != null ? o : TaskObservation.queued());
+                TaskObservation child = v == null ? null : v.children.get(id);
+                o = child != null ? child : TaskObservation.queued();
             } else {
                 remember(id, d.status());
-                out.put(h, observe(api, d));
+                o = observe(api, d);
             }
+            if (d != null && o.phase() == TaskObservation.Phase.QUEUED && d.status() == JobStatus.RUNNABLE) {
+                Optional<String> why = neverStarts.computeIfAbsent(parent, k -> capacity.neverStarts(account, api, d));
+                if (why.isPresent()) { // no attempt would start either: not retried
+                    o = TaskObservation.ended(null, why.get(), null, null).withTerminal();
+                }
+            }
+            out.put(h, o);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.conveyor.compute.aws;
 import dev.conveyor.compute.BackendJob;
 import dev.conveyor.compute.TaskHandle;
 import dev.conveyor.credentials.Profile;
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
 import dev.conveyor.engine.EngineSettings;
 import dev.conveyor.engine.JobDriver;
 import dev.conveyor.engine.Phase;
@@ -127,6 +128,33 @@ class AwsBatchBehaviourTest {
         assertThat(s.task("t").attempts).as("one attempt: a retry would pull the same missing image").hasSize(1);
         assertThat(s.task("t").reason).contains("CannotPullContainerError").contains("not retried");
         assertThat(fx.calls("SubmitJob") - submits).isEqualTo(1);
+    }
+
+    /**
+     * A task asking for more vCPUs than any compute environment of its queue may have would stay RUNNABLE for ever
+     * (AWS Batch's best-known hang): it fails at once, not retried, saying why; the other tasks run; nothing is left
+     * waiting on the queue.
+     */
+    @Test
+    void aTaskThatNeedsMoreVcpusThanItsQueueCanEverHaveFailsSayingWhyInsteadOfWaitingForEver() {
+        JobDriver d = run.open(Jobs.of(id("too-big"), """
+                tasks:
+                  - {id: fits, command: 'echo fine', resources: {cpus: 2}}
+                  - {id: huge, retries: 3, command: 'echo never', resources: {cpus: 64}}
+                """));
+        RunState s = run.runToEnd(d, LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.FAILED);
+        assertThat(s.task("fits").state).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(s.task("huge").state).isEqualTo(TaskState.FAILED);
+        assertThat(s.task("huge").reason).contains("needs 64 vCPUs, but the compute environments of job queue "
+                + "conveyor-queue have at most 8 (maxvCpus)").contains("not retried");
+        assertThat(s.task("huge").attempts).as("one attempt: another would wait the same").hasSize(1);
+        fx.backend.release(d.context()); // as collection does: what still waits on the queue is cancelled
+        try (BatchClient batch = client(fx)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> batch.listJobs(r -> r.jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE)
+                    .jobStatus(JobStatus.RUNNABLE)).jobSummaryList().stream().noneMatch(j -> j.jobName().contains("too-big")));
+        }
     }
 
     @Test

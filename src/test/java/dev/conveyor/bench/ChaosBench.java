@@ -51,55 +51,14 @@ public final class ChaosBench {
     private static final Duration SETTLE = Duration.ofSeconds(20);
 
     public static void main(String[] args) throws Exception {
-        List<String> positional = new ArrayList<>();
-        boolean brokerKill = false;
-        boolean burst = false;
-        int workers = 2;
-        long seed = System.nanoTime();
-        double interval = 6;
-        String backend = "local";
-        int storeOutage = 0;
-        int apiOutage = 0;
-        for (String a : args) {
-            if (a.equals("--broker-kill")) {
-                brokerKill = true;
-            } else if (a.equals("--burst")) {
-                burst = true;
-            } else if (a.startsWith("--workers=")) {
-                workers = Integer.parseInt(a.substring(10));
-            } else if (a.startsWith("--seed=")) {
-                seed = Long.parseLong(a.substring(7));
-            } else if (a.startsWith("--interval=")) {
-                interval = Double.parseDouble(a.substring(11));
-            } else if (a.startsWith("--store-outage=")) {
-                storeOutage = Integer.parseInt(a.substring(15));
-            } else if (a.startsWith("--api-outage=")) {
-                apiOutage = Integer.parseInt(a.substring(13));
-            } else if (a.startsWith("--backend=")) {
-                backend = a.substring(10);
-                if (!List.of("local", "aws-batch", "azure-batch").contains(backend)) {
-                    throw new IllegalArgumentException("--backend: local, aws-batch or azure-batch, not " + backend);
-                }
-            } else {
-                positional.add(a);
-            }
-        }
-        int jobs = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 300;
-        int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 120;
-        if ((storeOutage > 0 || apiOutage > 0) && backend.equals("local")) {
-            throw new IllegalArgumentException("--store-outage and --api-outage need --backend=aws-batch or azure-batch");
-        }
-        ChaosBench bench = new ChaosBench(jobs, seconds, brokerKill, burst, workers, interval, seed, backend);
-        bench.storeOutage = storeOutage;
-        bench.apiOutage = apiOutage;
-        System.exit(bench.run());
+        System.exit(new ChaosBench(ChaosOptions.parse(args)).run());
     }
 
     private final int jobs;
     /** Seconds the object store is down in the middle of the run (0: never). */
-    private int storeOutage;
+    private final int storeOutage;
     /** Seconds the Batch API answers 503 in the middle of the run (0: never). */
-    private int apiOutage;
+    private final int apiOutage;
     private final int seconds;
     private final boolean brokerKill;
     private final boolean burst;
@@ -113,17 +72,18 @@ public final class ChaosBench {
     /** When each job's request was handed to the producer (nanoTime). */
     private final long[] sentAt;
 
-    private ChaosBench(int jobs, int seconds, boolean brokerKill, boolean burst, int workers, double interval, long seed,
-                       String backend) throws IOException {
-        this.backend = backend;
-        this.sentAt = new long[jobs];
-        this.jobs = jobs;
-        this.burst = burst;
-        this.seconds = seconds;
-        this.brokerKill = brokerKill;
-        this.workerCount = workers;
-        this.interval = interval;
-        this.seed = seed;
+    private ChaosBench(ChaosOptions o) throws IOException {
+        this.backend = o.backend();
+        this.sentAt = new long[o.jobs()];
+        this.jobs = o.jobs();
+        this.burst = o.burst();
+        this.seconds = o.seconds();
+        this.brokerKill = o.brokerKill();
+        this.workerCount = o.workers();
+        this.interval = o.interval();
+        this.seed = o.seed();
+        this.storeOutage = o.storeOutage();
+        this.apiOutage = o.apiOutage();
         this.root = BenchDirs.create("conveyor-chaos-");
         this.markers = root.resolve("markers.txt");
         Files.createFile(markers);

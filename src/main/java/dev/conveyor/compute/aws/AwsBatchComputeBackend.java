@@ -61,6 +61,13 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
     /** Queues in use per account key (for the reaper and the definition sweep). */
     private final Map<String, Set<String>> queues = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.EPOCH);
+    /** How long a queue found usable stands before it is asked again. */
+    static final Duration QUEUE_RECHECK = Duration.ofSeconds(30);
+    private final Map<String, SeenQueue> queueSeen = new ConcurrentHashMap<>();
+    private final Map<String, Object> queueLocks = new ConcurrentHashMap<>();
+
+    private record SeenQueue(Instant at, JobQueueDetail detail) {
+    }
 
     public AwsBatchComputeBackend(Profiles profiles, ObjectStore store, AwsBatchSettings settings, Clock clock) {
         this.accounts = new AwsAccounts(profiles);
@@ -96,15 +103,38 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
             throw new TerminalComputeException("NoJobQueue", "no AWS Batch job queue: set runsOn.with.job_queue_arn"
                     + " (or the profile's default conveyor.profiles.<name>.defaults.job_queue_arn)", null);
         }
-        JobQueueDetail q = api.queue(queue).orElseThrow(() -> new TerminalComputeException("JobQueueNotFound",
-                "AWS Batch job queue '" + queue + "' does not exist (runsOn.with.job_queue_arn)", null));
-        if (!"ENABLED".equals(q.stateAsString()) || "INVALID".equals(q.statusAsString())) {
-            throw new TerminalComputeException("JobQueueNotUsable", "AWS Batch job queue '" + queue + "' is "
-                    + q.stateAsString() + "/" + q.statusAsString()
-                    + (q.statusReason() == null ? "" : ": " + q.statusReason()), null);
-        }
+        JobQueueDetail q = usableQueue(key, api, queue);
         queues.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(q.jobQueueArn());
         return Map.of("jobQueue", q.jobQueueArn(), "account", key);
+    }
+
+    /**
+     * The queue, checked to exist and take jobs: asked of AWS once per {@link #QUEUE_RECHECK} per account and queue
+     * (one DescribeJobQueues for a burst of jobs, not one per job — AWS throttles its control plane); a queue that is
+     * missing or not usable is asked again for every job, so the job fails at once with AWS's reason.
+     */
+    private JobQueueDetail usableQueue(String key, BatchApi api, String queue) {
+        String k = key + "|" + queue;
+        SeenQueue seen = queueSeen.get(k);
+        if (seen != null && clock.instant().isBefore(seen.at().plus(QUEUE_RECHECK))) {
+            return seen.detail();
+        }
+        synchronized (queueLocks.computeIfAbsent(k, x -> new Object())) { // one lookup at a time per queue
+            seen = queueSeen.get(k);
+            if (seen != null && clock.instant().isBefore(seen.at().plus(QUEUE_RECHECK))) {
+                return seen.detail();
+            }
+            JobQueueDetail q = api.queue(queue).orElseThrow(() -> new TerminalComputeException("JobQueueNotFound",
+                    "AWS Batch job queue '" + queue + "' does not exist (runsOn.with.job_queue_arn)", null));
+            if (!"ENABLED".equals(q.stateAsString()) || "INVALID".equals(q.statusAsString())) {
+                queueSeen.remove(k);
+                throw new TerminalComputeException("JobQueueNotUsable", "AWS Batch job queue '" + queue + "' is "
+                        + q.stateAsString() + "/" + q.statusAsString()
+                        + (q.statusReason() == null ? "" : ": " + q.statusReason()), null);
+            }
+            queueSeen.put(k, new SeenQueue(clock.instant(), q));
+            return q;
+        }
     }
 
     private String queue(BackendJob job) {

@@ -42,6 +42,7 @@ class AwsBatchLimitsTest {
                 AwsBatchSettings.DEFAULT.withSubmitRate(2000), Duration.ofMillis(500))) {
             List<TaskHandle> handles = java.util.Collections.synchronizedList(new ArrayList<>());
             long submitsBefore = fx.calls("SubmitJob");
+            long queueLookups = fx.calls("DescribeJobQueues");
             String run = UUID.randomUUID().toString().substring(0, 6);
             // jobs are submitted side by side, as monitoring does for the jobs it watches
             var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
@@ -62,6 +63,8 @@ class AwsBatchLimitsTest {
             submitted.forEach(CompletableFuture::join);
             pool.shutdown();
             long submits = fx.calls("SubmitJob") - submitsBefore;
+            assertThat(fx.calls("DescribeJobQueues") - queueLookups).as("30 jobs opened side by side on one queue: "
+                    + "the queue asked once, not once per job").isEqualTo(1);
 
             for (int cycle = 0; cycle < 2; cycle++) {
                 long describes = fx.calls("DescribeJobs");

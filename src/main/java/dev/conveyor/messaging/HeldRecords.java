@@ -56,7 +56,7 @@ public final class HeldRecords {
     private static final java.util.Set<HeldRecords> ALL =
             java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
-    /** Held records of {@code stage}, handled again every {@code pause}; let go of when their partition leaves ({@link #letGoOf}). */
+    /** Held records of {@code stage}, handled again every {@code pause}; let go of when their partition leaves. */
     public static HeldRecords of(String stage, Duration pause) {
         HeldRecords h = new HeldRecords(stage, SHARED, pause);
         ALL.add(h);
@@ -78,7 +78,8 @@ public final class HeldRecords {
             int before = h.size();
             h.letGo(leaving);
             if (h.size() < before) {
-                LOG.infof("%s: %d held record(s) let go: partitions %s went to another instance", h.stage, before - h.size(), partitions);
+                LOG.infof("%s: %d held record(s) let go: partitions %s went to another instance", h.stage,
+                        before - h.size(), partitions);
             }
         });
     }

@@ -75,7 +75,8 @@ final class BatchObserver {
         return out;
     }
 
-    private void describeAccount(String account, BatchApi api, List<TaskHandle> handles, Map<TaskHandle, TaskObservation> out) {
+    private void describeAccount(String account, BatchApi api, List<TaskHandle> handles,
+                                 Map<TaskHandle, TaskObservation> out) {
         Set<String> top = new LinkedHashSet<>();
         for (TaskHandle h : handles) {
             top.add(topId(awsId(h)));

@@ -104,7 +104,8 @@ final class BatchPools {
         boolean containers = p.virtualMachineConfiguration() != null && p.virtualMachineConfiguration().containerConfiguration() != null;
         return new PoolInfo(p.id(), p.state() == null ? null : p.state().toString(),
                 p.allocationState() == null ? null : p.allocationState().toString(),
-                Boolean.TRUE.equals(p.enableAutoScale()), containers, errors, metadata(p.metadata()), instant(p.creationTime()),
+                Boolean.TRUE.equals(p.enableAutoScale()), containers, errors, metadata(p.metadata()),
+                instant(p.creationTime()),
                 (p.currentDedicatedNodes() == null ? 0 : p.currentDedicatedNodes())
                         + (p.currentLowPriorityNodes() == null ? 0 : p.currentLowPriorityNodes()));
     }

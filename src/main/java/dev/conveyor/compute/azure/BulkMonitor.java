@@ -112,7 +112,8 @@ final class BulkMonitor {
         for (Map.Entry<TaskHandle, Ref> h : handles.entrySet()) {
             TaskInfo t = s.tasks.get(h.getValue().task());
             out.put(h.getKey(), t == null ? TaskObservation.lost("task " + h.getValue().task() + " is not in Batch job " + job)
-                    : unusable != null && "active".equalsIgnoreCase(t.state()) ? TaskObservation.ended(null, unusable, null, null).withTerminal()
+                    : unusable != null && "active".equalsIgnoreCase(t.state())
+                    ? TaskObservation.ended(null, unusable, null, null).withTerminal() // no other attempt would start
                     : observe(t));
         }
     }

@@ -38,36 +38,44 @@ public record AzureBatchEmulatorOptions(String host, int port, String accountNam
 
     /** The address to listen on: 127.0.0.1 by default, {@code 0.0.0.0} for every interface (e.g. in a container). */
     public AzureBatchEmulatorOptions withHost(String h) {
-        return new AzureBatchEmulatorOptions(h, port, accountName, accountKey, workDir, bearerToken, allocationDelay, faults, dedicatedNodeQuota);
+        return new AzureBatchEmulatorOptions(h, port, accountName, accountKey, workDir, bearerToken,
+                allocationDelay, faults, dedicatedNodeQuota);
     }
 
     public AzureBatchEmulatorOptions withPort(int p) {
-        return new AzureBatchEmulatorOptions(host, p, accountName, accountKey, workDir, bearerToken, allocationDelay, faults, dedicatedNodeQuota);
+        return new AzureBatchEmulatorOptions(host, p, accountName, accountKey, workDir, bearerToken,
+                allocationDelay, faults, dedicatedNodeQuota);
     }
 
     public AzureBatchEmulatorOptions withAccount(String name, String key) {
-        return new AzureBatchEmulatorOptions(host, port, name, key, workDir, bearerToken, allocationDelay, faults, dedicatedNodeQuota);
+        return new AzureBatchEmulatorOptions(host, port, name, key, workDir, bearerToken,
+                allocationDelay, faults, dedicatedNodeQuota);
     }
 
     public AzureBatchEmulatorOptions withWorkDir(Path dir) {
-        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, dir, bearerToken, allocationDelay, faults, dedicatedNodeQuota);
+        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, dir, bearerToken,
+                allocationDelay, faults, dedicatedNodeQuota);
     }
 
     public AzureBatchEmulatorOptions withBearerToken(String token) {
-        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, token, allocationDelay, faults, dedicatedNodeQuota);
+        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, token,
+                allocationDelay, faults, dedicatedNodeQuota);
     }
 
     public AzureBatchEmulatorOptions withAllocationDelay(Duration delay) {
-        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, bearerToken, delay, faults, dedicatedNodeQuota);
+        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, bearerToken,
+                delay, faults, dedicatedNodeQuota);
     }
 
     public AzureBatchEmulatorOptions withFaults(FaultOptions f) {
-        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, bearerToken, allocationDelay, f, dedicatedNodeQuota);
+        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, bearerToken,
+                allocationDelay, f, dedicatedNodeQuota);
     }
 
     /** The account's dedicated nodes across its pools at most (Azure's core quota, counted in nodes). */
     public AzureBatchEmulatorOptions withDedicatedNodeQuota(int nodes) {
-        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, bearerToken, allocationDelay, faults, nodes);
+        return new AzureBatchEmulatorOptions(host, port, accountName, accountKey, workDir, bearerToken,
+                allocationDelay, faults, nodes);
     }
 
     static String generateKey() {

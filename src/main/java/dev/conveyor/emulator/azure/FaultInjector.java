@@ -3,7 +3,7 @@ package dev.conveyor.emulator.azure;
 import java.util.Map;
 import java.util.Random;
 
-/** Decides, from a seeded random source, whether a request is delayed, throttled or failed; during an outage, every one fails. */
+/** Decides, from a seeded random source, whether a request is delayed, throttled or failed; in an outage, every one fails. */
 final class FaultInjector {
     private final FaultOptions options;
     private final Random random;

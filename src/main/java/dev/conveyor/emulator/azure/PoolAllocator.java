@@ -83,7 +83,8 @@ final class PoolAllocator {
             ObjectNode error = pool.json.putArray("resizeErrors").addObject();
             error.put("code", "AccountCoreQuotaReached");
             error.put("message", "The specified account has reached its dedicated core quota: " + granted + " of "
-                    + dedicated + " dedicated node(s) could be allocated (the emulator's quota is " + dedicatedQuota + " node(s)).");
+                    + dedicated + " dedicated node(s) could be allocated (the emulator's quota is " + dedicatedQuota
+                    + " node(s)).");
         } else {
             pool.json.remove("resizeErrors");
         }

@@ -113,7 +113,9 @@ final class BatchObserver {
                 remember(id, d.status());
                 o = observe(api, d);
             }
-            if (d != null && o.phase() == TaskObservation.Phase.QUEUED && d.status() == JobStatus.RUNNABLE) {
+            // a single job's own status; an array child's as its listing said (the parent stays PENDING meanwhile)
+            JobStatus waiting = d == null ? null : parent.equals(id) ? d.status() : lastStatus.get(id);
+            if (o.phase() == TaskObservation.Phase.QUEUED && waiting == JobStatus.RUNNABLE) {
                 Optional<String> why = neverStarts.computeIfAbsent(parent, k -> capacity.neverStarts(account, api, d));
                 if (why.isPresent()) { // no attempt would start either: not retried
                     o = TaskObservation.ended(null, why.get(), null, null).withTerminal();

@@ -141,6 +141,10 @@ class AwsBatchBehaviourTest {
                 tasks:
                   - {id: fits, command: 'echo fine', resources: {cpus: 2}}
                   - {id: huge, retries: 3, command: 'echo never', resources: {cpus: 64}}
+                  - id: cells
+                    command: 'echo never ${{ matrix.n }}'
+                    resources: {cpus: 16}
+                    strategy: {matrix: {n: [1, 2, 3]}}
                 """));
         RunState s = run.runToEnd(d, LIMIT);
 
@@ -150,6 +154,8 @@ class AwsBatchBehaviourTest {
         assertThat(s.task("huge").reason).contains("needs 64 vCPUs, but the compute environments of job queue "
                 + "conveyor-queue have at most 8 (maxvCpus)").contains("not retried");
         assertThat(s.task("huge").attempts).as("one attempt: another would wait the same").hasSize(1);
+        assertThat(s.tasks.keySet().stream().filter(t -> t.startsWith("cells")).toList()).as("the matrix, one array job")
+                .hasSize(3).allSatisfy(t -> assertThat(s.task(t).reason).contains("needs 16 vCPUs"));
         fx.backend.release(d.context()); // as collection does: what still waits on the queue is cancelled
         try (BatchClient batch = client(fx)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> batch.listJobs(r -> r.jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE)

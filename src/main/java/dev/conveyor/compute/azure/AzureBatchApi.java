@@ -57,6 +57,11 @@ final class AzureBatchApi implements AutoCloseable {
         return pools.pool(id);
     }
 
+    /** The pool's nodes and their states. */
+    List<BatchTypes.NodeInfo> poolNodes(String poolId) {
+        return pools.nodes(poolId);
+    }
+
     /** Creates the pool; false when it exists already (a concurrent creator won: {@code PoolExists}). */
     boolean createPool(BatchTypes.PoolSpec p) {
         return pools.createPool(p);

@@ -35,6 +35,19 @@ final class BatchPools {
         return calls.getUnlessGone("Pool_Get", () -> poolInfo(client.pools().get(id)));
     }
 
+    /** The pool's nodes (one paged list, {@code $select}ed to their state and start task). */
+    List<BatchTypes.NodeInfo> nodes(String poolId) {
+        return calls.call("ComputeNode_List", () -> {
+            List<BatchTypes.NodeInfo> out = new ArrayList<>();
+            for (var n : client.computeNodes().list(poolId,
+                    new com.microsoft.azure.batch.protocol.models.ComputeNodeListOptions().withSelect("id,state,startTaskInfo"))) {
+                out.add(new BatchTypes.NodeInfo(n.id(), n.state() == null ? null : n.state().toString(),
+                        n.startTaskInfo() == null ? null : n.startTaskInfo().exitCode()));
+            }
+            return out;
+        });
+    }
+
     /** Creates the pool; false when it exists already (a concurrent creator won: {@code PoolExists}). */
     boolean createPool(BatchTypes.PoolSpec p) {
         VirtualMachineConfiguration vm = new VirtualMachineConfiguration()

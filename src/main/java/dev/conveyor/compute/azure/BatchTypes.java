@@ -38,6 +38,10 @@ final class BatchTypes {
                     List<String> resizeErrors, Map<String, String> metadata, Instant created, int nodes) {
     }
 
+    /** A node of a pool: its state ({@code idle}, {@code running}, {@code starttaskfailed}, …) and its start task's exit code. */
+    record NodeInfo(String id, String state, Integer startTaskExitCode) {
+    }
+
     /** The Batch job that stands for one Conveyor job. */
     record JobSpec(String id, String poolId, int priority, Duration maxWallClock, Map<String, String> metadata) {
     }

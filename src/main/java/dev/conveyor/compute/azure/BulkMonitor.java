@@ -140,14 +140,33 @@ final class BulkMonitor {
         Instant now = clock.instant();
         PoolVerdict v = pools.get(poolKey);
         if (v == null || !now.isBefore(v.at().plus(POOL_RECHECK))) {
-            PoolInfo p = api.pool(pool);
-            boolean stuck = p != null && !p.autoScale() && "steady".equalsIgnoreCase(p.allocationState()) && p.nodes() == 0
-                    && !p.resizeErrors().isEmpty();
-            v = new PoolVerdict(now, stuck ? "pool " + pool + " has no node and could not get one: "
-                    + String.join("; ", p.resizeErrors()) : null);
+            v = new PoolVerdict(now, verdict(api, pool));
             pools.put(poolKey, v);
         }
         return v.unusable();
+    }
+
+    /**
+     * Why nothing can run on {@code pool} now, or null: a steady fixed-size pool with no node and resize errors, or
+     * one whose every node failed its start task (Batch puts no task on such a node, and does not run the start task
+     * again by itself).
+     */
+    private static String verdict(AzureBatchApi api, String pool) {
+        PoolInfo p = api.pool(pool);
+        if (p == null || p.autoScale() || !"steady".equalsIgnoreCase(p.allocationState())) {
+            return null;
+        }
+        if (p.nodes() == 0) {
+            return p.resizeErrors().isEmpty() ? null
+                    : "pool " + pool + " has no node and could not get one: " + String.join("; ", p.resizeErrors());
+        }
+        List<BatchTypes.NodeInfo> nodes = api.poolNodes(pool);
+        if (nodes.isEmpty() || !nodes.stream().allMatch(n -> "starttaskfailed".equalsIgnoreCase(n.state()))) {
+            return null;
+        }
+        return "every node of pool " + pool + " failed its start task (exit code "
+                + nodes.stream().map(n -> String.valueOf(n.startTaskExitCode())).distinct().collect(java.util.stream.Collectors.joining(", "))
+                + "): Batch puts no task on them";
     }
 
     private static Seen list(AzureBatchApi api, String job, Counts counts, Seen before, boolean full, Instant now) {

@@ -56,7 +56,7 @@ public final class AzureBatchEmulator implements AutoCloseable {
         scheduler.connect(runner);
         jobLifecycle.connect(runner, scheduler::kick);
         PoolAllocator allocator = new PoolAllocator(state, timers, options.allocationDelay(), scheduler::kick,
-                node -> evict(node, taskLifecycle, runner), options.dedicatedNodeQuota());
+                node -> evict(node, taskLifecycle, runner), options.dedicatedNodeQuota(), workers);
 
         Router router = new Router();
         new PoolHandlers(state, allocator, timers, deleteDelay).register(router);

@@ -19,6 +19,15 @@ final class Entities {
         final boolean dedicated;
         int usedSlots;
         int totalTasksRun;
+        /** idle (or running) when it takes tasks; waitingforstarttask, then starttaskfailed, when its start task failed. */
+        String state = "idle";
+        /** The start task's exit code, once it has run (null: none, or not yet). */
+        Integer startTaskExitCode;
+
+        /** Whether the scheduler may put tasks on it. */
+        boolean takesTasks() {
+            return "idle".equals(state);
+        }
 
         Node(String id, boolean dedicated) {
             this.id = id;

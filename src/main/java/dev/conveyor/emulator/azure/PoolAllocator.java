@@ -29,10 +29,13 @@ final class PoolAllocator {
     private final Consumer<Entities.Node> evictTasks;
     /** Dedicated nodes across the account's pools at most (null: no limit). */
     private final Integer dedicatedQuota;
+    /** Where start tasks run. */
+    private final java.util.concurrent.ExecutorService startTasks;
 
     PoolAllocator(BatchState state, ScheduledExecutorService timers, Duration delay, Runnable onNodesChanged,
-                  Consumer<Entities.Node> evictTasks, Integer dedicatedQuota) {
+                  Consumer<Entities.Node> evictTasks, Integer dedicatedQuota, java.util.concurrent.ExecutorService startTasks) {
         this.dedicatedQuota = dedicatedQuota;
+        this.startTasks = startTasks;
         this.state = state;
         this.timers = timers;
         this.delay = delay;
@@ -104,6 +107,7 @@ final class PoolAllocator {
             Entities.Node node = new Entities.Node(id, dedicated);
             pool.nodes.add(node);
             kind.add(node);
+            startTask(pool, node);
         }
         // shrink: idle nodes go first; busy ones have their tasks requeued (nodeDeallocationOption requeue)
         kind.sort((a, b) -> Integer.compare(a.usedSlots, b.usedSlots));
@@ -112,6 +116,42 @@ final class PoolAllocator {
             evictTasks.accept(node);
             pool.nodes.remove(node);
         }
+    }
+
+    /**
+     * Runs the pool's start task on a new node, as Batch does before the node takes tasks: {@code waitingforstarttask}
+     * meanwhile, then {@code idle}, or {@code starttaskfailed} on a non-zero exit when {@code waitForSuccess} (the
+     * node then never takes a task). Call holding the state lock.
+     */
+    private void startTask(Entities.Pool pool, Entities.Node node) {
+        String command = pool.json.path("startTask").path("commandLine").asText("");
+        if (command.isBlank()) {
+            return;
+        }
+        boolean waits = pool.json.path("startTask").path("waitForSuccess").asBoolean(true);
+        node.state = waits ? "waitingforstarttask" : "idle";
+        java.nio.file.Path dir = state.workDir.resolve("nodes").resolve(node.id).resolve("startup");
+        startTasks.execute(() -> {
+            int exit;
+            try {
+                java.nio.file.Files.createDirectories(dir);
+                Process p = new ProcessBuilder("sh", "-c", command).directory(dir.toFile())
+                        .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+                exit = p.waitFor();
+            } catch (java.io.IOException e) {
+                exit = 127;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            synchronized (state) {
+                node.startTaskExitCode = exit;
+                if (waits) {
+                    node.state = exit == 0 ? "idle" : "starttaskfailed";
+                }
+            }
+            onNodesChanged.run();
+        });
     }
 
     private static int count(Entities.Pool pool, boolean dedicated) {

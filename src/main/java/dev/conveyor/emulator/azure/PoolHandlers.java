@@ -26,6 +26,7 @@ final class PoolHandlers {
         r.add("POST", "pools", "Pool_Add", this::add)
                 .add("GET", "pools", "Pool_List", this::list)
                 .add("GET", "pools/{}", "Pool_Get", this::get)
+                .add("GET", "pools/{}/nodes", "ComputeNode_List", this::nodes)
                 .add("HEAD", "pools/{}", "Pool_Exists", this::exists)
                 .add("DELETE", "pools/{}", "Pool_Delete", this::delete)
                 .add("PATCH", "pools/{}", "Pool_Patch", this::patch)
@@ -85,6 +86,38 @@ final class PoolHandlers {
             ObjectNode body = (ObjectNode) ListSupport.project(json, ListSupport.select(req.queryParam("$select")));
             body.put("odata.metadata", state.endpoint + "/$metadata#pools/@Element");
             return BatchResponse.json(200, body).header("ETag", Json.text(json, "eTag"));
+        }
+    }
+
+    /** The pool's nodes: id, state, whether dedicated, and how their start task ended. */
+    private BatchResponse nodes(BatchRequest req) {
+        synchronized (state) {
+            Entities.Pool pool = state.pool(req.param(0));
+            List<ObjectNode> items = new java.util.ArrayList<>();
+            for (Entities.Node n : pool.nodes) {
+                ObjectNode node = Json.MAPPER.createObjectNode();
+                node.put("id", n.id);
+                node.put("url", state.url("/pools/" + pool.id() + "/nodes/" + n.id));
+                node.put("state", n.takesTasks() && n.usedSlots > 0 ? "running" : n.state);
+                node.put("schedulingState", "enabled");
+                node.put("isDedicated", n.dedicated);
+                node.put("totalTasksRun", n.totalTasksRun);
+                if (n.startTaskExitCode != null) {
+                    ObjectNode info = node.putObject("startTaskInfo");
+                    info.put("state", "completed");
+                    info.put("exitCode", n.startTaskExitCode);
+                    info.put("retryCount", 0);
+                    info.put("result", n.startTaskExitCode == 0 ? "success" : "failure");
+                    if (n.startTaskExitCode != 0) {
+                        ObjectNode failure = info.putObject("failureInfo");
+                        failure.put("category", "usererror");
+                        failure.put("code", "FailureExitCode");
+                        failure.put("message", "The task exited with an exit code representing a failure");
+                    }
+                }
+                items.add(node);
+            }
+            return ListSupport.page(req, state.endpoint, "pools/" + pool.id() + "/nodes", items);
         }
     }
 

@@ -77,6 +77,7 @@ final class Scheduler {
         boolean pack = "pack".equalsIgnoreCase(pool.json.path("taskSchedulingPolicy").path("nodeFillType").asText());
         Entities.Node best = null;
         for (Entities.Node n : pool.nodes) {
+            if (!n.takesTasks()) continue; // its start task still runs, or failed
             int free = pool.slotsPerNode() - n.usedSlots;
             if (free < slots) continue;
             if (best == null) {

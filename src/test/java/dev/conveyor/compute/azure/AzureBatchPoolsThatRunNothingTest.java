@@ -20,10 +20,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A pool whose allocation ended without a node — the account's core quota reached, no capacity for the VM size —
- * never runs a task: Azure does not try again by itself. Its waiting tasks end, failed with the pool's resize error,
- * instead of waiting until their time limit (or for ever, without one). A pool that got some of its nodes runs them.
+ * or whose every node failed its start task never runs a task: Azure does not try again by itself. Its waiting tasks
+ * end, failed with the pool's resize error or the start task's exit code, instead of waiting until their time limit (or
+ * for ever, without one). A pool that got some of its nodes, or whose start task succeeds, runs them.
  */
-class AzureBatchPoolQuotaTest {
+class AzureBatchPoolsThatRunNothingTest {
     @TempDir
     Path root;
 
@@ -65,6 +66,36 @@ class AzureBatchPoolQuotaTest {
                     .satisfies(e -> assertThat(e.code()).isEqualTo("AccountCoreQuotaReached"));
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theWaitingTasksOfAPoolWhoseEveryNodeFailedItsStartTaskFailWithItsExitCode() {
+        try (AzureBatchFixture azure = quota(root, 10)) {
+            BackendJob job = opened(azure.backend, job("badstart", Map.of("pool_id", "bad-start", "node_count", "2",
+                    "start_task", "echo installing; exit 3")));
+            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo never")));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> azure.backend.describe(h).values().stream()
+                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
+            assertThat(azure.backend.describe(h).values()).singleElement().satisfies(o -> {
+                assertThat(o.reason()).isEqualTo("every node of pool bad-start failed its start task (exit code 3): "
+                        + "Batch puts no task on them");
+                assertThat(o.terminal()).isTrue();
+            });
+        }
+    }
+
+    @Test
+    void aPoolWhoseStartTaskSucceedsRunsItsTasksAfterIt() {
+        try (AzureBatchFixture azure = quota(root, 10)) {
+            BackendJob job = opened(azure.backend, job("goodstart", Map.of("pool_id", "good-start", "node_count", "1",
+                    "start_task", "sleep 1; echo ready > ../ready.txt")));
+            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo ran")));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> azure.backend.describe(h).values().stream()
+                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
+            assertThat(azure.backend.describe(h).values()).singleElement().satisfies(o -> assertThat(o.exitCode()).isZero());
         }
     }
 }

@@ -39,8 +39,8 @@ final class BatchPools {
     List<BatchTypes.NodeInfo> nodes(String poolId) {
         return calls.call("ComputeNode_List", () -> {
             List<BatchTypes.NodeInfo> out = new ArrayList<>();
-            for (var n : client.computeNodes().list(poolId,
-                    new com.microsoft.azure.batch.protocol.models.ComputeNodeListOptions().withSelect("id,state,startTaskInfo"))) {
+            var select = new com.microsoft.azure.batch.protocol.models.ComputeNodeListOptions().withSelect("id,state,startTaskInfo");
+            for (var n : client.computeNodes().list(poolId, select)) {
                 out.add(new BatchTypes.NodeInfo(n.id(), n.state() == null ? null : n.state().toString(),
                         n.startTaskInfo() == null ? null : n.startTaskInfo().exitCode()));
             }

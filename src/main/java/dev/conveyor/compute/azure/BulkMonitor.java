@@ -165,7 +165,8 @@ final class BulkMonitor {
             return null;
         }
         return "every node of pool " + pool + " failed its start task (exit code "
-                + nodes.stream().map(n -> String.valueOf(n.startTaskExitCode())).distinct().collect(java.util.stream.Collectors.joining(", "))
+                + nodes.stream().map(n -> String.valueOf(n.startTaskExitCode())).distinct()
+                        .collect(java.util.stream.Collectors.joining(", "))
                 + "): Batch puts no task on them";
     }
 

@@ -33,7 +33,8 @@ final class PoolAllocator {
     private final java.util.concurrent.ExecutorService startTasks;
 
     PoolAllocator(BatchState state, ScheduledExecutorService timers, Duration delay, Runnable onNodesChanged,
-                  Consumer<Entities.Node> evictTasks, Integer dedicatedQuota, java.util.concurrent.ExecutorService startTasks) {
+                  Consumer<Entities.Node> evictTasks, Integer dedicatedQuota,
+                  java.util.concurrent.ExecutorService startTasks) {
         this.dedicatedQuota = dedicatedQuota;
         this.startTasks = startTasks;
         this.state = state;
@@ -136,7 +137,8 @@ final class PoolAllocator {
             try {
                 java.nio.file.Files.createDirectories(dir);
                 Process p = new ProcessBuilder("sh", "-c", command).directory(dir.toFile())
-                        .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+                        .redirectOutput(dir.resolve("stdout.txt").toFile())
+                        .redirectError(dir.resolve("stderr.txt").toFile()).start();
                 exit = p.waitFor();
             } catch (java.io.IOException e) {
                 exit = 127;

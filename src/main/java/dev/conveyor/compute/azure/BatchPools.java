@@ -2,6 +2,7 @@ package dev.conveyor.compute.azure;
 
 import com.microsoft.azure.batch.protocol.BatchServiceClient;
 import com.microsoft.azure.batch.protocol.models.CloudPool;
+import com.microsoft.azure.batch.protocol.models.ComputeNodeListOptions;
 import com.microsoft.azure.batch.protocol.models.ContainerConfiguration;
 import com.microsoft.azure.batch.protocol.models.ContainerRegistry;
 import com.microsoft.azure.batch.protocol.models.ContainerType;
@@ -39,7 +40,7 @@ final class BatchPools {
     List<BatchTypes.NodeInfo> nodes(String poolId) {
         return calls.call("ComputeNode_List", () -> {
             List<BatchTypes.NodeInfo> out = new ArrayList<>();
-            var select = new com.microsoft.azure.batch.protocol.models.ComputeNodeListOptions().withSelect("id,state,startTaskInfo");
+            var select = new ComputeNodeListOptions().withSelect("id,state,startTaskInfo");
             for (var n : client.computeNodes().list(poolId, select)) {
                 out.add(new BatchTypes.NodeInfo(n.id(), n.state() == null ? null : n.state().toString(),
                         n.startTaskInfo() == null ? null : n.startTaskInfo().exitCode()));

@@ -38,7 +38,7 @@ final class BatchTypes {
                     List<String> resizeErrors, Map<String, String> metadata, Instant created, int nodes) {
     }
 
-    /** A node of a pool: its state ({@code idle}, {@code running}, {@code starttaskfailed}, …), its start task's exit code. */
+    /** A node: its state ({@code idle}, {@code running}, {@code starttaskfailed}, …), its start task's exit code. */
     record NodeInfo(String id, String state, Integer startTaskExitCode) {
     }
 

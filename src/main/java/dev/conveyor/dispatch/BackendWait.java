@@ -1,12 +1,11 @@
 package dev.conveyor.dispatch;
 
 import dev.conveyor.retry.CallPolicy;
+import dev.conveyor.retry.TroubleWindow;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How long dispatch waits for a backend whose API stays away beyond the backend's policy: a Batch service that is down
@@ -17,17 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing (the job fails once the policy gives up).
  */
 final class BackendWait {
-    /** Beyond this many jobs waiting, the oldest marks (of records handed to another instance) are dropped. */
-    private static final int MAX_MARKS = 100_000;
-
-    private final Duration window;
-    private final Clock clock;
-    /** When each waiting job's backend first stayed away (removed once the job is dispatched or failed). */
-    private final Map<String, Instant> since = new ConcurrentHashMap<>();
+    private final TroubleWindow trouble;
 
     BackendWait(Duration window, Clock clock) {
-        this.window = window;
-        this.clock = clock;
+        this.trouble = new TroubleWindow(window, clock);
     }
 
     /**
@@ -35,20 +27,11 @@ final class BackendWait {
      * null when not; else until when, and whether this is the job's first wait (the one a user is told of).
      */
     Waiting mayWait(String jobId, Throwable failure) {
-        if (window.isZero() || !CallPolicy.isTransient(CallPolicy.failureOf(failure))) {
-            since.remove(jobId);
+        if (!CallPolicy.isTransient(CallPolicy.failureOf(failure))) {
+            trouble.over(jobId);
             return null;
         }
-        Instant now = clock.instant();
-        if (since.size() >= MAX_MARKS) {
-            since.values().removeIf(first -> first.plus(window.multipliedBy(2)).isBefore(now));
-        }
-        Instant first = since.computeIfAbsent(jobId, k -> now);
-        if (first.plus(window).isAfter(now)) {
-            return new Waiting(first.plus(window), first.equals(now));
-        }
-        since.remove(jobId);
-        return null;
+        return trouble.failed(jobId).map(t -> new Waiting(t.since().plus(trouble.window()), t.isNew())).orElse(null);
     }
 
     /** A job that waits for its backend: until when at most, and whether it has just begun to. */
@@ -57,14 +40,14 @@ final class BackendWait {
 
     /** The job was dispatched or failed: a later failure of it starts a new wait. */
     void done(String jobId) {
-        since.remove(jobId);
+        trouble.over(jobId);
     }
 
     Duration window() {
-        return window;
+        return trouble.window();
     }
 
     int waiting() {
-        return since.size();
+        return trouble.size();
     }
 }

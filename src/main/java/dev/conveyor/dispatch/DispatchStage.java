@@ -107,7 +107,7 @@ public class DispatchStage {
             if (waiting != null) {
                 if (waiting.first()) { // the user is told once; the WARN of each hold is the operator's
                     publish.statusLater(JobStatusEvent.job(job.id(), STAGE, "STAGED", "waiting for " + job.runsOn().type()
-                            + ": " + message(e) + "; tried again every " + spoken(policy.settings().maxDelay())
+                            + ": " + message(e) + "; tried again every " + HeldRecords.spoken(policy.settings().maxDelay())
                             + " until " + waiting.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
                 }
                 throw e; // held and handled again, for up to backend-wait since the job's first such failure
@@ -120,13 +120,7 @@ public class DispatchStage {
     /** What the reason adds when the backend was waited for and did not come back. */
     private String gaveUp(Throwable e) {
         return waits.window().isZero() || !CallPolicy.isTransient(CallPolicy.failureOf(e)) ? ""
-                : " (the backend was waited for " + spoken(waits.window()) + ")";
-    }
-
-    /** 300 ms, 30 s, 30 min. */
-    static String spoken(java.time.Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 != 0 ? ms + " ms" : ms % 60_000 != 0 || ms < 120_000 ? ms / 1000 + " s" : ms / 60_000 + " min";
+                : " (the backend was waited for " + HeldRecords.spoken(waits.window()) + ")";
     }
 
     private static String message(Throwable e) {

@@ -128,7 +128,7 @@ public final class HeldRecords {
         StageHandler.observer().record(stage, StageObserver.Outcome.HELD);
         Duration wait = failure instanceof Pause p ? p.pause() : pause;
         LOG.warnf("%s: %s cannot be handled yet (%s): its record is held and handled again in %s%s",
-                stage, id, failure.getMessage(), wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s",
+                stage, id, failure.getMessage(), spoken(wait),
                 h.storeAway() ? ", or as soon as the store answers this stage again" : "");
         try {
             scheduler.schedule(() -> handBack(id, h), wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -136,6 +136,12 @@ public final class HeldRecords {
             held.remove(id, h);
         }
         return true;
+    }
+
+    /** A pause as the logs and status events say it: 300 ms, 30 s, 30 min. */
+    public static String spoken(Duration d) {
+        long ms = d.toMillis();
+        return ms < 1000 ? ms + " ms" : ms % 60_000 != 0 || ms < 120_000 ? ms / 1000 + " s" : ms / 60_000 + " min";
     }
 
     private void handBack(String id, Held h) {

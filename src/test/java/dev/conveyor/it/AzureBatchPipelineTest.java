@@ -11,9 +11,9 @@ import dev.conveyor.model.TaskState;
 import dev.conveyor.model.result.JobResult;
 import dev.conveyor.model.result.TaskResult;
 import dev.conveyor.ops.ConveyorReadinessCheck;
+import dev.conveyor.testing.BatchOutages;
 import dev.conveyor.testing.JobProbe;
 import dev.conveyor.testing.KafkaTestResource;
-import dev.conveyor.testing.StageCounters;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -56,12 +56,7 @@ class AzureBatchPipelineTest {
         public Map<String, String> start() {
             emulator = AzureBatchEmulator.start(AzureBatchEmulatorOptions.defaults().withAllocationDelay(Duration.ofMillis(50)));
             Map<String, String> c = config(emulator, SharedAzurite.get(), "pipe" + UUID.randomUUID().toString().substring(0, 8));
-            // policies short enough that an outage of a few seconds outlasts them (aJobSentWhileTheBatchServiceIsDown…)
-            c.put("conveyor.backends.azure-batch.max-retries", "1");
-            c.put("conveyor.backends.azure-batch.retry-delay", "50ms");
-            c.put("conveyor.backends.azure-batch.retry-max-delay", "100ms");
-            c.put("conveyor.stage-retry.max-duration", "1s");
-            c.put("conveyor.stage-retry.max-delay", "300ms");
+            c.putAll(BatchOutages.shortPolicies("azure-batch")); // an outage of a few seconds outlasts them
             return c;
         }
 
@@ -162,33 +157,8 @@ class AzureBatchPipelineTest {
     @Test
     void aJobSentWhileTheBatchServiceIsDownWaitsForItAndRuns() throws Exception {
         String id = "azdown-" + UUID.randomUUID().toString().substring(0, 8);
-        double heldBefore = StageCounters.held(metrics, "dispatch");
-        emulator.outage(true);
-        try {
-            probe().publish(id, "id: " + id + "\nrunsOn: {type: azure-batch, with: {pool_id: outage-pool, node_count: \"1\"}}\n"
-                    + "tasks: [{id: a, command: 'echo after the outage'}]\n");
-            // held twice: the policies (about 1 s) given up on more than once, and the job still waiting
-            await().atMost(Duration.ofSeconds(60)).until(() -> StageCounters.held(metrics, "dispatch") >= heldBefore + 2);
-            assertThat(probe().on("conveyor.results", id)).as("no result while the service is down").isEmpty();
-            assertThat(probe().statusStates(id)).contains("STAGED").doesNotContain("DISPATCHED", "FAILED");
-            // the user is told once why the job waits, and until when at most
-            await().atMost(Duration.ofSeconds(10)).until(() -> !waiting(id).isEmpty());
-            assertThat(waiting(id)).singleElement().satisfies(m -> assertThat(m).startsWith("waiting for azure-batch: ")
-                    .contains("ServerBusy").contains("tried again every 300 ms until "));
-        } finally {
-            emulator.outage(false);
-        }
-        JobResult result = probe().awaitResult(id, Duration.ofSeconds(90));
-        assertThat(result.status()).as(result.reason()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(result.tasks()).singleElement().satisfies(t -> assertThat(t.status()).isEqualTo(TaskState.SUCCEEDED));
-        assertThat(probe().on("conveyor.results", id)).hasSize(1);
-        probe().assertAllValid();
-    }
-
-    /** The messages of dispatch's status events that say the job waits for its backend. */
-    private static java.util.List<String> waiting(String id) {
-        return probe().on("conveyor.status", id).stream().map(JobProbe.Seen::json)
-                .filter(j -> j.path("stage").asText().equals("dispatch") && j.path("state").asText().equals("STAGED"))
-                .map(j -> j.path("message").asText()).toList();
+        BatchOutages.aJobWaitsThroughTheOutageAndRuns(probe(), metrics, emulator::outage, id,
+                "id: " + id + "\nrunsOn: {type: azure-batch, with: {pool_id: outage-pool, node_count: \"1\"}}\n"
+                + "tasks: [{id: a, command: 'echo after the outage'}]\n", "azure-batch", "ServerBusy");
     }
 }

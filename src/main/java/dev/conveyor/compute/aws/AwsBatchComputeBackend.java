@@ -3,6 +3,7 @@ package dev.conveyor.compute.aws;
 import dev.conveyor.compute.BackendJob;
 import dev.conveyor.compute.Capabilities;
 import dev.conveyor.compute.ComputeBackend;
+import dev.conveyor.compute.Rechecked;
 import dev.conveyor.compute.TaskHandle;
 import dev.conveyor.compute.TaskLaunch;
 import dev.conveyor.compute.TaskObservation;
@@ -63,11 +64,8 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
     private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.EPOCH);
     /** How long a queue found usable stands before it is asked again. */
     static final Duration QUEUE_RECHECK = Duration.ofSeconds(30);
-    private final Map<String, SeenQueue> queueSeen = new ConcurrentHashMap<>();
-    private final Map<String, Object> queueLocks = new ConcurrentHashMap<>();
-
-    private record SeenQueue(Instant at, JobQueueDetail detail) {
-    }
+    /** The usable queues by account and queue (a missing or unusable one is not kept). */
+    private final Rechecked<JobQueueDetail> usableQueues;
 
     public AwsBatchComputeBackend(Profiles profiles, ObjectStore store, AwsBatchSettings settings, Clock clock) {
         this.accounts = new AwsAccounts(profiles);
@@ -76,6 +74,7 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
         this.submitter = new BatchSubmitter(accounts, new ArrayScripts(store), settings, definitions);
         this.observer = new BatchObserver(accounts, settings, clock);
         this.clock = clock;
+        this.usableQueues = new Rechecked<>(QUEUE_RECHECK, clock);
         lastSweep.set(clock.instant());
     }
 
@@ -114,27 +113,16 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
      * missing or not usable is asked again for every job, so the job fails at once with AWS's reason.
      */
     private JobQueueDetail usableQueue(String key, BatchApi api, String queue) {
-        String k = key + "|" + queue;
-        SeenQueue seen = queueSeen.get(k);
-        if (seen != null && clock.instant().isBefore(seen.at().plus(QUEUE_RECHECK))) {
-            return seen.detail();
-        }
-        synchronized (queueLocks.computeIfAbsent(k, x -> new Object())) { // one lookup at a time per queue
-            seen = queueSeen.get(k);
-            if (seen != null && clock.instant().isBefore(seen.at().plus(QUEUE_RECHECK))) {
-                return seen.detail();
-            }
+        return usableQueues.get(key + "|" + queue, () -> {
             JobQueueDetail q = api.queue(queue).orElseThrow(() -> new TerminalComputeException("JobQueueNotFound",
                     "AWS Batch job queue '" + queue + "' does not exist (runsOn.with.job_queue_arn)", null));
             if (!"ENABLED".equals(q.stateAsString()) || "INVALID".equals(q.statusAsString())) {
-                queueSeen.remove(k);
                 throw new TerminalComputeException("JobQueueNotUsable", "AWS Batch job queue '" + queue + "' is "
                         + q.stateAsString() + "/" + q.statusAsString()
                         + (q.statusReason() == null ? "" : ": " + q.statusReason()), null);
             }
-            queueSeen.put(k, new SeenQueue(clock.instant(), q));
             return q;
-        }
+        });
     }
 
     private String queue(BackendJob job) {

@@ -1,5 +1,6 @@
 package dev.conveyor.compute.aws;
 
+import dev.conveyor.compute.Rechecked;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.batch.model.ComputeEnvironmentDetail;
 import software.amazon.awssdk.services.batch.model.ComputeEnvironmentOrder;
@@ -10,12 +11,9 @@ import software.amazon.awssdk.services.batch.model.ResourceType;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether a job waiting in a queue can ever start there: AWS Batch keeps a job RUNNABLE for ever when it asks for
@@ -28,14 +26,11 @@ final class QueueCapacity {
     private static final Logger LOG = Logger.getLogger(AwsBatchComputeBackend.class);
     static final Duration RECHECK = Duration.ofSeconds(60);
 
-    private record Seen(Instant at, OptionalInt maxVcpus) {
-    }
-
-    private final Map<String, Seen> queues = new ConcurrentHashMap<>();
-    private final Clock clock;
+    /** Each queue's largest environment, by account and queue. */
+    private final Rechecked<OptionalInt> queues;
 
     QueueCapacity(Clock clock) {
-        this.clock = clock;
+        this.queues = new Rechecked<>(RECHECK, clock);
     }
 
     /** Why the waiting job {@code d} can never start on its queue, or empty (it can, or that is not known). */
@@ -53,14 +48,7 @@ final class QueueCapacity {
     }
 
     private OptionalInt maxVcpus(String account, BatchApi api, String queue) {
-        String key = account + "|" + queue;
-        Instant now = clock.instant();
-        Seen s = queues.get(key);
-        if (s == null || !now.isBefore(s.at().plus(RECHECK))) {
-            s = new Seen(now, lookUp(api, queue));
-            queues.put(key, s);
-        }
-        return s.maxVcpus();
+        return queues.get(account + "|" + queue, () -> lookUp(api, queue));
     }
 
     /** The largest maxvCpus among the queue's enabled managed environments; empty when unknown or unlimited. */

@@ -1,5 +1,6 @@
 package dev.conveyor.compute.azure;
 
+import dev.conveyor.compute.Rechecked;
 import dev.conveyor.compute.TaskHandle;
 import dev.conveyor.compute.TaskObservation;
 import dev.conveyor.compute.azure.BatchTypes.Counts;
@@ -35,17 +36,15 @@ final class BulkMonitor {
     private static final Duration POOL_RECHECK = Duration.ofSeconds(30);
     /** The pool of each Batch job ({@code <account>/<job>} → pool id), as the job's environment names it. */
     private final Map<String, String> poolOf = new ConcurrentHashMap<>();
-    /** Why nothing can run on a pool ({@code <account>/<pool>}), null when something can, and since when that stands. */
-    private final Map<String, PoolVerdict> pools = new ConcurrentHashMap<>();
-
-    private record PoolVerdict(Instant at, String unusable) {
-    }
+    /** Why nothing can run on a pool ({@code <account>/<pool>}), null when something can. */
+    private final Rechecked<String> pools;
     private final Duration fullRefresh;
     private final Clock clock;
 
     BulkMonitor(Duration fullRefresh, Clock clock) {
         this.fullRefresh = fullRefresh;
         this.clock = clock;
+        this.pools = new Rechecked<>(POOL_RECHECK, clock);
     }
 
     /** A handle's ref: {@code <account key>/<Batch job id>/<Batch task id>}. */
@@ -136,14 +135,7 @@ final class BulkMonitor {
         if (pool == null) {
             return null;
         }
-        String poolKey = key.substring(0, key.indexOf('/') + 1) + pool;
-        Instant now = clock.instant();
-        PoolVerdict v = pools.get(poolKey);
-        if (v == null || !now.isBefore(v.at().plus(POOL_RECHECK))) {
-            v = new PoolVerdict(now, verdict(api, pool));
-            pools.put(poolKey, v);
-        }
-        return v.unusable();
+        return pools.get(key.substring(0, key.indexOf('/') + 1) + pool, () -> verdict(api, pool));
     }
 
     /**

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static dev.conveyor.compute.azure.AzureBatchPoolsAndJobsTest.job;
 import static dev.conveyor.compute.azure.AzureBatchPoolsAndJobsTest.launch;
@@ -33,16 +35,22 @@ class AzureBatchPoolsThatRunNothingTest {
                 .withDedicatedNodeQuota(nodes), AzureBatchSettings.DEFAULT.withSweepInterval(Duration.ZERO));
     }
 
+    /** Opens a job with {@code options}, submits one task per command, and waits until every one has ended. */
+    private static Collection<TaskObservation> ended(AzureBatchFixture azure, String jobId, Map<String, String> options,
+                                                    Duration atMost, String... commands) {
+        BackendJob job = opened(azure.backend, job(jobId, options));
+        List<TaskHandle> h = azure.backend.submit(job, IntStream.range(0, commands.length)
+                .mapToObj(i -> launch(jobId, Character.toString('a' + i), commands[i])).toList());
+        await().atMost(atMost).until(() -> azure.backend.describe(h).values().stream()
+                .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
+        return azure.backend.describe(h).values();
+    }
+
     @Test
     void theWaitingTasksOfAPoolThatCouldNotGetANodeFailWithItsResizeError() {
         try (AzureBatchFixture azure = quota(root, 0)) {
-            BackendJob job = opened(azure.backend, job("noquota", Map.of("pool_id", "no-nodes", "node_count", "2")));
-            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo never"),
-                    launch(job.jobId(), "b", "echo never")));
-
-            await().atMost(Duration.ofSeconds(20)).until(() -> azure.backend.describe(h).values().stream()
-                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
-            assertThat(azure.backend.describe(h).values()).allSatisfy(o -> {
+            assertThat(ended(azure, "noquota", Map.of("pool_id", "no-nodes", "node_count", "2"), Duration.ofSeconds(20),
+                    "echo never", "echo never")).allSatisfy(o -> {
                 assertThat(o.exitCode()).isNull();
                 assertThat(o.reason()).startsWith("pool no-nodes has no node and could not get one: AccountCoreQuotaReached: ");
                 assertThat(o.infrastructure()).as("not tried again as if a node had gone: no node will come").isFalse();
@@ -54,13 +62,8 @@ class AzureBatchPoolsThatRunNothingTest {
     @Test
     void aPoolThatGotSomeOfItsNodesRunsItsTasks() {
         try (AzureBatchFixture azure = quota(root, 1)) {
-            BackendJob job = opened(azure.backend, job("somequota", Map.of("pool_id", "one-node", "node_count", "3")));
-            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo ran"),
-                    launch(job.jobId(), "b", "echo ran")));
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> azure.backend.describe(h).values().stream()
-                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
-            assertThat(azure.backend.describe(h).values()).allSatisfy(o -> assertThat(o.exitCode()).isZero());
+            assertThat(ended(azure, "somequota", Map.of("pool_id", "one-node", "node_count", "3"), Duration.ofSeconds(30),
+                    "echo ran", "echo ran")).allSatisfy(o -> assertThat(o.exitCode()).isZero());
             assertThat(azure.client().poolOperations().getPool("one-node").resizeErrors())
                     .as("the pool has its resize error, and its one node").singleElement()
                     .satisfies(e -> assertThat(e.code()).isEqualTo("AccountCoreQuotaReached"));
@@ -72,13 +75,9 @@ class AzureBatchPoolsThatRunNothingTest {
     @Test
     void theWaitingTasksOfAPoolWhoseEveryNodeFailedItsStartTaskFailWithItsExitCode() {
         try (AzureBatchFixture azure = quota(root, 10)) {
-            BackendJob job = opened(azure.backend, job("badstart", Map.of("pool_id", "bad-start", "node_count", "2",
-                    "start_task", "echo installing; exit 3")));
-            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo never")));
-
-            await().atMost(Duration.ofSeconds(20)).until(() -> azure.backend.describe(h).values().stream()
-                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
-            assertThat(azure.backend.describe(h).values()).singleElement().satisfies(o -> {
+            assertThat(ended(azure, "badstart", Map.of("pool_id", "bad-start", "node_count", "2",
+                    "start_task", "echo installing; exit 3"), Duration.ofSeconds(20),
+                    "echo never")).singleElement().satisfies(o -> {
                 assertThat(o.reason()).isEqualTo("every node of pool bad-start failed its start task (exit code 3): "
                         + "Batch puts no task on them");
                 assertThat(o.terminal()).isTrue();
@@ -89,13 +88,9 @@ class AzureBatchPoolsThatRunNothingTest {
     @Test
     void aPoolWhoseStartTaskSucceedsRunsItsTasksAfterIt() {
         try (AzureBatchFixture azure = quota(root, 10)) {
-            BackendJob job = opened(azure.backend, job("goodstart", Map.of("pool_id", "good-start", "node_count", "1",
-                    "start_task", "sleep 1; echo ready > ../ready.txt")));
-            List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "a", "echo ran")));
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> azure.backend.describe(h).values().stream()
-                    .allMatch(o -> o.phase() == TaskObservation.Phase.ENDED));
-            assertThat(azure.backend.describe(h).values()).singleElement().satisfies(o -> assertThat(o.exitCode()).isZero());
+            assertThat(ended(azure, "goodstart", Map.of("pool_id", "good-start", "node_count", "1",
+                    "start_task", "sleep 1; echo ready > ../ready.txt"), Duration.ofSeconds(30),
+                    "echo ran")).singleElement().satisfies(o -> assertThat(o.exitCode()).isZero());
         }
     }
 }

@@ -42,6 +42,11 @@ public final class Rechecked<V> {
         }
     }
 
+    /** Forgets what {@code key} was (it changed here): the next caller asks. */
+    public void forget(String key) {
+        seen.remove(key);
+    }
+
     private Seen<V> fresh(String key) {
         Seen<V> s = seen.get(key);
         return s != null && clock.instant().isBefore(s.at().plus(every)) ? s : null;

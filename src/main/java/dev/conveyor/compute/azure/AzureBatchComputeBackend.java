@@ -78,8 +78,8 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
             register(defaultAccount);
         }
         this.clock = clock;
-        this.monitor = new BulkMonitor(settings.fullRefresh(), clock);
         this.pools = new PoolKeeper(settings.poolIdleTtl(), clock);
+        this.monitor = new BulkMonitor(settings.fullRefresh(), pools, clock);
         known.stream().filter(a -> a.batchAccountUrl() != null).forEach(this::register);
         if (settings.sweepInterval().isZero()) {
             this.sweeper = null;
@@ -119,7 +119,7 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
         boolean created = api.createJob(new BatchTypes.JobSpec(batchJob, poolId, options.priority(),
                 jobWallClock(job, options), metadata));
         LOG.debugf("job %s: Batch job %s on pool %s (%s)", job.jobId(), batchJob, poolId, created ? "created" : "existed");
-        monitor.onPool(account, batchJob, poolId);
+        monitor.onPool(account, batchJob, poolId, options);
         return Map.of(ENV_ACCOUNT, account, ENV_POOL, poolId, ENV_JOB, batchJob, ENV_CONTAINERS, Boolean.toString(containers));
     }
 
@@ -138,8 +138,9 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
     @Override
     public void resume(BackendJob job) {
         try {
-            String account = register(AzureBatchOptions.of(job).account());
-            monitor.onPool(account, batchJob(job), job.environment().get(ENV_POOL));
+            AzureBatchOptions options = AzureBatchOptions.of(job);
+            String account = register(options.account());
+            monitor.onPool(account, batchJob(job), job.environment().get(ENV_POOL), options);
         } catch (RuntimeException e) { // options that no longer resolve: the next call on the job says why
             LOG.debugf("job %s: cannot resume its account yet: %s", job.jobId(), e.getMessage());
         }
@@ -150,7 +151,7 @@ public final class AzureBatchComputeBackend implements ComputeBackend, AutoClose
         AzureBatchOptions options = AzureBatchOptions.of(job);
         String account = accountOf(job, options);
         String batchJob = batchJob(job);
-        monitor.onPool(account, batchJob, job.environment().get(ENV_POOL));
+        monitor.onPool(account, batchJob, job.environment().get(ENV_POOL), options);
         boolean containers = Boolean.parseBoolean(job.environment().getOrDefault(ENV_CONTAINERS, "false"));
         List<TaskSpec> tasks = new ArrayList<>(launches.size());
         for (TaskLaunch l : launches) {

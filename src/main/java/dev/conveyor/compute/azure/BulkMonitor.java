@@ -38,11 +38,15 @@ final class BulkMonitor {
     private final Map<String, String> poolOf = new ConcurrentHashMap<>();
     /** Why nothing can run on a pool ({@code <account>/<pool>}), null when something can. */
     private final Rechecked<String> pools;
+    /** The options of a job on each pool ({@code <account>/<pool>}): what to create it from again if it goes. */
+    private final Map<String, AzureBatchOptions> madeFrom = new ConcurrentHashMap<>();
+    private final PoolKeeper keeper;
     private final Duration fullRefresh;
     private final Clock clock;
 
-    BulkMonitor(Duration fullRefresh, Clock clock) {
+    BulkMonitor(Duration fullRefresh, PoolKeeper keeper, Clock clock) {
         this.fullRefresh = fullRefresh;
+        this.keeper = keeper;
         this.clock = clock;
         this.pools = new Rechecked<>(POOL_RECHECK, clock);
     }
@@ -117,10 +121,14 @@ final class BulkMonitor {
         }
     }
 
-    /** The Batch job {@code <account>/<job>} runs on {@code pool} (its environment says so: created, resumed, added to). */
-    void onPool(String account, String job, String pool) {
+    /**
+     * The Batch job {@code <account>/<job>} runs on {@code pool} (its environment says so: created, resumed, added to),
+     * made from {@code options} if it has to be made again.
+     */
+    void onPool(String account, String job, String pool, AzureBatchOptions options) {
         if (pool != null) {
             poolOf.put(account + "/" + job, pool);
+            madeFrom.put(account + "/" + pool, options);
         }
     }
 
@@ -135,17 +143,21 @@ final class BulkMonitor {
         if (pool == null) {
             return null;
         }
-        return pools.get(key.substring(0, key.indexOf('/') + 1) + pool, () -> verdict(api, pool));
+        String poolKey = key.substring(0, key.indexOf('/') + 1) + pool;
+        return pools.get(poolKey, () -> verdict(api, pool, madeFrom.get(poolKey)));
     }
 
     /**
      * Why nothing can run on {@code pool} now, or null: a steady fixed-size pool with no node and resize errors, or
      * one whose every node failed its start task (Batch puts no task on such a node, and does not run the start task
-     * again by itself).
+     * again by itself). A pool that is gone is created again from {@code options} (null: not known here, waited for).
      */
-    private static String verdict(AzureBatchApi api, String pool) {
+    private String verdict(AzureBatchApi api, String pool, AzureBatchOptions options) {
         PoolInfo p = api.pool(pool);
-        if (p == null || p.autoScale() || !"steady".equalsIgnoreCase(p.allocationState())) {
+        if (p == null) {
+            return options == null ? null : keeper.restore(api, options, pool);
+        }
+        if (p.autoScale() || !"steady".equalsIgnoreCase(p.allocationState())) {
             return null;
         }
         if (p.nodes() == 0) {

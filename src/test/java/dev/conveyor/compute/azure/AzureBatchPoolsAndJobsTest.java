@@ -148,6 +148,51 @@ class AzureBatchPoolsAndJobsTest {
     }
 
     @Test
+    void aPoolThatGoesWhileAJobWaitsOnItIsCreatedAgainAndRunsTheJobsTasks() throws Exception {
+        String pool = unique("gone");
+        BackendJob job = opened(azure.backend, job(unique("waits"), Map.of("pool_id", pool, "node_count", "1")));
+        client.poolOperations().deletePool(pool); // by hand, or another instance's idle sweep racing this dispatch
+        await().atMost(Duration.ofSeconds(10)).until(() -> !client.poolOperations().existsPool(pool));
+        long adds = azure.count("Pool_Add");
+
+        List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "t", "echo on the pool made again")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> azure.backend.describe(h).get(h.get(0)).phase()
+                == TaskObservation.Phase.ENDED);
+
+        assertThat(azure.backend.describe(h).get(h.get(0)).exitCode()).as("Azure would have kept it waiting").isZero();
+        assertThat(azure.count("Pool_Add")).isEqualTo(adds + 1);
+        assertThat(client.poolOperations().getPool(pool).metadata()).extracting(MetadataItem::name)
+                .as("ours, so the idle sweep deletes it in its time").contains(PoolKeeper.CREATED_BY);
+        azure.backend.release(job);
+    }
+
+    @Test
+    void aBurstOfJobsOnOnePoolAsksForItOnce() throws Exception {
+        String pool = unique("burst");
+        long gets = azure.count("Pool_Get");
+        long adds = azure.count("Pool_Add");
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<BackendJob> jobs = new java.util.ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<BackendJob>> opening = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                BackendJob j = job(unique("burst-job"), Map.of("pool_id", pool, "node_count", "0"));
+                opening.add(threads.submit(() -> opened(azure.backend, j)));
+            }
+            for (var f : opening) {
+                jobs.add(f.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(jobs).allSatisfy(j -> assertThat(j.environment()).containsEntry(AzureBatchComputeBackend.ENV_POOL, pool));
+        assertThat(azure.count("Pool_Get") - gets).as("one Pool_Get for 24 jobs, not 24 (Azure throttles its control plane)")
+                .isEqualTo(1);
+        assertThat(azure.count("Pool_Add") - adds).isEqualTo(1);
+        jobs.forEach(azure.backend::release);
+    }
+
+    @Test
     void cancelTerminatesTheBatchJobMidRunAndReleaseDeletesIt() throws Exception {
         BackendJob job = opened(azure.backend, job(unique("cancel"), Map.of("pool_id", unique("cp"), "node_count", "1")));
         List<TaskHandle> h = azure.backend.submit(job, List.of(launch(job.jobId(), "long", "sleep 60"),

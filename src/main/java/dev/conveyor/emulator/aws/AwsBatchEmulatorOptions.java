@@ -19,13 +19,20 @@ public final class AwsBatchEmulatorOptions {
     public static final int DEFAULT_VCPUS = 4;
     public static final String DEFAULT_ACCOUNT = "123456789012";
 
-    /** A compute environment: its vCPUs bound how many jobs run at once. */
-    public record ComputeEnvironment(String name, int maxVcpus) {
+    /**
+     * A compute environment: its vCPUs bound how many jobs run at once. One with an {@code invalidReason} has the
+     * status INVALID (e.g. its service role cannot be assumed): it runs nothing, as on AWS.
+     */
+    public record ComputeEnvironment(String name, int maxVcpus, String invalidReason) {
         public ComputeEnvironment {
             Objects.requireNonNull(name, "name");
             if (maxVcpus < 1) {
                 throw new IllegalArgumentException("maxVcpus must be at least 1");
             }
+        }
+
+        public ComputeEnvironment(String name, int maxVcpus) {
+            this(name, maxVcpus, null);
         }
     }
 
@@ -132,6 +139,11 @@ public final class AwsBatchEmulatorOptions {
         public Builder defaultVcpus(int vcpus) { this.defaultVcpus = vcpus; return this; }
         public Builder computeEnvironment(String name, int maxVcpus) {
             computeEnvironments.add(new ComputeEnvironment(name, maxVcpus));
+            return this;
+        }
+        /** A compute environment whose status is INVALID, with AWS's {@code statusReason}: it runs nothing. */
+        public Builder invalidComputeEnvironment(String name, int maxVcpus, String statusReason) {
+            computeEnvironments.add(new ComputeEnvironment(name, maxVcpus, Objects.requireNonNull(statusReason)));
             return this;
         }
         public Builder jobQueue(String name, int priority, String... computeEnvironments) {

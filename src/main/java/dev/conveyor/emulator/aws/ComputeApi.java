@@ -80,14 +80,14 @@ final class ComputeApi {
         node.putObject("tags");
         node.put("type", "MANAGED");
         node.put("state", "ENABLED");
-        node.put("status", "VALID");
-        node.put("statusReason", "ComputeEnvironment Healthy");
+        node.put("status", ce.invalidReason() == null ? "VALID" : "INVALID");
+        node.put("statusReason", ce.invalidReason() == null ? "ComputeEnvironment Healthy" : ce.invalidReason());
         ObjectNode resources = node.putObject("computeResources");
         resources.put("type", "EC2");
         resources.put("allocationStrategy", "BEST_FIT_PROGRESSIVE");
         resources.put("minvCpus", 0);
         resources.put("maxvCpus", ce.maxVcpus());
-        resources.put("desiredvCpus", catalog.usedVcpus(ce.name()));
+        resources.put("desiredvCpus", catalog.usedVcpus(ce.name())); // nothing on an INVALID one
         resources.putArray("instanceTypes").add("optimal");
         resources.putArray("subnets");
         resources.putArray("securityGroupIds");

@@ -51,9 +51,12 @@ final class ComputeCatalog {
         return Optional.ofNullable(q);
     }
 
-    /** Reserves {@code vcpus} on the first environment of the queue that has them free; empty when none has. */
+    /** Reserves {@code vcpus} on the first valid environment of the queue that has them free; empty when none has. */
     Optional<String> reserve(String queueName, int vcpus) {
         for (String ce : queues.get(queueName).computeEnvironments()) {
+            if (environments.get(ce).invalidReason() != null) {
+                continue; // INVALID: AWS Batch cannot scale it, its jobs stay RUNNABLE
+            }
             int free = environments.get(ce).maxVcpus() - used.get(ce);
             if (free >= vcpus) {
                 used.merge(ce, vcpus, Integer::sum);

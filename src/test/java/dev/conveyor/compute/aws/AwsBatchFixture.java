@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * An AWS Batch emulator that shares its keys with the test JVM's S3Proxy, the S3 store on a bucket
@@ -37,9 +38,15 @@ final class AwsBatchFixture implements AutoCloseable {
 
     /** {@code transition}: the emulator's pause between scheduler steps (longer = less CPU with many jobs). */
     AwsBatchFixture(String bucket, int vcpus, FaultOptions faults, AwsBatchSettings settings, Duration transition) {
+        this(bucket, settings, b -> b.defaultVcpus(vcpus).transitionDelay(transition).faults(faults));
+    }
+
+    /** {@code emulator}: the emulator's environments and queues (the profile's queue is {@code conveyor-queue}). */
+    AwsBatchFixture(String bucket, AwsBatchSettings settings, UnaryOperator<AwsBatchEmulatorOptions.Builder> emulator) {
         S3Emulator s3 = S3ProxyFixture.emulator();
-        this.aws = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder().credentials(s3.accessKeyId(), s3.secretAccessKey())
-                .region(s3.region()).defaultVcpus(vcpus).transitionDelay(transition).faults(faults).build());
+        this.aws = AwsBatchEmulator.start(emulator.apply(AwsBatchEmulatorOptions.builder()
+                .credentials(s3.accessKeyId(), s3.secretAccessKey()).region(s3.region()).transitionDelay(Duration.ofMillis(5)))
+                .build());
         this.account = new AwsAccount(s3.region(), s3.accessKeyId(), Secret.of(s3.secretAccessKey()), null,
                 aws.endpoint(), aws.endpoint(), s3.endpoint(), true);
         this.profiles = new Profiles(Map.of("default", new Profile("default", null, account,

@@ -1,0 +1,80 @@
+package dev.conveyor.compute.aws;
+
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
+import dev.conveyor.engine.EngineSettings;
+import dev.conveyor.engine.RunState;
+import dev.conveyor.model.JobState;
+import dev.conveyor.model.TaskState;
+import dev.conveyor.testing.EngineRun;
+import dev.conveyor.testing.Jobs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A job queue whose every enabled compute environment is INVALID (its service role cannot be assumed, its subnet is
+ * gone: Batch cannot scale it) keeps its jobs RUNNABLE, saying nothing, until an operator fixes it. Their tasks fail at
+ * once, not retried, naming each environment and AWS's reason; a queue that has one valid environment runs them.
+ * (The other way a queue runs nothing — a task bigger than its environments — is in {@link AwsBatchBehaviourTest}.)
+ */
+class AwsBatchQueuesThatRunNothingTest {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final String ROLE = "CLIENT_ERROR - Not authorized to perform sts:AssumeRole";
+    private static AwsBatchFixture fx;
+    private static EngineRun run;
+
+    @BeforeAll
+    static void start() {
+        fx = new AwsBatchFixture("aws-queues", AwsBatchSettings.DEFAULT, b -> b
+                .invalidComputeEnvironment("broken-ce", 8, ROLE).computeEnvironment("good-ce", 8)
+                .jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE, 1, "broken-ce")
+                .jobQueue("mixed-queue", 1, "broken-ce", "good-ce"));
+        run = new EngineRun(fx.backend, fx.store, EngineSettings.DEFAULT.withRetryBackoff(Duration.ofMillis(200),
+                Duration.ofSeconds(1)));
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    private static String id(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void theTasksOfAQueueWhoseEveryComputeEnvironmentIsInvalidFailSayingWhyInsteadOfWaitingForEver() {
+        long submits = fx.calls("SubmitJob");
+        RunState s = run.runToEnd(Jobs.of(id("invalid"), """
+                tasks:
+                  - {id: single, retries: 3, command: 'echo never'}
+                  - id: cells
+                    command: 'echo never ${{ matrix.n }}'
+                    strategy: {matrix: {n: [1, 2]}}
+                """), LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.FAILED);
+        assertThat(s.tasks.values()).hasSize(3).allSatisfy(t -> {
+            assertThat(t.state).isEqualTo(TaskState.FAILED);
+            assertThat(t.reason).contains("every compute environment of job queue conveyor-queue is INVALID (broken-ce: "
+                    + ROLE + "): AWS Batch keeps its jobs RUNNABLE until an operator fixes them");
+            assertThat(t.attempts).as("one attempt: another would wait the same").hasSize(1);
+        });
+        assertThat(fx.calls("SubmitJob") - submits).as("the single task and the matrix's one array job").isEqualTo(2);
+    }
+
+    @Test
+    void aQueueWithOneValidComputeEnvironmentRunsItsTasks() {
+        RunState s = run.runToEnd(run.open(Jobs.of(id("mixed"), "tasks: [{id: t, command: 'echo ran'}]"),
+                Map.of("job_queue_arn", "mixed-queue")), LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.SUCCEEDED);
+        assertThat(run.stdout(s, "t")).isEqualTo("ran\n");
+    }
+}

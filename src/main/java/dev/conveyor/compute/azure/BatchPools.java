@@ -40,13 +40,21 @@ final class BatchPools {
     List<BatchTypes.NodeInfo> nodes(String poolId) {
         return calls.call("ComputeNode_List", () -> {
             List<BatchTypes.NodeInfo> out = new ArrayList<>();
-            var select = new ComputeNodeListOptions().withSelect("id,state,startTaskInfo");
+            var select = new ComputeNodeListOptions().withSelect("id,state,startTaskInfo,errors");
             for (var n : client.computeNodes().list(poolId, select)) {
+                List<String> errors = n.errors() == null ? List.of() : n.errors().stream().map(BatchPools::said).toList();
                 out.add(new BatchTypes.NodeInfo(n.id(), n.state() == null ? null : n.state().toString(),
-                        n.startTaskInfo() == null ? null : n.startTaskInfo().exitCode()));
+                        n.startTaskInfo() == null ? null : n.startTaskInfo().exitCode(), errors));
             }
             return out;
         });
+    }
+
+    /** A node's error as {@code code: message (name: value; …)}. */
+    private static String said(com.microsoft.azure.batch.protocol.models.ComputeNodeError e) {
+        String details = e.errorDetails() == null || e.errorDetails().isEmpty() ? "" : e.errorDetails().stream()
+                .map(d -> d.name() + ": " + d.value()).collect(java.util.stream.Collectors.joining("; ", " (", ")"));
+        return e.code() + ": " + e.message() + details;
     }
 
     /** Creates the pool; false when it exists already (a concurrent creator won: {@code PoolExists}). */

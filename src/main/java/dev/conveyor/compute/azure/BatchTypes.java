@@ -39,7 +39,11 @@ final class BatchTypes {
     }
 
     /** A node: its state ({@code idle}, {@code running}, {@code starttaskfailed}, …), its start task's exit code. */
-    record NodeInfo(String id, String state, Integer startTaskExitCode) {
+    /** A node: its state, its start task's exit code (null: none, or not yet), and its errors ({@code code: message}). */
+    record NodeInfo(String id, String state, Integer startTaskExitCode, List<String> errors) {
+        NodeInfo {
+            errors = errors == null ? List.of() : List.copyOf(errors);
+        }
     }
 
     /** The Batch job that stands for one Conveyor job. */

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Describes handles across Batch jobs in few calls: per Batch job one task-counts call; only when
@@ -149,8 +150,7 @@ final class BulkMonitor {
 
     /**
      * Why nothing can run on {@code pool} now, or null: a steady fixed-size pool with no node and resize errors, or
-     * one whose every node failed its start task (Batch puts no task on such a node, and does not run the start task
-     * again by itself). A pool that is gone is created again from {@code options} (null: not known here, waited for).
+     * one whose every node failed its start task or is unusable with an error ({@link #takesNoTask}). A pool that is gone is created again from {@code options} (null: not known here, waited for).
      */
     private String verdict(AzureBatchApi api, String pool, AzureBatchOptions options) {
         PoolInfo p = api.pool(pool);
@@ -165,13 +165,27 @@ final class BulkMonitor {
                     : "pool " + pool + " has no node and could not get one: " + String.join("; ", p.resizeErrors());
         }
         List<BatchTypes.NodeInfo> nodes = api.poolNodes(pool);
-        if (nodes.isEmpty() || !nodes.stream().allMatch(n -> "starttaskfailed".equalsIgnoreCase(n.state()))) {
+        if (nodes.isEmpty() || !nodes.stream().allMatch(BulkMonitor::takesNoTask)) {
             return null;
         }
-        return "every node of pool " + pool + " failed its start task (exit code "
-                + nodes.stream().map(n -> String.valueOf(n.startTaskExitCode())).distinct()
-                        .collect(java.util.stream.Collectors.joining(", "))
-                + "): Batch puts no task on them";
+        String exits = nodes.stream().filter(n -> "starttaskfailed".equalsIgnoreCase(n.state()))
+                .map(n -> String.valueOf(n.startTaskExitCode())).distinct().collect(Collectors.joining(", "));
+        String errors = nodes.stream().filter(n -> "unusable".equalsIgnoreCase(n.state()))
+                .flatMap(n -> n.errors().stream()).distinct().collect(Collectors.joining("; "));
+        String why = exits.isEmpty() ? "is unusable (" + errors + ")"
+                : errors.isEmpty() ? "failed its start task (exit code " + exits + ")"
+                : "is unusable (" + errors + ") or failed its start task (exit code " + exits + ")";
+        return "every node of pool " + pool + " " + why + ": Batch puts no task on them";
+    }
+
+    /**
+     * A node Batch puts no task on, and will not by itself: its start task failed ({@code waitForSuccess}), or it is
+     * {@code unusable} with an error that says why (a container image that cannot be pulled, an application package,
+     * a network it cannot reach — the same on every node of the pool). An unusable node without an error may be a blip
+     * Azure recovers from.
+     */
+    private static boolean takesNoTask(BatchTypes.NodeInfo n) {
+        return "starttaskfailed".equalsIgnoreCase(n.state()) || "unusable".equalsIgnoreCase(n.state()) && !n.errors().isEmpty();
     }
 
     private static Seen list(AzureBatchApi api, String job, Counts counts, Seen before, boolean full, Instant now) {

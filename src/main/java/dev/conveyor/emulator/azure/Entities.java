@@ -23,6 +23,8 @@ final class Entities {
         String state = "idle";
         /** The start task's exit code, once it has run (null: none, or not yet). */
         Integer startTaskExitCode;
+        /** Why it is {@code unusable} (a ComputeNodeError: code, message, and the image it names), or null. */
+        String[] error;
 
         /** Whether the scheduler may put tasks on it. */
         boolean takesTasks() {

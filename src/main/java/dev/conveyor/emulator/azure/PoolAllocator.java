@@ -108,6 +108,12 @@ final class PoolAllocator {
             Entities.Node node = new Entities.Node(id, dedicated);
             pool.nodes.add(node);
             kind.add(node);
+            String image = unpullable(pool);
+            if (image != null) { // as Azure does when a pool's images cannot be prefetched: the node never takes a task
+                node.state = "unusable";
+                node.error = new String[] {"ContainerInvalidImage", "One or more container images specified are invalid", image};
+                continue;
+            }
             startTask(pool, node);
         }
         // shrink: idle nodes go first; busy ones have their tasks requeued (nodeDeallocationOption requeue)
@@ -154,6 +160,17 @@ final class PoolAllocator {
             }
             onNodesChanged.run();
         });
+    }
+
+    /** The first of the pool's container images on a registry that cannot exist (RFC 2606 {@code .invalid}), or null. */
+    private static String unpullable(Entities.Pool pool) {
+        for (var image : pool.json.path("virtualMachineConfiguration").path("containerConfiguration").path("containerImageNames")) {
+            String name = image.asText("");
+            if (name.contains(".invalid/") || name.endsWith(".invalid")) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static int count(Entities.Pool pool, boolean dedicated) {

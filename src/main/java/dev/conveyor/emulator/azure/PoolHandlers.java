@@ -89,7 +89,7 @@ final class PoolHandlers {
         }
     }
 
-    /** The pool's nodes: id, state, whether dedicated, and how their start task ended. */
+    /** The pool's nodes: id, state, whether dedicated, how their start task ended, and why one is unusable. */
     private BatchResponse nodes(BatchRequest req) {
         synchronized (state) {
             Entities.Pool pool = state.pool(req.param(0));
@@ -114,6 +114,14 @@ final class PoolHandlers {
                         failure.put("code", "FailureExitCode");
                         failure.put("message", "The task exited with an exit code representing a failure");
                     }
+                }
+                if (n.error != null) {
+                    ObjectNode error = node.putArray("errors").addObject();
+                    error.put("code", n.error[0]);
+                    error.put("message", n.error[1]);
+                    ObjectNode detail = error.putArray("errorDetails").addObject();
+                    detail.put("name", "ContainerImage");
+                    detail.put("value", n.error[2]);
                 }
                 items.add(node);
             }

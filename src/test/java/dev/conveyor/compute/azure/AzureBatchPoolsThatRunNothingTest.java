@@ -22,9 +22,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A pool whose allocation ended without a node — the account's core quota reached, no capacity for the VM size —
- * or whose every node failed its start task never runs a task: Azure does not try again by itself. Its waiting tasks
- * end, failed with the pool's resize error or the start task's exit code, instead of waiting until their time limit (or
- * for ever, without one). A pool that got some of its nodes, or whose start task succeeds, runs them.
+ * or whose every node failed its start task, or is unusable (its container image cannot be pulled), never runs a task:
+ * Azure does not try again by itself. Its waiting tasks end, failed with the pool's resize error, the start task's exit
+ * code or the nodes' error, instead of waiting until their time limit (or for ever, without one). A pool that got some
+ * of its nodes, or whose start task succeeds, runs them.
  */
 class AzureBatchPoolsThatRunNothingTest {
     @TempDir
@@ -81,6 +82,20 @@ class AzureBatchPoolsThatRunNothingTest {
                 assertThat(o.reason()).isEqualTo("every node of pool bad-start failed its start task (exit code 3): "
                         + "Batch puts no task on them");
                 assertThat(o.terminal()).isTrue();
+            });
+        }
+    }
+
+    @Test
+    void theWaitingTasksOfAPoolWhoseEveryNodeIsUnusableFailWithTheNodesError() {
+        try (AzureBatchFixture azure = quota(root, 10)) {
+            assertThat(ended(azure, "badimage", Map.of("pool_id", "bad-image", "node_count", "2",
+                    "container_images", "registry.invalid/none:1"), Duration.ofSeconds(20),
+                    "echo never")).singleElement().satisfies(o -> {
+                assertThat(o.reason()).isEqualTo("every node of pool bad-image is unusable (ContainerInvalidImage: One or "
+                        + "more container images specified are invalid (ContainerImage: registry.invalid/none:1)): "
+                        + "Batch puts no task on them");
+                assertThat(o.terminal()).as("a new attempt would wait on the same nodes").isTrue();
             });
         }
     }

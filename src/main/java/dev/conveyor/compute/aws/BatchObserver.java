@@ -7,6 +7,9 @@ import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.batch.model.JobSummary;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,10 +47,14 @@ final class BatchObserver {
 
     /** Whether a waiting job can ever start on its queue. */
     private final QueueCapacity capacity;
+    /** How often the children of an array that all wait are listed again, for AWS's word on why. */
+    static final Duration RELIST_WAITING = Duration.ofSeconds(60);
+    private final Clock clock;
 
-    BatchObserver(AwsAccounts accounts, AwsBatchSettings settings, java.time.Clock clock) {
+    BatchObserver(AwsAccounts accounts, AwsBatchSettings settings, Clock clock) {
         this.accounts = accounts;
         this.settings = settings;
+        this.clock = clock;
         this.capacity = new QueueCapacity(clock);
     }
 
@@ -116,7 +123,9 @@ final class BatchObserver {
             // a single job's own status; an array child's as its listing said (the parent stays PENDING meanwhile)
             JobStatus waiting = d == null ? null : parent.equals(id) ? d.status() : lastStatus.get(id);
             if (o.phase() == TaskObservation.Phase.QUEUED && waiting == JobStatus.RUNNABLE) {
-                Optional<String> why = neverStarts.computeIfAbsent(parent, k -> capacity.neverStarts(account, api, d));
+                String said = o.reason();
+                Optional<String> why = neverStarts.computeIfAbsent(parent, k -> capacity.neverStarts(account, api, d))
+                        .or(() -> Observations.blocked(said)); // ours names the numbers; else AWS's own word
                 if (why.isPresent()) { // no attempt would start either: not retried
                     o = TaskObservation.ended(null, why.get(), null, null).withTerminal();
                 }
@@ -134,14 +143,23 @@ final class BatchObserver {
         }
     }
 
-    /** Lists an array's children when its status summary moved since the last look. */
+    /**
+     * Lists an array's children when its status summary moved since the last look — or, while they all wait (RUNNABLE,
+     * none starting or running), at most every {@link #RELIST_WAITING}: AWS says why a child blocks its queue in its
+     * {@code statusReason}, which moves no summary.
+     */
     private void refreshArray(BatchApi api, JobDetail parent, List<String> newlyEnded) {
-        String summary = String.valueOf(parent.arrayProperties().statusSummary());
+        Map<String, Integer> counts = parent.arrayProperties().statusSummary();
+        String summary = String.valueOf(counts);
         ArrayView v = arraysSeen.computeIfAbsent(parent.jobId(), k -> new ArrayView());
         v.size = parent.arrayProperties().size();
-        if (summary.equals(v.summary)) {
+        Instant now = clock.instant();
+        boolean waiting = counts != null && counts.getOrDefault("RUNNABLE", 0) > 0
+                && counts.getOrDefault("STARTING", 0) + counts.getOrDefault("RUNNING", 0) == 0;
+        if (summary.equals(v.summary) && !(waiting && !now.isBefore(v.listedAt.plus(RELIST_WAITING)))) {
             return;
         }
+        v.listedAt = now;
         for (JobSummary c : api.children(parent.jobId(), parent.jobName())) {
             remember(c.jobId(), c.status());
             if (v.detailed.contains(c.jobId())) {
@@ -213,6 +231,7 @@ final class BatchObserver {
     private static final class ArrayView {
         volatile String summary;
         volatile int size;
+        volatile Instant listedAt = Instant.MIN;
         final Map<String, TaskObservation> children = new ConcurrentHashMap<>();
         final Set<String> detailed = ConcurrentHashMap.newKeySet();
     }

@@ -21,9 +21,10 @@ public final class AwsBatchEmulatorOptions {
 
     /**
      * A compute environment: its vCPUs bound how many jobs run at once. One with an {@code invalidReason} has the
-     * status INVALID (e.g. its service role cannot be assumed): it runs nothing, as on AWS.
+     * status INVALID (e.g. its service role cannot be assumed): it runs nothing, as on AWS. {@code instanceMemoryMib}:
+     * the memory of its largest instance type (null: any job's), which a job's {@code MEMORY} must fit.
      */
-    public record ComputeEnvironment(String name, int maxVcpus, String invalidReason) {
+    public record ComputeEnvironment(String name, int maxVcpus, String invalidReason, Integer instanceMemoryMib) {
         public ComputeEnvironment {
             Objects.requireNonNull(name, "name");
             if (maxVcpus < 1) {
@@ -32,7 +33,7 @@ public final class AwsBatchEmulatorOptions {
         }
 
         public ComputeEnvironment(String name, int maxVcpus) {
-            this(name, maxVcpus, null);
+            this(name, maxVcpus, null, null);
         }
     }
 
@@ -141,9 +142,14 @@ public final class AwsBatchEmulatorOptions {
             computeEnvironments.add(new ComputeEnvironment(name, maxVcpus));
             return this;
         }
+        /** A compute environment whose largest instance type has {@code instanceMemoryMib} of memory. */
+        public Builder computeEnvironment(String name, int maxVcpus, int instanceMemoryMib) {
+            computeEnvironments.add(new ComputeEnvironment(name, maxVcpus, null, instanceMemoryMib));
+            return this;
+        }
         /** A compute environment whose status is INVALID, with AWS's {@code statusReason}: it runs nothing. */
         public Builder invalidComputeEnvironment(String name, int maxVcpus, String statusReason) {
-            computeEnvironments.add(new ComputeEnvironment(name, maxVcpus, Objects.requireNonNull(statusReason)));
+            computeEnvironments.add(new ComputeEnvironment(name, maxVcpus, Objects.requireNonNull(statusReason), null));
             return this;
         }
         public Builder jobQueue(String name, int priority, String... computeEnvironments) {

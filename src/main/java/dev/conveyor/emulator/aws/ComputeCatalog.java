@@ -51,11 +51,18 @@ final class ComputeCatalog {
         return Optional.ofNullable(q);
     }
 
-    /** Reserves {@code vcpus} on the first valid environment of the queue that has them free; empty when none has. */
-    Optional<String> reserve(String queueName, int vcpus) {
+    /**
+     * Reserves {@code vcpus} on the first valid environment of the queue that has them free and instances with
+     * {@code memoryMib}; empty when none has.
+     */
+    Optional<String> reserve(String queueName, int vcpus, int memoryMib) {
         for (String ce : queues.get(queueName).computeEnvironments()) {
-            if (environments.get(ce).invalidReason() != null) {
+            AwsBatchEmulatorOptions.ComputeEnvironment env = environments.get(ce);
+            if (env.invalidReason() != null) {
                 continue; // INVALID: AWS Batch cannot scale it, its jobs stay RUNNABLE
+            }
+            if (env.instanceMemoryMib() != null && env.instanceMemoryMib() < memoryMib) {
+                continue; // no instance type of it has the memory
             }
             int free = environments.get(ce).maxVcpus() - used.get(ce);
             if (free >= vcpus) {
@@ -64,6 +71,27 @@ final class ComputeCatalog {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why a job of {@code queueName} needing {@code vcpus} and {@code memoryMib} can never start, as AWS Batch says it
+     * in a RUNNABLE job's {@code statusReason} when the job blocks its queue; null when it can.
+     */
+    String blocked(String queueName, int vcpus, int memoryMib) {
+        List<AwsBatchEmulatorOptions.ComputeEnvironment> valid = queues.get(queueName).computeEnvironments().stream()
+                .map(environments::get).filter(ce -> ce.invalidReason() == null).toList();
+        if (valid.isEmpty()) {
+            return "ACTION_REQUIRED - CE(s) associated with the job queue are invalid.";
+        }
+        if (valid.stream().allMatch(ce -> ce.maxVcpus() < vcpus)) {
+            return "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - CE(s) associated with the job queue cannot meet the "
+                    + "CPU requirement of the job.";
+        }
+        if (valid.stream().allMatch(ce -> ce.instanceMemoryMib() != null && ce.instanceMemoryMib() < memoryMib)) {
+            return "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than "
+                    + "that can be met by the CE(s) attached to the job queue.";
+        }
+        return null;
     }
 
     void release(String computeEnvironment, int vcpus) {

@@ -61,6 +61,16 @@ final class ContainerResolver {
         return container.has("vcpus") ? Math.max(1, container.get("vcpus").asInt()) : 1;
     }
 
+    /** The job's MEMORY requirement in MiB, else its legacy {@code memory}; 0 when it says nothing. */
+    static int memoryMib(ObjectNode container) {
+        for (JsonNode r : container.path("resourceRequirements")) {
+            if ("MEMORY".equals(r.path("type").asText())) {
+                return (int) Math.ceil(Double.parseDouble(r.path("value").asText()));
+            }
+        }
+        return container.path("memory").asInt(0);
+    }
+
     private static JsonNode definitionOrOverride(ObjectNode definitionContainer, JsonNode overrides) {
         if (overrides != null && Requests.has(overrides, "command")) {
             return overrides.get("command");

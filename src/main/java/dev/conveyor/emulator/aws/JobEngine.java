@@ -171,7 +171,11 @@ final class JobEngine implements AutoCloseable {
         switch (job.status) {
             case SUBMITTED -> {
                 boolean waits = job.isArrayParent() || Dependencies.of(job, jobs) != Dependencies.State.SATISFIED;
-                job.status = waits ? JobStatus.PENDING : JobStatus.RUNNABLE;
+                if (waits) {
+                    job.status = JobStatus.PENDING;
+                } else {
+                    runnable(job);
+                }
                 return true;
             }
             case PENDING -> {
@@ -184,13 +188,14 @@ final class JobEngine implements AutoCloseable {
                     return true;
                 }
                 if (state == Dependencies.State.SATISFIED) {
-                    job.status = JobStatus.RUNNABLE;
+                    runnable(job);
                     return true;
                 }
                 return false;
             }
             case RUNNABLE -> {
-                Optional<String> ce = catalog.reserve(job.spec.queueName(), job.spec.vcpus());
+                Optional<String> ce = catalog.reserve(job.spec.queueName(), job.spec.vcpus(),
+                        ContainerResolver.memoryMib(job.spec.container()));
                 if (ce.isEmpty()) {
                     return false;
                 }
@@ -206,6 +211,18 @@ final class JobEngine implements AutoCloseable {
             default -> {
                 return false;
             }
+        }
+    }
+
+    /**
+     * RUNNABLE; with AWS's reason in {@code statusReason} when the job can never start on its queue (AWS says it of the
+     * job at the head of a queue it blocks, after a while; the emulator at once, of every such job).
+     */
+    private void runnable(BatchJob job) {
+        job.status = JobStatus.RUNNABLE;
+        String blocked = catalog.blocked(job.spec.queueName(), job.spec.vcpus(), ContainerResolver.memoryMib(job.spec.container()));
+        if (blocked != null) {
+            job.statusReason = blocked;
         }
     }
 

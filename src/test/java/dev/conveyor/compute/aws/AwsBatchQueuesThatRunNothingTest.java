@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A job queue whose every enabled compute environment is INVALID (its service role cannot be assumed, its subnet is
  * gone: Batch cannot scale it) keeps its jobs RUNNABLE, saying nothing, until an operator fixes it. Their tasks fail at
- * once, not retried, naming each environment and AWS's reason; a queue that has one valid environment runs them.
+ * once, not retried, naming each environment and AWS's reason; a queue that has one valid environment runs them. So
+ * does a task that AWS says can never start (its statusReason on a RUNNABLE job).
  * (The other way a queue runs nothing — a task bigger than its environments — is in {@link AwsBatchBehaviourTest}.)
  */
 class AwsBatchQueuesThatRunNothingTest {
@@ -34,7 +35,8 @@ class AwsBatchQueuesThatRunNothingTest {
         fx = new AwsBatchFixture("aws-queues", AwsBatchSettings.DEFAULT, b -> b
                 .invalidComputeEnvironment("broken-ce", 8, ROLE).computeEnvironment("good-ce", 8)
                 .jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE, 1, "broken-ce")
-                .jobQueue("mixed-queue", 1, "broken-ce", "good-ce"));
+                .jobQueue("mixed-queue", 1, "broken-ce", "good-ce")
+                .computeEnvironment("small-ce", 8, 2048).jobQueue("small-queue", 1, "small-ce"));
         run = new EngineRun(fx.backend, fx.store, EngineSettings.DEFAULT.withRetryBackoff(Duration.ofMillis(200),
                 Duration.ofSeconds(1)));
     }
@@ -67,6 +69,32 @@ class AwsBatchQueuesThatRunNothingTest {
             assertThat(t.attempts).as("one attempt: another would wait the same").hasSize(1);
         });
         assertThat(fx.calls("SubmitJob") - submits).as("the single task and the matrix's one array job").isEqualTo(2);
+    }
+
+    /**
+     * What only AWS knows — no instance type of the queue's environments has the memory (or GPUs) a job asks for — it
+     * says in the RUNNABLE job's statusReason (MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT): the task fails with it, not
+     * retried, a matrix's cells too (their array job is listed again while they all wait); a task that fits runs.
+     */
+    @Test
+    void aTaskAwsSaysCanNeverStartFailsWithAwsReason() {
+        RunState s = run.runToEnd(run.open(Jobs.of(id("memory"), """
+                tasks:
+                  - {id: fits, command: 'echo ran', resources: {memory: 1Gi}}
+                  - {id: big, retries: 2, command: 'echo never', resources: {memory: 8Gi}}
+                  - id: cells
+                    command: 'echo never ${{ matrix.n }}'
+                    resources: {memory: 4Gi}
+                    strategy: {matrix: {n: [1, 2]}}
+                """), Map.of("job_queue_arn", "small-queue")), LIMIT);
+
+        assertThat(s.task("fits").state).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(s.tasks.keySet().stream().filter(t -> !t.equals("fits")).map(s::task).toList()).hasSize(3).allSatisfy(t -> {
+            assertThat(t.state).isEqualTo(TaskState.FAILED);
+            assertThat(t.reason).contains("AWS Batch keeps it RUNNABLE: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job "
+                    + "resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job queue.");
+            assertThat(t.attempts).hasSize(1);
+        });
     }
 
     @Test

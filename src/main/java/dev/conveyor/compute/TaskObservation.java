@@ -38,6 +38,11 @@ public record TaskObservation(Phase phase, Integer exitCode, String reason, Inst
         return new TaskObservation(Phase.QUEUED, null, null, null, null, false, false, null);
     }
 
+    /** Queued, and what the backend says it waits for (capacity, a pool still resizing), shown to the user; or null. */
+    public static TaskObservation queued(String waitingFor) {
+        return new TaskObservation(Phase.QUEUED, null, waitingFor, null, null, false, false, null);
+    }
+
     public static TaskObservation running(Instant startedAt) {
         return new TaskObservation(Phase.RUNNING, null, null, startedAt, null, false, false, null);
     }

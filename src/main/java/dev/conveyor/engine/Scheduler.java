@@ -85,8 +85,14 @@ public final class Scheduler {
         }
         TaskObservation obs = observed.observation();
         switch (obs.phase()) {
-            case QUEUED -> { }
+            case QUEUED -> {
+                if (obs.reason() != null && !obs.reason().equals(t.waitingFor)) {
+                    t.waitingFor = obs.reason();
+                    c.changed = true;
+                }
+            }
             case RUNNING -> {
+                t.waitingFor = null;
                 if (t.startedAt == null) {
                     t.startedAt = obs.startedAt() != null ? obs.startedAt() : now;
                     t.state = TaskState.RUNNING;
@@ -106,7 +112,7 @@ public final class Scheduler {
         boolean infrastructure = obs.infrastructure() && t.stopping == null;
         if (t.stopping != null) {
             state = t.stopping;
-            reason = t.stopReason;
+            reason = t.stopReason + (t.startedAt == null && obs.startedAt() == null ? neverStarted(t) : "");
         } else if (obs.phase() == TaskObservation.Phase.LOST) {
             state = TaskState.FAILED;
             reason = "lost: " + (obs.reason() == null ? "the backend no longer knows this attempt" : obs.reason());
@@ -129,6 +135,7 @@ public final class Scheduler {
         t.stopReason = null;
         t.stopSent = false;
         t.startedAt = null;
+        t.waitingFor = null;
         c.changed = true;
         boolean failed = state == TaskState.FAILED || state == TaskState.TIMED_OUT;
         if (failed && s.stop == null) {
@@ -167,6 +174,12 @@ public final class Scheduler {
         }
         double factor = 1 - j + ThreadLocalRandom.current().nextDouble() * 2 * j;
         return Duration.ofMillis(Math.max(0, Math.round(d.toMillis() * factor)));
+    }
+
+    /** Said of an attempt stopped before it ever ran: the user learns it waited on the backend, and for what. */
+    private static String neverStarted(TaskRun t) {
+        return t.waitingFor == null ? " (it never started on the backend)"
+                : " (it never started on the backend, which said: " + t.waitingFor + ")";
     }
 
     private static void done(TaskRun t, String taskId, TaskState state, Integer exitCode, String reason, Changes c) {

@@ -27,6 +27,8 @@ public final class TaskRun {
     public Instant notBefore;
     /** When the current attempt started running (null while queued). */
     public Instant startedAt;
+    /** What the backend last said the current attempt waits for while queued (e.g. capacity), or null. */
+    public String waitingFor;
     /** Set when the engine asked the backend to stop the current attempt: the state it ends in. */
     public TaskState stopping;
     public String stopReason;

@@ -145,7 +145,8 @@ public record JobDetails(String jobId, boolean known, String name, String backen
         }
         return new TaskRow(t.id(), t.group(), r.state.name(), r.attempts.size() + (r.state.terminal() ? 0 : attempt > 0 ? 1 : 0),
                 r.exitCode, Durations.between(started, ended != null ? ended : started == null ? null : now),
-                Redaction.text(handle == null ? "" : handle), Redaction.text(r.reason == null ? "" : r.reason), attempt,
+                Redaction.text(handle == null ? "" : handle), Redaction.text(r.reason != null ? r.reason
+                        : r.waitingFor != null ? "waiting: " + r.waitingFor : ""), attempt,
                 Redaction.text(stdout), Redaction.text(stderr), values, outputs);
     }
 

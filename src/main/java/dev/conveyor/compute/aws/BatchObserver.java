@@ -73,8 +73,7 @@ final class BatchObserver {
             Optional<BatchApi> api = accounts.api(key);
             if (api.isEmpty()) {
                 LOG.warnf("%d handle(s) of account %s: its job's own keys are not loaded on this instance yet", hs.size(), key);
-                hs.forEach(h -> out.put(h, new TaskObservation(TaskObservation.Phase.QUEUED, null,
-                        "waiting for this job's AWS credentials", null, null, false, false, null)));
+                hs.forEach(h -> out.put(h, TaskObservation.queued("waiting for this job's AWS credentials")));
                 return;
             }
             describeAccount(key, api.get(), hs, out);

@@ -70,8 +70,8 @@ final class Observations {
                 }
                 return o;
             }
-            default:
-                return new TaskObservation(TaskObservation.Phase.QUEUED, null, statusReason, null, null, false, false, null);
+            default: // what AWS says a waiting job waits for; not the reason a retried one's last attempt ended
+                return TaskObservation.queued(waitingFor(statusReason) ? statusReason : null);
         }
     }
 
@@ -91,6 +91,12 @@ final class Observations {
      * type of the queue's environments has), {@code …COMPUTE_ENVIRONMENT_MAX_RESOURCE}, {@code …SERVICE_ROLE_PERMISSIONS},
      * {@code ACTION_REQUIRED} (every environment INVALID). Not {@code CAPACITY:…}: capacity may come. Empty otherwise.
      */
+    /** One of the reasons AWS Batch gives a RUNNABLE job that blocks its queue (capacity, misconfiguration). */
+    private static boolean waitingFor(String statusReason) {
+        return startsWith(statusReason, "CAPACITY:") || startsWith(statusReason, "MISCONFIGURATION:")
+                || startsWith(statusReason, "ACTION_REQUIRED");
+    }
+
     static java.util.Optional<String> blocked(String statusReason) {
         return startsWith(statusReason, "MISCONFIGURATION:") || startsWith(statusReason, "ACTION_REQUIRED")
                 ? java.util.Optional.of("AWS Batch keeps it RUNNABLE: " + statusReason) : java.util.Optional.empty();

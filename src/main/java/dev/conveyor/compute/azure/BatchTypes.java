@@ -38,7 +38,6 @@ final class BatchTypes {
                     List<String> resizeErrors, Map<String, String> metadata, Instant created, int nodes) {
     }
 
-    /** A node: its state ({@code idle}, {@code running}, {@code starttaskfailed}, …), its start task's exit code. */
     /** A node: its state, its start task's exit code (null: none, or not yet), and its errors ({@code code: message}). */
     record NodeInfo(String id, String state, Integer startTaskExitCode, List<String> errors) {
         NodeInfo {

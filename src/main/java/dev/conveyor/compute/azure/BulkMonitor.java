@@ -37,8 +37,13 @@ final class BulkMonitor {
     private static final Duration POOL_RECHECK = Duration.ofSeconds(30);
     /** The pool of each Batch job ({@code <account>/<job>} → pool id), as the job's environment names it. */
     private final Map<String, String> poolOf = new ConcurrentHashMap<>();
-    /** Why nothing can run on a pool ({@code <account>/<pool>}), null when something can. */
-    private final Rechecked<String> pools;
+    /** What each pool ({@code <account>/<pool>}) of jobs whose tasks all wait looked like. */
+    private final Rechecked<Pool> pools;
+
+    /** Why nothing can run on a pool ({@code unusable}), or what its tasks wait for ({@code waiting}); or neither. */
+    private record Pool(String unusable, String waiting) {
+        static final Pool FINE = new Pool(null, null);
+    }
     /** The options of a job on each pool ({@code <account>/<pool>}): what to create it from again if it goes. */
     private final Map<String, AzureBatchOptions> madeFrom = new ConcurrentHashMap<>();
     private final PoolKeeper keeper;
@@ -112,12 +117,14 @@ final class BulkMonitor {
             seen.put(key, s);
         }
         // tasks waiting and none running: a pool that cannot get a node (a quota reached, no capacity) never runs them
-        String unusable = counts.active() > 0 && counts.running() == 0 ? unusable(api, key) : null;
+        Pool pool = counts.active() > 0 && counts.running() == 0 ? pool(api, key) : Pool.FINE;
         for (Map.Entry<TaskHandle, Ref> h : handles.entrySet()) {
             TaskInfo t = s.tasks.get(h.getValue().task());
+            boolean waits = t != null && "active".equalsIgnoreCase(t.state());
             out.put(h.getKey(), t == null ? TaskObservation.lost("task " + h.getValue().task() + " is not in Batch job " + job)
-                    : unusable != null && "active".equalsIgnoreCase(t.state())
-                    ? TaskObservation.ended(null, unusable, null, null).withTerminal() // no other attempt would start
+                    : waits && pool.unusable() != null
+                    ? TaskObservation.ended(null, pool.unusable(), null, null).withTerminal() // no other attempt would start
+                    : waits && pool.waiting() != null ? TaskObservation.queued(pool.waiting())
                     : observe(t));
         }
     }
@@ -134,39 +141,50 @@ final class BulkMonitor {
     }
 
     /**
-     * Why nothing can run on the pool of the Batch job {@code key}, or null: a pool whose allocation has ended (steady)
-     * with no node and with resize errors — Azure does not try again by itself, so its tasks would wait until their
-     * time limit, or for ever. An autoscale pool is left alone (its formula may ask again). Asked at most every
-     * {@link #POOL_RECHECK}, and only while every task of a job on it waits.
+     * What the pool of the Batch job {@code key} looks like for tasks that all wait: why nothing can run on it — a pool
+     * whose allocation has ended (steady) with no node and with resize errors (Azure does not try again by itself, so
+     * its tasks would wait until their time limit, or for ever) — or what they wait for. An autoscale pool is never
+     * judged unusable (its formula may ask again). Asked at most every {@link #POOL_RECHECK}, and only while every task
+     * of a job on it waits.
      */
-    private String unusable(AzureBatchApi api, String key) {
+    private Pool pool(AzureBatchApi api, String key) {
         String pool = poolOf.get(key);
         if (pool == null) {
-            return null;
+            return Pool.FINE;
         }
         String poolKey = key.substring(0, key.indexOf('/') + 1) + pool;
         return pools.get(poolKey, () -> verdict(api, pool, madeFrom.get(poolKey)));
     }
 
     /**
-     * Why nothing can run on {@code pool} now, or null: a steady fixed-size pool with no node and resize errors, or
-     * one whose every node failed its start task or is unusable with an error ({@link #takesNoTask}). A pool that is gone is created again from {@code options} (null: not known here, waited for).
+     * The pool as its waiting tasks see it: unusable when steady and fixed-size with no node and resize errors, or
+     * when every node failed its start task or is unusable with an error ({@link #takesNoTask}); waiting while it
+     * resizes, or has no node. A pool that is gone is created again from {@code options} (null: not known here, waited
+     * for).
      */
-    private String verdict(AzureBatchApi api, String pool, AzureBatchOptions options) {
+    private Pool verdict(AzureBatchApi api, String pool, AzureBatchOptions options) {
         PoolInfo p = api.pool(pool);
         if (p == null) {
-            return options == null ? null : keeper.restore(api, options, pool);
+            String failed = options == null ? null : keeper.restore(api, options, pool);
+            return new Pool(failed, failed != null ? null : "pool " + pool + " was gone" + (options == null ? ""
+                    : ": created again, allocating its nodes"));
         }
-        if (p.autoScale() || !"steady".equalsIgnoreCase(p.allocationState())) {
-            return null;
+        if (!"steady".equalsIgnoreCase(p.allocationState())) {
+            return new Pool(null, "pool " + pool + " is " + p.allocationState() + " (" + p.nodes() + " node(s) so far)");
         }
         if (p.nodes() == 0) {
-            return p.resizeErrors().isEmpty() ? null
-                    : "pool " + pool + " has no node and could not get one: " + String.join("; ", p.resizeErrors());
+            return !p.autoScale() && !p.resizeErrors().isEmpty()
+                    ? new Pool("pool " + pool + " has no node and could not get one: "
+                            + String.join("; ", p.resizeErrors()), null)
+                    : new Pool(null, "pool " + pool + " has no node"
+                            + (p.autoScale() ? " (its autoscale formula gave it none yet)" : ""));
+        }
+        if (p.autoScale()) {
+            return Pool.FINE;
         }
         List<BatchTypes.NodeInfo> nodes = api.poolNodes(pool);
         if (nodes.isEmpty() || !nodes.stream().allMatch(BulkMonitor::takesNoTask)) {
-            return null;
+            return Pool.FINE;
         }
         String exits = nodes.stream().filter(n -> "starttaskfailed".equalsIgnoreCase(n.state()))
                 .map(n -> String.valueOf(n.startTaskExitCode())).distinct().collect(Collectors.joining(", "));
@@ -175,7 +193,7 @@ final class BulkMonitor {
         String why = exits.isEmpty() ? "is unusable (" + errors + ")"
                 : errors.isEmpty() ? "failed its start task (exit code " + exits + ")"
                 : "is unusable (" + errors + ") or failed its start task (exit code " + exits + ")";
-        return "every node of pool " + pool + " " + why + ": Batch puts no task on them";
+        return new Pool("every node of pool " + pool + " " + why + ": Batch puts no task on them", null);
     }
 
     /**
@@ -185,7 +203,8 @@ final class BulkMonitor {
      * Azure recovers from.
      */
     private static boolean takesNoTask(BatchTypes.NodeInfo n) {
-        return "starttaskfailed".equalsIgnoreCase(n.state()) || "unusable".equalsIgnoreCase(n.state()) && !n.errors().isEmpty();
+        return "starttaskfailed".equalsIgnoreCase(n.state())
+                || "unusable".equalsIgnoreCase(n.state()) && !n.errors().isEmpty();
     }
 
     private static Seen list(AzureBatchApi api, String job, Counts counts, Seen before, boolean full, Instant now) {

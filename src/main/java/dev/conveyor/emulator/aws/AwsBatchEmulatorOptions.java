@@ -22,9 +22,12 @@ public final class AwsBatchEmulatorOptions {
     /**
      * A compute environment: its vCPUs bound how many jobs run at once. One with an {@code invalidReason} has the
      * status INVALID (e.g. its service role cannot be assumed): it runs nothing, as on AWS. {@code instanceMemoryMib}:
-     * the memory of its largest instance type (null: any job's), which a job's {@code MEMORY} must fit.
+     * the memory of its largest instance type (null: any job's), which a job's {@code MEMORY} must fit. One
+     * {@code shortOfCapacity} cannot launch instances (EC2 has none of its types: a spot shortage): its jobs wait
+     * RUNNABLE with AWS's {@code CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY} reason.
      */
-    public record ComputeEnvironment(String name, int maxVcpus, String invalidReason, Integer instanceMemoryMib) {
+    public record ComputeEnvironment(String name, int maxVcpus, String invalidReason, Integer instanceMemoryMib,
+                                     boolean shortOfCapacity) {
         public ComputeEnvironment {
             Objects.requireNonNull(name, "name");
             if (maxVcpus < 1) {
@@ -33,7 +36,23 @@ public final class AwsBatchEmulatorOptions {
         }
 
         public ComputeEnvironment(String name, int maxVcpus) {
-            this(name, maxVcpus, null, null);
+            this(name, maxVcpus, null, null, false);
+        }
+
+        /** The same, INVALID with AWS's {@code statusReason}. */
+        public ComputeEnvironment invalid(String statusReason) {
+            return new ComputeEnvironment(name, maxVcpus, Objects.requireNonNull(statusReason), instanceMemoryMib,
+                    shortOfCapacity);
+        }
+
+        /** The same, its largest instance type with {@code mib} of memory. */
+        public ComputeEnvironment withInstanceMemory(int mib) {
+            return new ComputeEnvironment(name, maxVcpus, invalidReason, mib, shortOfCapacity);
+        }
+
+        /** The same, unable to launch any instance for now. */
+        public ComputeEnvironment withNoCapacity() {
+            return new ComputeEnvironment(name, maxVcpus, invalidReason, instanceMemoryMib, true);
         }
     }
 
@@ -142,14 +161,8 @@ public final class AwsBatchEmulatorOptions {
             computeEnvironments.add(new ComputeEnvironment(name, maxVcpus));
             return this;
         }
-        /** A compute environment whose largest instance type has {@code instanceMemoryMib} of memory. */
-        public Builder computeEnvironment(String name, int maxVcpus, int instanceMemoryMib) {
-            computeEnvironments.add(new ComputeEnvironment(name, maxVcpus, null, instanceMemoryMib));
-            return this;
-        }
-        /** A compute environment whose status is INVALID, with AWS's {@code statusReason}: it runs nothing. */
-        public Builder invalidComputeEnvironment(String name, int maxVcpus, String statusReason) {
-            computeEnvironments.add(new ComputeEnvironment(name, maxVcpus, Objects.requireNonNull(statusReason), null));
+        public Builder computeEnvironment(ComputeEnvironment environment) {
+            computeEnvironments.add(Objects.requireNonNull(environment));
             return this;
         }
         public Builder jobQueue(String name, int priority, String... computeEnvironments) {

@@ -61,8 +61,8 @@ final class ComputeCatalog {
             if (env.invalidReason() != null) {
                 continue; // INVALID: AWS Batch cannot scale it, its jobs stay RUNNABLE
             }
-            if (env.instanceMemoryMib() != null && env.instanceMemoryMib() < memoryMib) {
-                continue; // no instance type of it has the memory
+            if (env.instanceMemoryMib() != null && env.instanceMemoryMib() < memoryMib || env.shortOfCapacity()) {
+                continue; // no instance type of it has the memory, or EC2 has none to give
             }
             int free = environments.get(ce).maxVcpus() - used.get(ce);
             if (free >= vcpus) {
@@ -74,8 +74,9 @@ final class ComputeCatalog {
     }
 
     /**
-     * Why a job of {@code queueName} needing {@code vcpus} and {@code memoryMib} can never start, as AWS Batch says it
-     * in a RUNNABLE job's {@code statusReason} when the job blocks its queue; null when it can.
+     * Why a job of {@code queueName} needing {@code vcpus} and {@code memoryMib} cannot start — never, or not while EC2
+     * has no capacity — as AWS Batch says it in a RUNNABLE job's {@code statusReason} when the job blocks its queue;
+     * null when it can.
      */
     String blocked(String queueName, int vcpus, int memoryMib) {
         List<AwsBatchEmulatorOptions.ComputeEnvironment> valid = queues.get(queueName).computeEnvironments().stream()
@@ -90,6 +91,10 @@ final class ComputeCatalog {
         if (valid.stream().allMatch(ce -> ce.instanceMemoryMib() != null && ce.instanceMemoryMib() < memoryMib)) {
             return "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than "
                     + "that can be met by the CE(s) attached to the job queue.";
+        }
+        if (valid.stream().allMatch(AwsBatchEmulatorOptions.ComputeEnvironment::shortOfCapacity)) {
+            return "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - There is not enough capacity to fulfill your request. "
+                    + "Please try again later or use other instance types.";
         }
         return null;
     }

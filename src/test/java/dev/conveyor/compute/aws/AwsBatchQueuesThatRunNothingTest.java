@@ -1,6 +1,7 @@
 package dev.conveyor.compute.aws;
 
 import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions.ComputeEnvironment;
 import dev.conveyor.engine.EngineSettings;
 import dev.conveyor.engine.RunState;
 import dev.conveyor.model.JobState;
@@ -33,10 +34,14 @@ class AwsBatchQueuesThatRunNothingTest {
     @BeforeAll
     static void start() {
         fx = new AwsBatchFixture("aws-queues", AwsBatchSettings.DEFAULT, b -> b
-                .invalidComputeEnvironment("broken-ce", 8, ROLE).computeEnvironment("good-ce", 8)
+                .computeEnvironment(new ComputeEnvironment("broken-ce", 8).invalid(ROLE))
+                .computeEnvironment(new ComputeEnvironment("good-ce", 8))
                 .jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE, 1, "broken-ce")
                 .jobQueue("mixed-queue", 1, "broken-ce", "good-ce")
-                .computeEnvironment("small-ce", 8, 2048).jobQueue("small-queue", 1, "small-ce"));
+                .computeEnvironment(new ComputeEnvironment("small-ce", 8).withInstanceMemory(2048))
+                .jobQueue("small-queue", 1, "small-ce")
+                .computeEnvironment(new ComputeEnvironment("spot-ce", 8).withNoCapacity())
+                .jobQueue("spot-queue", 1, "spot-ce"));
         run = new EngineRun(fx.backend, fx.store, EngineSettings.DEFAULT.withRetryBackoff(Duration.ofMillis(200),
                 Duration.ofSeconds(1)));
     }
@@ -92,9 +97,26 @@ class AwsBatchQueuesThatRunNothingTest {
         assertThat(s.tasks.keySet().stream().filter(t -> !t.equals("fits")).map(s::task).toList()).hasSize(3).allSatisfy(t -> {
             assertThat(t.state).isEqualTo(TaskState.FAILED);
             assertThat(t.reason).contains("AWS Batch keeps it RUNNABLE: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job "
-                    + "resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job queue.");
+                    + "resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job "
+                    + "queue.");
             assertThat(t.attempts).hasSize(1);
         });
+    }
+
+    /**
+     * A shortage of capacity (spot) may end: the task waits, and when its job's time limit stops it, its reason says it
+     * never started and what AWS said it waited for.
+     */
+    @Test
+    void aTaskThatWaitedForCapacityUntilItsJobTimedOutSaysWhatItWaitedFor() {
+        RunState s = run.runToEnd(run.open(Jobs.of(id("spot"), "timeout: 3s\ntasks: [{id: t, command: 'echo never'}]"),
+                Map.of("job_queue_arn", "spot-queue")), LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.TIMED_OUT);
+        assertThat(s.task("t").state).isEqualTo(TaskState.CANCELLED);
+        assertThat(s.task("t").reason).isEqualTo("job timed out after 3s (it never started on the backend, which said: "
+                + "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - There is not enough capacity to fulfill your request. Please try "
+                + "again later or use other instance types.)");
     }
 
     @Test

@@ -101,6 +101,21 @@ class AzureBatchPoolsThatRunNothingTest {
     }
 
     @Test
+    void aTaskWaitingOnAPoolWithNoNodeSaysWhatItWaitsFor() throws Exception {
+        try (AzureBatchFixture azure = quota(root, 10)) {
+            BackendJob job = opened(azure.backend, job("empty", Map.of("pool_id", "no-node", "node_count", "0")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> azure.client().poolOperations().getPool("no-node")
+                    .allocationState() == com.microsoft.azure.batch.protocol.models.AllocationState.STEADY);
+            List<TaskHandle> h = azure.backend.submit(job, List.of(launch("empty", "a", "echo never")));
+
+            TaskObservation o = azure.backend.describe(h).get(h.get(0));
+            assertThat(o.phase()).as("a pool with no node, and no error: someone may resize it").isEqualTo(TaskObservation.Phase.QUEUED);
+            assertThat(o.reason()).as("what the user sees, and the reason if the job's time limit stops it")
+                    .isEqualTo("pool no-node has no node");
+        }
+    }
+
+    @Test
     void aPoolWhoseStartTaskSucceedsRunsItsTasksAfterIt() {
         try (AzureBatchFixture azure = quota(root, 10)) {
             assertThat(ended(azure, "goodstart", Map.of("pool_id", "good-start", "node_count", "1",

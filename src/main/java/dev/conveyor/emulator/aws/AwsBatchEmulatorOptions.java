@@ -79,6 +79,7 @@ public final class AwsBatchEmulatorOptions {
     private final FaultOptions faults;
     private final double timeScale;
     private final Duration transitionDelay;
+    private final Duration blockedReasonDelay;
 
     private AwsBatchEmulatorOptions(Builder b) {
         this.port = b.port;
@@ -91,6 +92,7 @@ public final class AwsBatchEmulatorOptions {
         this.faults = b.faults;
         this.timeScale = b.timeScale;
         this.transitionDelay = b.transitionDelay;
+        this.blockedReasonDelay = b.blockedReasonDelay;
         if (b.computeEnvironments.isEmpty() && b.jobQueues.isEmpty()) {
             this.computeEnvironments = List.of(new ComputeEnvironment(DEFAULT_COMPUTE_ENVIRONMENT, b.defaultVcpus));
             this.jobQueues = List.of(new JobQueue(DEFAULT_QUEUE, 1, List.of(DEFAULT_COMPUTE_ENVIRONMENT)));
@@ -125,6 +127,8 @@ public final class AwsBatchEmulatorOptions {
     public double timeScale() { return timeScale; }
     /** Pause between two scheduler steps (SUBMITTED → PENDING → RUNNABLE → STARTING → RUNNING). */
     public Duration transitionDelay() { return transitionDelay; }
+    /** How long a job that cannot start waits RUNNABLE before its blocked-queue reason appears (0: at once). */
+    public Duration blockedReasonDelay() { return blockedReasonDelay; }
 
     public static final class Builder {
         private int port;
@@ -140,6 +144,7 @@ public final class AwsBatchEmulatorOptions {
         private FaultOptions faults = FaultOptions.none();
         private double timeScale = 1.0;
         private Duration transitionDelay = Duration.ofMillis(20);
+        private Duration blockedReasonDelay = Duration.ZERO;
 
         private Builder() {
         }
@@ -178,6 +183,11 @@ public final class AwsBatchEmulatorOptions {
             return this;
         }
         public Builder transitionDelay(Duration delay) { this.transitionDelay = Objects.requireNonNull(delay); return this; }
+        /** AWS sets a blocked job's reason after a while, not as it becomes RUNNABLE: this long (default 0, at once). */
+        public Builder blockedReasonDelay(Duration delay) {
+            this.blockedReasonDelay = Objects.requireNonNull(delay);
+            return this;
+        }
 
         public AwsBatchEmulatorOptions build() {
             AwsBatchEmulatorOptions options = new AwsBatchEmulatorOptions(this);

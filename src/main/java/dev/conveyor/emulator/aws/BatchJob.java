@@ -44,6 +44,8 @@ final class BatchJob {
     /** The attempt in STARTING/RUNNING, if any. */
     Attempt current;
     String reservedOn;
+    /** When it became RUNNABLE, until its blocked-queue reason (if any) was looked for; 0 after. */
+    long runnableSince;
     JobRunner.Task task;
     String terminationReason;
     /** Set when the emulator took the job's host away (a spot reclaim): the attempt ends with this status reason. */

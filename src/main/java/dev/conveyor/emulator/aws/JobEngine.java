@@ -197,7 +197,8 @@ final class JobEngine implements AutoCloseable {
                 Optional<String> ce = catalog.reserve(job.spec.queueName(), job.spec.vcpus(),
                         ContainerResolver.memoryMib(job.spec.container()));
                 if (ce.isEmpty()) {
-                    return false;
+                    return job.runnableSince > 0 && System.currentTimeMillis() - job.runnableSince
+                            >= options.blockedReasonDelay().toMillis() && sayBlocked(job);
                 }
                 job.reservedOn = ce.get();
                 job.status = JobStatus.STARTING;
@@ -220,10 +221,27 @@ final class JobEngine implements AutoCloseable {
      */
     private void runnable(BatchJob job) {
         job.status = JobStatus.RUNNABLE;
-        String blocked = catalog.blocked(job.spec.queueName(), job.spec.vcpus(), ContainerResolver.memoryMib(job.spec.container()));
+        job.runnableSince = System.currentTimeMillis();
+        if (options.blockedReasonDelay().isZero()) {
+            sayBlocked(job);
+        } else { // a pass once the delay is over, whatever else is scheduled meanwhile
+            scheduler.schedule(() -> {
+                synchronized (lock) {
+                    kick(Duration.ZERO);
+                }
+            }, options.blockedReasonDelay().toMillis() + 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sets AWS's blocked-queue reason of a job that cannot start, once; answers whether it did. */
+    private boolean sayBlocked(BatchJob job) {
+        job.runnableSince = 0;
+        String blocked = catalog.blocked(job.spec.queueName(), job.spec.vcpus(),
+                ContainerResolver.memoryMib(job.spec.container()));
         if (blocked != null) {
             job.statusReason = blocked;
         }
+        return blocked != null;
     }
 
     private void launch(BatchJob job) {

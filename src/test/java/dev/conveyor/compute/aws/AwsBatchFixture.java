@@ -43,6 +43,12 @@ final class AwsBatchFixture implements AutoCloseable {
 
     /** {@code emulator}: the emulator's environments and queues (the profile's queue is {@code conveyor-queue}). */
     AwsBatchFixture(String bucket, AwsBatchSettings settings, UnaryOperator<AwsBatchEmulatorOptions.Builder> emulator) {
+        this(bucket, settings, emulator, Clock.systemUTC());
+    }
+
+    /** The same, the backend on {@code clock}. */
+    AwsBatchFixture(String bucket, AwsBatchSettings settings, UnaryOperator<AwsBatchEmulatorOptions.Builder> emulator,
+                    Clock clock) {
         S3Emulator s3 = S3ProxyFixture.emulator();
         this.aws = AwsBatchEmulator.start(emulator.apply(AwsBatchEmulatorOptions.builder()
                 .credentials(s3.accessKeyId(), s3.secretAccessKey()).region(s3.region()).transitionDelay(Duration.ofMillis(5)))
@@ -57,7 +63,7 @@ final class AwsBatchFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.backend = new AwsBatchComputeBackend(profiles, store, settings, Clock.systemUTC());
+        this.backend = new AwsBatchComputeBackend(profiles, store, settings, clock);
     }
 
     AwsBatchFixture(String bucket) {

@@ -3,20 +3,27 @@ package dev.conveyor.compute.aws;
 import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
 import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions.ComputeEnvironment;
 import dev.conveyor.engine.EngineSettings;
+import dev.conveyor.engine.JobDriver;
+import dev.conveyor.engine.Phase;
 import dev.conveyor.engine.RunState;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
 import dev.conveyor.testing.EngineRun;
 import dev.conveyor.testing.Jobs;
+import dev.conveyor.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.JobStatus;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A job queue whose every enabled compute environment is INVALID (its service role cannot be assumed, its subnet is
@@ -101,6 +108,47 @@ class AwsBatchQueuesThatRunNothingTest {
                     + "queue.");
             assertThat(t.attempts).hasSize(1);
         });
+    }
+
+    /**
+     * AWS gives its reason after a while, which moves no array's status summary: the cells of a matrix that all wait are
+     * listed again once a minute (here, the backend's clock moved a minute on) and fail with it.
+     */
+    @Test
+    void theCellsOfAMatrixAwsSaysCanNeverStartFailOnceListedAgain() {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (AwsBatchFixture late = new AwsBatchFixture("aws-late", AwsBatchSettings.DEFAULT, b -> b
+                .blockedReasonDelay(Duration.ofSeconds(5)).computeEnvironment(new ComputeEnvironment("small-ce", 8)
+                        .withInstanceMemory(2048)).jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE, 1, "small-ce"), clock);
+             BatchClient batch = AwsBatchBehaviourTest.client(late)) {
+            EngineRun r = new EngineRun(late.backend, late.store, EngineSettings.DEFAULT);
+            JobDriver d = r.open(Jobs.of(id("late"), """
+                    tasks:
+                      - id: cells
+                        command: 'echo never ${{ matrix.n }}'
+                        resources: {memory: 4Gi}
+                        strategy: {matrix: {n: [1, 2]}}
+                    """));
+            r.runUntil(d, st -> st.tasks.values().stream().allMatch(t -> t.phase == Phase.ACTIVE), LIMIT);
+            await().atMost(LIMIT).until(() -> waitingCells(batch).size() == 2);
+            r.turn(d, null); // the backend lists them RUNNABLE, AWS's reason not given yet
+            await().atMost(LIMIT).until(() -> waitingCells(batch).stream().allMatch(c -> c.statusReason() != null));
+            r.turn(d, null);
+            assertThat(d.state().tasks.values()).as("the summary did not move: not listed again yet")
+                    .allSatisfy(t -> assertThat(t.phase).as(t.reason).isEqualTo(Phase.ACTIVE));
+
+            clock.advance(Duration.ofSeconds(61));
+            RunState s = r.runToEnd(d, LIMIT);
+            assertThat(s.tasks.values()).hasSize(2).allSatisfy(t -> assertThat(t.reason)
+                    .contains("AWS Batch keeps it RUNNABLE: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"));
+        }
+    }
+
+    /** The cells of the array jobs on the default queue that wait RUNNABLE. */
+    private static java.util.List<software.amazon.awssdk.services.batch.model.JobSummary> waitingCells(BatchClient batch) {
+        return batch.listJobs(q -> q.jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE).jobStatus(JobStatus.PENDING))
+                .jobSummaryList().stream().flatMap(p -> batch.listJobs(c -> c.arrayJobId(p.jobId())
+                        .jobStatus(JobStatus.RUNNABLE)).jobSummaryList().stream()).toList();
     }
 
     /**

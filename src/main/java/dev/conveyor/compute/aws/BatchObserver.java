@@ -72,7 +72,8 @@ final class BatchObserver {
         byAccount.forEach((key, hs) -> {
             Optional<BatchApi> api = accounts.api(key);
             if (api.isEmpty()) {
-                LOG.warnf("%d handle(s) of account %s: its job's own keys are not loaded on this instance yet", hs.size(), key);
+                LOG.warnf("%d handle(s) of account %s: its job's own keys are not loaded on this instance yet",
+                        hs.size(), key);
                 hs.forEach(h -> out.put(h, TaskObservation.queued("waiting for this job's AWS credentials")));
                 return;
             }
@@ -127,6 +128,8 @@ final class BatchObserver {
                         .or(() -> Observations.blocked(said)); // ours names the numbers; else AWS's own word
                 if (why.isPresent()) { // no attempt would start either: not retried
                     o = TaskObservation.ended(null, why.get(), null, null).withTerminal();
+                } else if (said == null) { // AWS said nothing: what the queue's environments say it waits for, if anything
+                    o = TaskObservation.queued(capacity.waitingFor(account, api, d));
                 }
             }
             out.put(h, o);

@@ -32,10 +32,11 @@ final class QueueCapacity {
 
     /**
      * What a queue's environments allow: the largest maxvCpus among the enabled managed ones (empty when unknown or
-     * unlimited), and why none of them can run anything (null when one can, or that is not known).
+     * unlimited), why none of them can run anything (null when one can, or that is not known), and what its jobs wait
+     * for that an operator may change (every environment DISABLED), or null.
      */
-    private record Queue(OptionalInt maxVcpus, String broken) {
-        static final Queue UNKNOWN = new Queue(OptionalInt.empty(), null);
+    private record Queue(OptionalInt maxVcpus, String broken, String waiting) {
+        static final Queue UNKNOWN = new Queue(OptionalInt.empty(), null, null);
     }
 
     /** Each queue's environments, by account and queue. */
@@ -51,7 +52,7 @@ final class QueueCapacity {
             return Optional.empty();
         }
         int needs = vcpus(d);
-        Queue q = queues.get(account + "|" + d.jobQueue(), () -> lookUp(api, d.jobQueue()));
+        Queue q = queue(account, api, d.jobQueue());
         if (q.broken() != null) {
             return Optional.of(q.broken());
         }
@@ -60,6 +61,15 @@ final class QueueCapacity {
         }
         return Optional.of("needs " + needs + " vCPUs, but the compute environments of job queue " + name(d.jobQueue())
                 + " have at most " + q.maxVcpus().getAsInt() + " (maxvCpus): AWS Batch would keep it RUNNABLE for ever");
+    }
+
+    /** What the waiting job {@code d} waits for on its queue that the queue's environments say, or null. */
+    String waitingFor(String account, BatchApi api, JobDetail d) {
+        return d.jobQueue() == null ? null : queue(account, api, d.jobQueue()).waiting();
+    }
+
+    private Queue queue(String account, BatchApi api, String queue) {
+        return queues.get(account + "|" + queue, () -> lookUp(api, queue));
     }
 
     private static Queue lookUp(BatchApi api, String queue) {
@@ -71,17 +81,22 @@ final class QueueCapacity {
                 return Queue.UNKNOWN;
             }
             int max = 0;
+            List<ComputeEnvironmentDetail> all = api.computeEnvironments(arns);
             List<ComputeEnvironmentDetail> enabled = new ArrayList<>();
-            for (ComputeEnvironmentDetail ce : api.computeEnvironments(arns)) {
+            String waiting = all.isEmpty() || !all.stream().allMatch(ce -> "DISABLED".equals(ce.stateAsString())) ? null
+                    : "every compute environment of job queue " + name(queue) + " is DISABLED ("
+                    + all.stream().map(ComputeEnvironmentDetail::computeEnvironmentName).collect(Collectors.joining(", "))
+                    + ")";
+            for (ComputeEnvironmentDetail ce : all) {
                 if (ce.computeResources() == null || ce.computeResources().maxvCpus() == null) {
-                    return Queue.UNKNOWN; // unmanaged: its capacity is whatever the operator gives it
+                    return new Queue(OptionalInt.empty(), null, waiting); // unmanaged: its capacity is the operator's
                 }
                 if (!"DISABLED".equals(ce.stateAsString())) {
                     max = Math.max(max, ce.computeResources().maxvCpus());
                     enabled.add(ce);
                 }
             }
-            return new Queue(max == 0 ? OptionalInt.empty() : OptionalInt.of(max), broken(name(queue), enabled));
+            return new Queue(max == 0 ? OptionalInt.empty() : OptionalInt.of(max), broken(name(queue), enabled), waiting);
         } catch (RuntimeException e) {
             LOG.debugf("the capacity of job queue %s is not known: %s", queue, e.getMessage());
             return Queue.UNKNOWN;

@@ -24,10 +24,11 @@ public final class AwsBatchEmulatorOptions {
      * status INVALID (e.g. its service role cannot be assumed): it runs nothing, as on AWS. {@code instanceMemoryMib}:
      * the memory of its largest instance type (null: any job's), which a job's {@code MEMORY} must fit. One
      * {@code shortOfCapacity} cannot launch instances (EC2 has none of its types: a spot shortage): its jobs wait
-     * RUNNABLE with AWS's {@code CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY} reason.
+     * RUNNABLE with AWS's {@code CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY} reason. One {@code disabled} (state
+     * DISABLED, an operator's choice) takes no job.
      */
     public record ComputeEnvironment(String name, int maxVcpus, String invalidReason, Integer instanceMemoryMib,
-                                     boolean shortOfCapacity) {
+                                     boolean shortOfCapacity, boolean disabled) {
         public ComputeEnvironment {
             Objects.requireNonNull(name, "name");
             if (maxVcpus < 1) {
@@ -36,23 +37,28 @@ public final class AwsBatchEmulatorOptions {
         }
 
         public ComputeEnvironment(String name, int maxVcpus) {
-            this(name, maxVcpus, null, null, false);
+            this(name, maxVcpus, null, null, false, false);
         }
 
         /** The same, INVALID with AWS's {@code statusReason}. */
         public ComputeEnvironment invalid(String statusReason) {
             return new ComputeEnvironment(name, maxVcpus, Objects.requireNonNull(statusReason), instanceMemoryMib,
-                    shortOfCapacity);
+                    shortOfCapacity, disabled);
         }
 
         /** The same, its largest instance type with {@code mib} of memory. */
         public ComputeEnvironment withInstanceMemory(int mib) {
-            return new ComputeEnvironment(name, maxVcpus, invalidReason, mib, shortOfCapacity);
+            return new ComputeEnvironment(name, maxVcpus, invalidReason, mib, shortOfCapacity, disabled);
         }
 
         /** The same, unable to launch any instance for now. */
         public ComputeEnvironment withNoCapacity() {
-            return new ComputeEnvironment(name, maxVcpus, invalidReason, instanceMemoryMib, true);
+            return new ComputeEnvironment(name, maxVcpus, invalidReason, instanceMemoryMib, true, disabled);
+        }
+
+        /** The same, DISABLED. */
+        public ComputeEnvironment asDisabled() {
+            return new ComputeEnvironment(name, maxVcpus, invalidReason, instanceMemoryMib, shortOfCapacity, true);
         }
     }
 

@@ -79,7 +79,7 @@ final class ComputeApi {
         node.put("ecsClusterArn", arns.ecsCluster(ce.name()));
         node.putObject("tags");
         node.put("type", "MANAGED");
-        node.put("state", "ENABLED");
+        node.put("state", ce.disabled() ? "DISABLED" : "ENABLED");
         node.put("status", ce.invalidReason() == null ? "VALID" : "INVALID");
         node.put("statusReason", ce.invalidReason() == null ? "ComputeEnvironment Healthy" : ce.invalidReason());
         ObjectNode resources = node.putObject("computeResources");

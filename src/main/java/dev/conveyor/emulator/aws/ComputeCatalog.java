@@ -58,8 +58,8 @@ final class ComputeCatalog {
     Optional<String> reserve(String queueName, int vcpus, int memoryMib) {
         for (String ce : queues.get(queueName).computeEnvironments()) {
             AwsBatchEmulatorOptions.ComputeEnvironment env = environments.get(ce);
-            if (env.invalidReason() != null) {
-                continue; // INVALID: AWS Batch cannot scale it, its jobs stay RUNNABLE
+            if (env.invalidReason() != null || env.disabled()) {
+                continue; // INVALID: AWS Batch cannot scale it; DISABLED: it takes no job. Its jobs stay RUNNABLE
             }
             if (env.instanceMemoryMib() != null && env.instanceMemoryMib() < memoryMib || env.shortOfCapacity()) {
                 continue; // no instance type of it has the memory, or EC2 has none to give
@@ -81,6 +81,9 @@ final class ComputeCatalog {
     String blocked(String queueName, int vcpus, int memoryMib) {
         List<AwsBatchEmulatorOptions.ComputeEnvironment> valid = queues.get(queueName).computeEnvironments().stream()
                 .map(environments::get).filter(ce -> ce.invalidReason() == null).toList();
+        if (valid.stream().allMatch(AwsBatchEmulatorOptions.ComputeEnvironment::disabled) && !valid.isEmpty()) {
+            return null; // an operator's choice: AWS says nothing, the jobs wait
+        }
         if (valid.isEmpty()) {
             return "ACTION_REQUIRED - CE(s) associated with the job queue are invalid.";
         }

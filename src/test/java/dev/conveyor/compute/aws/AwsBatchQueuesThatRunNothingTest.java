@@ -48,7 +48,9 @@ class AwsBatchQueuesThatRunNothingTest {
                 .computeEnvironment(new ComputeEnvironment("small-ce", 8).withInstanceMemory(2048))
                 .jobQueue("small-queue", 1, "small-ce")
                 .computeEnvironment(new ComputeEnvironment("spot-ce", 8).withNoCapacity())
-                .jobQueue("spot-queue", 1, "spot-ce"));
+                .jobQueue("spot-queue", 1, "spot-ce")
+                .computeEnvironment(new ComputeEnvironment("off-ce", 8).asDisabled())
+                .jobQueue("off-queue", 1, "off-ce"));
         run = new EngineRun(fx.backend, fx.store, EngineSettings.DEFAULT.withRetryBackoff(Duration.ofMillis(200),
                 Duration.ofSeconds(1)));
     }
@@ -165,6 +167,17 @@ class AwsBatchQueuesThatRunNothingTest {
         assertThat(s.task("t").reason).isEqualTo("job timed out after 3s (it never started on the backend, which said: "
                 + "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - There is not enough capacity to fulfill your request. Please try "
                 + "again later or use other instance types.)");
+    }
+
+    /** A queue an operator turned off (every environment DISABLED) may be turned on again: its tasks wait, saying why. */
+    @Test
+    void aTaskOnAQueueWhoseEveryEnvironmentIsDisabledWaitsSayingWhy() {
+        RunState s = run.runToEnd(run.open(Jobs.of(id("off"), "timeout: 3s\ntasks: [{id: t, command: 'echo never'}]"),
+                Map.of("job_queue_arn", "off-queue")), LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.TIMED_OUT);
+        assertThat(s.task("t").reason).isEqualTo("job timed out after 3s (it never started on the backend, which said: "
+                + "every compute environment of job queue off-queue is DISABLED (off-ce))");
     }
 
     @Test

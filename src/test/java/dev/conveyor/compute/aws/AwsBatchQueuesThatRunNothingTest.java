@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * A job queue whose every enabled compute environment is INVALID (its service role cannot be assumed, its subnet is
  * gone: Batch cannot scale it) keeps its jobs RUNNABLE, saying nothing, until an operator fixes it. Their tasks fail at
  * once, not retried, naming each environment and AWS's reason; a queue that has one valid environment runs them. So
- * does a task that AWS says can never start (its statusReason on a RUNNABLE job).
+ * does a task that AWS says can never start (its statusReason on a RUNNABLE job). What may change — capacity, an
+ * environment an operator disabled — is waited for, and said: the reason of a task its job's time limit stops.
  * (The other way a queue runs nothing — a task bigger than its environments — is in {@link AwsBatchBehaviourTest}.)
  */
 class AwsBatchQueuesThatRunNothingTest {

@@ -86,9 +86,10 @@ public final class Scheduler {
         TaskObservation obs = observed.observation();
         switch (obs.phase()) {
             case QUEUED -> {
-                if (obs.reason() != null && !obs.reason().equals(t.waitingFor)) {
+                if (obs.reason() != null && !obs.reason().equals(t.waitingFor)) { // said once per attempt and reason
                     t.waitingFor = obs.reason();
                     c.changed = true;
+                    c.events.add(new Step.TaskEvent(taskId, TaskState.PENDING, t.attempt, "waiting: " + obs.reason(), false));
                 }
             }
             case RUNNING -> {

@@ -170,7 +170,7 @@ final class BulkMonitor {
                     : ": created again, allocating its nodes"));
         }
         if (!"steady".equalsIgnoreCase(p.allocationState())) {
-            return new Pool(null, "pool " + pool + " is " + p.allocationState() + " (" + p.nodes() + " node(s) so far)");
+            return new Pool(null, "pool " + pool + " is " + p.allocationState()); // no count: said again when it changes
         }
         if (p.nodes() == 0) {
             return !p.autoScale() && !p.resizeErrors().isEmpty()

@@ -6,6 +6,7 @@ import dev.conveyor.engine.EngineSettings;
 import dev.conveyor.engine.JobDriver;
 import dev.conveyor.engine.Phase;
 import dev.conveyor.engine.RunState;
+import dev.conveyor.engine.Step;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
 import dev.conveyor.testing.EngineRun;
@@ -19,8 +20,10 @@ import software.amazon.awssdk.services.batch.model.JobStatus;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -160,9 +163,17 @@ class AwsBatchQueuesThatRunNothingTest {
      */
     @Test
     void aTaskThatWaitedForCapacityUntilItsJobTimedOutSaysWhatItWaitedFor() {
-        RunState s = run.runToEnd(run.open(Jobs.of(id("spot"), "timeout: 3s\ntasks: [{id: t, command: 'echo never'}]"),
-                Map.of("job_queue_arn", "spot-queue")), LIMIT);
+        JobDriver d = run.open(Jobs.of(id("spot"), "timeout: 3s\ntasks: [{id: t, command: 'echo never'}]"),
+                Map.of("job_queue_arn", "spot-queue"));
+        List<Step.TaskEvent> events = new CopyOnWriteArrayList<>();
+        await().atMost(LIMIT).until(() -> {
+            events.addAll(run.turn(d, null).events());
+            return d.state().ended();
+        });
+        RunState s = d.state();
 
+        assertThat(events).filteredOn(e -> e.state() == TaskState.PENDING).as("said once, as it began to wait")
+                .singleElement().satisfies(e -> assertThat(e.reason()).startsWith("waiting: CAPACITY:INSUFFICIENT_INSTANCE"));
         assertThat(s.finalState).isEqualTo(JobState.TIMED_OUT);
         assertThat(s.task("t").state).isEqualTo(TaskState.CANCELLED);
         assertThat(s.task("t").reason).isEqualTo("job timed out after 3s (it never started on the backend, which said: "

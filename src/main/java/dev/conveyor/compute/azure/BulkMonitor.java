@@ -169,6 +169,10 @@ final class BulkMonitor {
             return new Pool(failed, failed != null ? null : "pool " + pool + " was gone" + (options == null ? ""
                     : ": created again, allocating its nodes"));
         }
+        if ("deleting".equalsIgnoreCase(p.state())) {
+            return new Pool(null, "pool " + pool + " is being deleted" + (options == null ? ""
+                    : "; it is created again once it is gone"));
+        }
         if (!"steady".equalsIgnoreCase(p.allocationState())) {
             return new Pool(null, "pool " + pool + " is " + p.allocationState()); // no count: said again when it changes
         }

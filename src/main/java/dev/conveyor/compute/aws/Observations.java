@@ -85,18 +85,18 @@ final class Observations {
                 || (containerReason != null && containerReason.startsWith("OutOfMemory"));
     }
 
-    /**
-     * AWS Batch's own word that a RUNNABLE job can never start as things are: the {@code statusReason} it sets on the job
-     * that blocks the head of its queue — {@code MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT} (memory or GPUs no instance
-     * type of the queue's environments has), {@code …COMPUTE_ENVIRONMENT_MAX_RESOURCE}, {@code …SERVICE_ROLE_PERMISSIONS},
-     * {@code ACTION_REQUIRED} (every environment INVALID). Not {@code CAPACITY:…}: capacity may come. Empty otherwise.
-     */
     /** One of the reasons AWS Batch gives a RUNNABLE job that blocks its queue (capacity, misconfiguration). */
     private static boolean waitingFor(String statusReason) {
         return startsWith(statusReason, "CAPACITY:") || startsWith(statusReason, "MISCONFIGURATION:")
                 || startsWith(statusReason, "ACTION_REQUIRED");
     }
 
+    /**
+     * AWS Batch's own word that a RUNNABLE job can never start as things are: the {@code statusReason} it sets on the job
+     * that blocks the head of its queue — {@code MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT} (memory or GPUs no instance
+     * type of the queue's environments has), {@code …COMPUTE_ENVIRONMENT_MAX_RESOURCE}, {@code …SERVICE_ROLE_PERMISSIONS},
+     * {@code ACTION_REQUIRED} (every environment INVALID). Not {@code CAPACITY:…}: capacity may come. Empty otherwise.
+     */
     static java.util.Optional<String> blocked(String statusReason) {
         return startsWith(statusReason, "MISCONFIGURATION:") || startsWith(statusReason, "ACTION_REQUIRED")
                 ? java.util.Optional.of("AWS Batch keeps it RUNNABLE: " + statusReason) : java.util.Optional.empty();

@@ -167,7 +167,7 @@ final class BulkMonitor {
         if (p == null) {
             String failed = options == null ? null : keeper.restore(api, options, pool);
             return new Pool(failed, failed != null ? null : "pool " + pool + " was gone" + (options == null ? ""
-                    : ": created again, allocating its nodes"));
+                    : "; it is being created again"));
         }
         if ("deleting".equalsIgnoreCase(p.state())) {
             return new Pool(null, "pool " + pool + " is being deleted" + (options == null ? ""

@@ -73,18 +73,24 @@ final class PoolKeeper {
     /**
      * Creates again, from the options of a job that waits on it, a pool that is gone (deleted by hand, or by an idle
      * sweep that raced the job's dispatch): a Batch job on a missing pool runs nothing, and Azure keeps it waiting.
-     * Answers why it could not be, or null (created, by this instance or another).
+     * Answers why it cannot be, or null (created, by this instance or another; or a failure that passes: tried again
+     * when the pool is next looked at).
      */
     String restore(AzureBatchApi api, AzureBatchOptions options, String poolId) {
         present.forget(key(api, poolId));
         try {
             boolean created = create(api, options, poolId);
             LOG.infof(created ? "pool %s was gone while a job waited on it: created again (%s)"
-                    : "pool %s was gone while a job waited on it: created again by another instance meanwhile", poolId, options.vmSize());
+                    : "pool %s was gone while a job waited on it: another instance created it again", poolId,
+                    options.vmSize());
             return null;
         } catch (TerminalComputeException e) {
             return "PoolBeingDeleted".equals(e.code()) ? null
                     : "pool " + poolId + " is gone and could not be created again: " + e.getMessage();
+        } catch (TransientComputeException e) {
+            LOG.infof("pool %s was gone while a job waited on it; creating it again failed for now: %s", poolId,
+                    e.getMessage());
+            return null;
         }
     }
 

@@ -111,7 +111,8 @@ final class PoolAllocator {
             String image = unpullable(pool);
             if (image != null) { // as Azure does when a pool's images cannot be prefetched: the node never takes a task
                 node.state = "unusable";
-                node.error = new String[] {"ContainerInvalidImage", "One or more container images specified are invalid", image};
+                node.error = new String[] {"ContainerInvalidImage", "One or more container images specified are invalid",
+                        image};
                 continue;
             }
             startTask(pool, node);
@@ -164,7 +165,8 @@ final class PoolAllocator {
 
     /** The first of the pool's container images on a registry that cannot exist (RFC 2606 {@code .invalid}), or null. */
     private static String unpullable(Entities.Pool pool) {
-        for (var image : pool.json.path("virtualMachineConfiguration").path("containerConfiguration").path("containerImageNames")) {
+        var images = pool.json.path("virtualMachineConfiguration").path("containerConfiguration").path("containerImageNames");
+        for (var image : images) {
             String name = image.asText("");
             if (name.contains(".invalid/") || name.endsWith(".invalid")) {
                 return name;

@@ -109,7 +109,8 @@ class AzureBatchPoolsThatRunNothingTest {
             List<TaskHandle> h = azure.backend.submit(job, List.of(launch("empty", "a", "echo never")));
 
             TaskObservation o = azure.backend.describe(h).get(h.get(0));
-            assertThat(o.phase()).as("a pool with no node, and no error: someone may resize it").isEqualTo(TaskObservation.Phase.QUEUED);
+            assertThat(o.phase()).as("a pool with no node, and no error: someone may resize it")
+                    .isEqualTo(TaskObservation.Phase.QUEUED);
             assertThat(o.reason()).as("what the user sees, and the reason if the job's time limit stops it")
                     .isEqualTo("pool no-node has no node");
         }

@@ -2,6 +2,7 @@ package dev.conveyor.it;
 
 import dev.conveyor.emulator.aws.AwsBatchEmulator;
 import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions.ComputeEnvironment;
 import dev.conveyor.emulator.s3.S3Emulator;
 import dev.conveyor.model.JobState;
 import dev.conveyor.model.TaskState;
@@ -52,7 +53,11 @@ class AwsBatchPipelineTest {
         public Map<String, String> start() {
             S3Emulator s3 = S3ProxyFixture.emulator();
             emulator = AwsBatchEmulator.start(AwsBatchEmulatorOptions.builder().credentials(s3.accessKeyId(), s3.secretAccessKey())
-                    .region(s3.region()).transitionDelay(Duration.ofMillis(5)).defaultVcpus(8).build());
+                    .region(s3.region()).transitionDelay(Duration.ofMillis(5))
+                    .computeEnvironment(new ComputeEnvironment(AwsBatchEmulatorOptions.DEFAULT_COMPUTE_ENVIRONMENT, 8))
+                    .jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE, 1, AwsBatchEmulatorOptions.DEFAULT_COMPUTE_ENVIRONMENT)
+                    .computeEnvironment(new ComputeEnvironment("spot-ce", 8).withNoCapacity()) // a spot shortage
+                    .jobQueue("spot-queue", 1, "spot-ce").build());
             Map<String, String> c = new HashMap<>(s3.storageProperties(BUCKET, "default"));
             c.put("conveyor.profiles.default.aws.batch-endpoint", emulator.endpoint());
             c.put("conveyor.profiles.default.aws.logs-endpoint", emulator.endpoint());
@@ -123,6 +128,31 @@ class AwsBatchPipelineTest {
             assertThat(probe().on(topic, id)).noneMatch(r -> r.value().contains(secret)
                     || r.headers().values().stream().anyMatch(h -> h.contains(secret)));
         }
+        probe().assertAllValid();
+    }
+
+    /**
+     * A task that waits for capacity (a spot shortage) says so as it begins to wait — a task PENDING status event — and,
+     * when its job's time limit stops it, in its result: it never started, and what AWS said it waited for.
+     */
+    @Test
+    void aTaskThatWaitsForCapacityTillItsJobTimesOutSaysSoInItsStatusAndResult() {
+        String id = "awsspot-" + UUID.randomUUID().toString().substring(0, 8);
+        probe().publish(id, "id: " + id + "\nrunsOn: {type: aws-batch, with: {job_queue_arn: spot-queue}}\ntimeout: 5s\n"
+                + "tasks: [{id: t, command: 'echo never'}]\n");
+        JobResult result = probe().awaitResult(id, Duration.ofSeconds(60));
+
+        assertThat(result.status()).isEqualTo(JobState.TIMED_OUT);
+        String waited = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - There is not enough capacity to fulfill your request. "
+                + "Please try again later or use other instance types.";
+        assertThat(result.tasks()).singleElement().satisfies(t -> assertThat(t.reason())
+                .isEqualTo("job timed out after 5s (it never started on the backend, which said: " + waited + ")"));
+        assertThat(probe().on("conveyor.status", id)).map(JobProbe.Seen::json)
+                .filteredOn(e -> "PENDING".equals(e.path("state").asText()))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.path("task").asText()).isEqualTo("t");
+                    assertThat(e.path("message").asText()).isEqualTo("waiting: " + waited);
+                });
         probe().assertAllValid();
     }
 

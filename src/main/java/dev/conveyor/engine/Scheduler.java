@@ -86,10 +86,13 @@ public final class Scheduler {
         TaskObservation obs = observed.observation();
         switch (obs.phase()) {
             case QUEUED -> {
-                if (obs.reason() != null && !obs.reason().equals(t.waitingFor)) { // said once per attempt and reason
+                if (!java.util.Objects.equals(obs.reason(), t.waitingFor)) { // the latest word; said once per reason
                     t.waitingFor = obs.reason();
                     c.changed = true;
-                    c.events.add(new Step.TaskEvent(taskId, TaskState.PENDING, t.attempt, "waiting: " + obs.reason(), false));
+                    if (obs.reason() != null) {
+                        c.events.add(new Step.TaskEvent(taskId, TaskState.PENDING, t.attempt, "waiting: " + obs.reason(),
+                                false));
+                    }
                 }
             }
             case RUNNING -> {

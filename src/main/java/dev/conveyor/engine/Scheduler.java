@@ -51,8 +51,9 @@ public final class Scheduler {
      * absent = no news). {@code cancelReason} is set once the job was asked to stop.
      */
     public Step step(RunState s, Map<String, Observed> observations, String cancelReason, Instant now) {
-        Changes c = new Changes();
+        StepChanges c = new StepChanges();
         observations.forEach((taskId, obs) -> observe(s, taskId, obs, now, c));
+        c.sayWaiting();
         attemptTimeouts(s, now, c);
         jobStop(s, cancelReason, now, c);
         failFast(s, now, c);
@@ -63,22 +64,9 @@ public final class Scheduler {
         return new Step(launches, c.stops, c.events, c.changed || !launches.isEmpty(), c.nextWake);
     }
 
-    private static final class Changes {
-        final List<Step.Stop> stops = new ArrayList<>();
-        final List<Step.TaskEvent> events = new ArrayList<>();
-        boolean changed;
-        Instant nextWake;
-
-        void wakeAt(Instant at) {
-            if (at != null && (nextWake == null || at.isBefore(nextWake))) {
-                nextWake = at;
-            }
-        }
-    }
-
     // ---- what the backend said
 
-    private void observe(RunState s, String taskId, Observed observed, Instant now, Changes c) {
+    private void observe(RunState s, String taskId, Observed observed, Instant now, StepChanges c) {
         TaskRun t = s.tasks.get(taskId);
         if (t == null || t.phase != Phase.ACTIVE || observed == null) {
             return;
@@ -90,8 +78,7 @@ public final class Scheduler {
                     t.waitingFor = obs.reason();
                     c.changed = true;
                     if (obs.reason() != null) {
-                        c.events.add(new Step.TaskEvent(taskId, TaskState.PENDING, t.attempt, "waiting: " + obs.reason(),
-                                false));
+                        c.waiting(taskId, t.attempt, obs.reason());
                     }
                 }
             }
@@ -109,7 +96,7 @@ public final class Scheduler {
     }
 
     private void finishAttempt(RunState s, String taskId, TaskRun t, TaskObservation obs, boolean reported,
-                               Instant now, Changes c) {
+                               Instant now, StepChanges c) {
         TaskSpec spec = graph.task(taskId);
         TaskState state;
         String reason;
@@ -162,7 +149,7 @@ public final class Scheduler {
         done(t, taskId, state, obs.exitCode(), reason, c);
     }
 
-    private void retry(TaskRun t, String taskId, TaskState state, String reason, Instant at, Changes c) {
+    private void retry(TaskRun t, String taskId, TaskState state, String reason, Instant at, StepChanges c) {
         t.phase = Phase.WAITING;
         t.state = TaskState.PENDING;
         t.handle = null;
@@ -186,7 +173,7 @@ public final class Scheduler {
                 : " (it never started on the backend, which said: " + t.waitingFor + ")";
     }
 
-    private static void done(TaskRun t, String taskId, TaskState state, Integer exitCode, String reason, Changes c) {
+    private static void done(TaskRun t, String taskId, TaskState state, Integer exitCode, String reason, StepChanges c) {
         t.phase = Phase.DONE;
         t.state = state;
         t.exitCode = exitCode;
@@ -199,7 +186,7 @@ public final class Scheduler {
 
     // ---- time limits and stops
 
-    private void attemptTimeouts(RunState s, Instant now, Changes c) {
+    private void attemptTimeouts(RunState s, Instant now, StepChanges c) {
         for (Map.Entry<String, TaskRun> e : s.tasks.entrySet()) {
             TaskRun t = e.getValue();
             long limit = graph.task(e.getKey()).timeoutSeconds();
@@ -215,7 +202,7 @@ public final class Scheduler {
         }
     }
 
-    private void jobStop(RunState s, String cancelReason, Instant now, Changes c) {
+    private void jobStop(RunState s, String cancelReason, Instant now, StepChanges c) {
         if (s.stop == null && s.finalState == null) {
             if (cancelReason != null) {
                 s.stop = JobState.CANCELLED;
@@ -243,7 +230,7 @@ public final class Scheduler {
         }
     }
 
-    private void failFast(RunState s, Instant now, Changes c) {
+    private void failFast(RunState s, Instant now, StepChanges c) {
         for (MatrixGroup g : graph.groups()) {
             if (!g.failFast()) {
                 continue;
@@ -271,7 +258,7 @@ public final class Scheduler {
         }
     }
 
-    private static void stop(String taskId, TaskRun t, TaskState into, String reason, Changes c) {
+    private static void stop(String taskId, TaskRun t, TaskState into, String reason, StepChanges c) {
         t.stopping = into;
         t.stopReason = reason;
         t.stopSent = false;
@@ -280,7 +267,7 @@ public final class Scheduler {
     }
 
     /** Stops decided earlier whose terminate call did not go through are sent again. */
-    private static void resendStops(RunState s, Changes c) {
+    private static void resendStops(RunState s, StepChanges c) {
         for (Map.Entry<String, TaskRun> e : s.tasks.entrySet()) {
             TaskRun t = e.getValue();
             if (t.phase == Phase.ACTIVE && t.stopping != null && !t.stopSent
@@ -293,7 +280,7 @@ public final class Scheduler {
     // ---- the graph
 
     /** A waiting task whose upstream did not succeed is SKIPPED (unless it runs {@code always}). */
-    private void skipUnreachable(RunState s, Instant now, Changes c) {
+    private void skipUnreachable(RunState s, Instant now, StepChanges c) {
         for (TaskSpec spec : graph.order()) {
             TaskRun t = s.tasks.get(spec.id());
             if (t.phase != Phase.WAITING || spec.always()) {
@@ -309,7 +296,7 @@ public final class Scheduler {
         }
     }
 
-    private List<Step.Launch> release(RunState s, Instant now, Changes c) {
+    private List<Step.Launch> release(RunState s, Instant now, StepChanges c) {
         Map<String, Integer> activeInGroup = new HashMap<>();
         for (Map.Entry<String, TaskRun> e : s.tasks.entrySet()) {
             MatrixGroup g = graph.group(e.getKey());
@@ -360,7 +347,7 @@ public final class Scheduler {
 
     // ---- the job
 
-    private void end(RunState s, Instant now, Changes c) {
+    private void end(RunState s, Instant now, StepChanges c) {
         if (s.finalState != null || s.tasks.values().stream().anyMatch(t -> t.phase != Phase.DONE)) {
             return;
         }

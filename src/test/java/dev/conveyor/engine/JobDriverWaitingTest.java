@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a queued attempt waits for, as its backend says it: kept with the run state (the latest word only), said in a
- * task PENDING event once per reason, and given in the reason of an attempt stopped before it ever ran.
+ * task PENDING event once per reason (one event for the tasks that begin to wait for it together), and given in the
+ * reason of an attempt stopped before it ever ran.
  */
 class JobDriverWaitingTest {
     @TempDir
@@ -61,6 +62,28 @@ class JobDriverWaitingTest {
         assertThat(d.state().task("t").state).isEqualTo(TaskState.CANCELLED);
         assertThat(d.state().task("t").reason)
                 .isEqualTo("cancelled: user asked (it never started on the backend, which said: pool p is resizing)");
+    }
+
+    /** A pool that resizes under 3 waiting tasks is one event, not three: a 10,000-task job would say it 10,000 times. */
+    @Test
+    void tasksThatBeginToWaitForTheSameThingAreSaidOnceWithTheirCount() throws Exception {
+        JobSpec three = Jobs.of("waiting-3", "tasks: [{id: a, command: 'echo a'}, {id: b, command: 'echo b'}, "
+                + "{id: c, command: 'echo c'}]");
+        BackendJob job = new BackendJob(three.id(), three.name(), Map.of(), new Profile("default", null, null, Map.of()),
+                three.labels(), null, Map.of());
+        JobDriver d = new JobDriver(three, job, new NoopComputeBackend(clock), new CallPolicy("noop", RetrySettings.quick(3)),
+                new FileObjectStore(dir), EngineSettings.DEFAULT, clock);
+        d.open();
+        d.advance(Map.of(), null);
+        Map<TaskHandle, TaskObservation> resizing = new java.util.LinkedHashMap<>();
+        d.activeHandles().forEach(h -> resizing.put(h, TaskObservation.queued("pool p is resizing")));
+
+        JobDriver.Advance a = d.advance(resizing, null);
+
+        assertThat(a.events()).filteredOn(e -> e.state() == TaskState.PENDING).singleElement().satisfies(e ->
+                assertThat(e.reason()).isEqualTo("waiting: pool p is resizing (and 2 other tasks)"));
+        assertThat(d.state().tasks.values()).as("each task keeps it, for its own reason if stopped")
+                .allSatisfy(t -> assertThat(t.waitingFor).isEqualTo("pool p is resizing"));
     }
 
     private static List<String> waitingEvents(JobDriver.Advance a) {

@@ -163,14 +163,8 @@ class AwsBatchQueuesThatRunNothingTest {
      */
     @Test
     void aTaskThatWaitedForCapacityUntilItsJobTimedOutSaysWhatItWaitedFor() {
-        JobDriver d = run.open(Jobs.of(id("spot"), "timeout: 3s\ntasks: [{id: t, command: 'echo never'}]"),
-                Map.of("job_queue_arn", "spot-queue"));
         List<Step.TaskEvent> events = new CopyOnWriteArrayList<>();
-        await().atMost(LIMIT).until(() -> {
-            events.addAll(run.turn(d, null).events());
-            return d.state().ended();
-        });
-        RunState s = d.state();
+        RunState s = oneTaskWithATimeLimitOn("spot-queue", events);
 
         assertThat(events).filteredOn(e -> e.state() == TaskState.PENDING).as("said once, as it began to wait")
                 .singleElement().satisfies(e -> assertThat(e.reason()).startsWith("waiting: CAPACITY:INSUFFICIENT_INSTANCE"));
@@ -184,12 +178,22 @@ class AwsBatchQueuesThatRunNothingTest {
     /** A queue an operator turned off (every environment DISABLED) may be turned on again: its tasks wait, saying why. */
     @Test
     void aTaskOnAQueueWhoseEveryEnvironmentIsDisabledWaitsSayingWhy() {
-        RunState s = run.runToEnd(run.open(Jobs.of(id("off"), "timeout: 3s\ntasks: [{id: t, command: 'echo never'}]"),
-                Map.of("job_queue_arn", "off-queue")), LIMIT);
+        RunState s = oneTaskWithATimeLimitOn("off-queue", new CopyOnWriteArrayList<>());
 
         assertThat(s.finalState).isEqualTo(JobState.TIMED_OUT);
         assertThat(s.task("t").reason).isEqualTo("job timed out after 3s (it never started on the backend, which said: "
                 + "every compute environment of job queue off-queue is DISABLED (off-ce))");
+    }
+
+    /** A one-task job with a 3-s time limit on {@code queue}, run to its end; its task events into {@code events}. */
+    private static RunState oneTaskWithATimeLimitOn(String queue, List<Step.TaskEvent> events) {
+        JobDriver d = run.open(Jobs.of(id(queue), "timeout: 3s\ntasks: [{id: t, command: 'echo never'}]"),
+                Map.of("job_queue_arn", queue));
+        await().atMost(LIMIT).until(() -> {
+            events.addAll(run.turn(d, null).events());
+            return d.state().ended();
+        });
+        return d.state();
     }
 
     @Test

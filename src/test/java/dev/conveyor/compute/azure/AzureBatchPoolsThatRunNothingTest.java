@@ -47,6 +47,16 @@ class AzureBatchPoolsThatRunNothingTest {
         return azure.backend.describe(h).values();
     }
 
+    /** How the one task of a job on a pool made with {@code options} ended (within a 10-node quota). */
+    private TaskObservation theOneTaskOnAPoolWith(Map<String, String> options) {
+        try (AzureBatchFixture azure = quota(root, 10)) {
+            Collection<TaskObservation> ended = ended(azure, options.get("pool_id") + "-job", options, Duration.ofSeconds(20),
+                    "echo never");
+            assertThat(ended).hasSize(1);
+            return ended.iterator().next();
+        }
+    }
+
     @Test
     void theWaitingTasksOfAPoolThatCouldNotGetANodeFailWithItsResizeError() {
         try (AzureBatchFixture azure = quota(root, 0)) {
@@ -75,29 +85,21 @@ class AzureBatchPoolsThatRunNothingTest {
 
     @Test
     void theWaitingTasksOfAPoolWhoseEveryNodeFailedItsStartTaskFailWithItsExitCode() {
-        try (AzureBatchFixture azure = quota(root, 10)) {
-            assertThat(ended(azure, "badstart", Map.of("pool_id", "bad-start", "node_count", "2",
-                    "start_task", "echo installing; exit 3"), Duration.ofSeconds(20),
-                    "echo never")).singleElement().satisfies(o -> {
-                assertThat(o.reason()).isEqualTo("every node of pool bad-start failed its start task (exit code 3): "
-                        + "Batch puts no task on them");
-                assertThat(o.terminal()).isTrue();
-            });
-        }
+        TaskObservation o = theOneTaskOnAPoolWith(Map.of("pool_id", "bad-start", "node_count", "2",
+                "start_task", "echo installing; exit 3"));
+        assertThat(o.reason()).isEqualTo("every node of pool bad-start failed its start task (exit code 3): "
+                + "Batch puts no task on them");
+        assertThat(o.terminal()).isTrue();
     }
 
     @Test
     void theWaitingTasksOfAPoolWhoseEveryNodeIsUnusableFailWithTheNodesError() {
-        try (AzureBatchFixture azure = quota(root, 10)) {
-            assertThat(ended(azure, "badimage", Map.of("pool_id", "bad-image", "node_count", "2",
-                    "container_images", "registry.invalid/none:1"), Duration.ofSeconds(20),
-                    "echo never")).singleElement().satisfies(o -> {
-                assertThat(o.reason()).isEqualTo("every node of pool bad-image is unusable (ContainerInvalidImage: One or "
-                        + "more container images specified are invalid (ContainerImage: registry.invalid/none:1)): "
-                        + "Batch puts no task on them");
-                assertThat(o.terminal()).as("a new attempt would wait on the same nodes").isTrue();
-            });
-        }
+        TaskObservation o = theOneTaskOnAPoolWith(Map.of("pool_id", "bad-image", "node_count", "2",
+                "container_images", "registry.invalid/none:1"));
+        assertThat(o.reason()).isEqualTo("every node of pool bad-image is unusable (ContainerInvalidImage: One or "
+                + "more container images specified are invalid (ContainerImage: registry.invalid/none:1)): "
+                + "Batch puts no task on them");
+        assertThat(o.terminal()).as("a new attempt would wait on the same nodes").isTrue();
     }
 
     @Test

@@ -23,8 +23,8 @@ final class CpuSeries implements AutoCloseable {
 
     private CpuSeries(long service) {
         this.service = service;
-        this.lastService = RatioBench.Threads.ticks(service);
-        this.lastSelf = RatioBench.Threads.ticks(self);
+        this.lastService = RatioBench.Threads.cpu(service);
+        this.lastSelf = RatioBench.Threads.cpu(self);
     }
 
     static CpuSeries start(ProcessHandle service) {
@@ -34,8 +34,8 @@ final class CpuSeries implements AutoCloseable {
     }
 
     private void sample() {
-        Map<String, Long> s = RatioBench.Threads.ticks(service);
-        Map<String, Long> b = RatioBench.Threads.ticks(self);
+        Map<String, Long> s = RatioBench.Threads.cpu(service);
+        Map<String, Long> b = RatioBench.Threads.cpu(self);
         System.out.printf("  [cpu %2d s] service %s | bench+broker %s%n", ++second, top(lastService, s), top(lastSelf, b));
         lastService = s;
         lastSelf = b;

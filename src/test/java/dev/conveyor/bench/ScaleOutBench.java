@@ -149,7 +149,7 @@ public final class ScaleOutBench {
                 List<Double> before = quotas.stream().map(CpuQuota::throttledSeconds).toList();
                 long[] cpuBefore = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).toArray();
                 boolean byThread = Boolean.getBoolean("bench.threads");
-                List<java.util.Map<String, Long>> threadsBefore = byThread
+                List<java.util.Map<String, long[]>> threadsBefore = byThread
                         ? services.stream().map(p -> RatioBench.Threads.ticks(p.pid())).toList() : List.of();
                 long servicesCpu = java.util.Arrays.stream(cpuBefore).sum();
                 long brokerCpu = RatioBench.cpuNanos(ProcessHandle.current());

@@ -1,25 +1,21 @@
 package dev.conveyor.ui;
 
-import dev.conveyor.compute.BackendJob;
 import dev.conveyor.compute.TaskHandle;
 import dev.conveyor.compute.TaskObservation;
 import dev.conveyor.compute.noop.NoopComputeBackend;
-import dev.conveyor.credentials.Profile;
 import dev.conveyor.engine.EngineSettings;
 import dev.conveyor.engine.JobDriver;
 import dev.conveyor.model.JobSpec;
 import dev.conveyor.model.Json;
-import dev.conveyor.retry.CallPolicy;
-import dev.conveyor.retry.RetrySettings;
 import dev.conveyor.storage.JobKeys;
 import dev.conveyor.storage.file.FileObjectStore;
+import dev.conveyor.testing.EngineRun;
 import dev.conveyor.testing.Jobs;
-import dev.conveyor.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,15 +32,11 @@ class JobDetailsWaitingTest {
 
     @Test
     void aQueuedTaskShowsWhatItsBackendSaysItWaitsForAndNothingOnceItNoLongerSaysIt() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
         JobSpec spec = Jobs.of("page-waiting", "tasks: [{id: t, command: 'echo t'}, {id: u, command: 'echo u', needs: [t]}]");
         FileObjectStore store = new FileObjectStore(dir);
         store.put(JobKeys.spec(spec.id()), Json.bytes(spec));
-        BackendJob job = new BackendJob(spec.id(), spec.name(), Map.of(), new Profile("default", null, null, Map.of()),
-                spec.labels(), null, Map.of());
-        JobDriver d = new JobDriver(spec, job, new NoopComputeBackend(clock), new CallPolicy("noop", RetrySettings.quick(3)),
-                store, EngineSettings.DEFAULT, clock);
-        d.open();
+        JobDriver d = new EngineRun(new NoopComputeBackend(Clock.systemUTC()), store, EngineSettings.DEFAULT)
+                .open(spec, Map.of());
         d.advance(Map.of(), null);
         TaskHandle t = d.activeHandles().get(0);
 

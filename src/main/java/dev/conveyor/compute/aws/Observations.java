@@ -15,11 +15,15 @@ import java.util.List;
  * ({@code Host EC2 (instance …) terminated.}: spot reclaim) is an infrastructure ending, retried by
  * the engine without charging the task's retries. Container reasons that no new attempt can change
  * ({@code CannotPullContainerError}: the image does not exist or cannot be reached with the job's
- * credentials) are terminal: the task fails at once with the reason, even with retries left.
+ * credentials) are terminal: the task fails at once with the reason, even with retries left. So is a job its queue's
+ * {@code jobStateTimeLimitActions} cancelled for waiting RUNNABLE too long ({@code Terminated by JobStateTimeLimit action
+ * due to reason: CAPACITY:…}): the operator set how long a job may wait there, and another attempt would wait it again.
  */
 final class Observations {
     static final String HOST_LOST = "Host EC2";
     static final String TIMED_OUT = "Job attempt duration exceeded timeout";
+    /** How AWS Batch words the end of a job its queue's jobStateTimeLimitActions cancelled. */
+    static final String QUEUE_TIME_LIMIT = "Terminated by JobStateTimeLimit action";
     /** Container reasons after which a retry would end the same way. */
     static final List<String> TERMINAL = List.of("CannotPullContainerError");
     private Observations() {
@@ -57,6 +61,10 @@ final class Observations {
                 if (containerReason != null && statusReason != null && !statusReason.startsWith("Essential container")
                         && !statusReason.equals(containerReason)) {
                     reason = statusReason + ": " + containerReason;
+                }
+                if (startsWith(statusReason, QUEUE_TIME_LIMIT)) { // it never started: waited as long as its queue allows
+                    return TaskObservation.ended(exit, "its job queue stopped its wait in RUNNABLE (jobStateTimeLimitActions): "
+                            + statusReason, started, stopped).withTerminal();
                 }
                 TaskObservation o = TaskObservation.ended(exit, reason, started, stopped);
                 if (startsWith(statusReason, HOST_LOST) || startsWith(attemptReason, HOST_LOST)) {

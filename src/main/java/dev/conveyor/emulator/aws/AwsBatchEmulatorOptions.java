@@ -63,12 +63,38 @@ public final class AwsBatchEmulatorOptions {
     }
 
     /** A job queue: higher priority is scheduled first; compute environments are tried in list order. */
-    public record JobQueue(String name, int priority, List<String> computeEnvironments) {
+    public record JobQueue(String name, int priority, List<String> computeEnvironments, List<StateTimeLimit> stateTimeLimits) {
         public JobQueue {
             Objects.requireNonNull(name, "name");
             computeEnvironments = List.copyOf(computeEnvironments);
+            stateTimeLimits = List.copyOf(stateTimeLimits);
             if (computeEnvironments.isEmpty()) {
                 throw new IllegalArgumentException("a job queue needs a compute environment");
+            }
+        }
+
+        public JobQueue(String name, int priority, List<String> computeEnvironments) {
+            this(name, priority, computeEnvironments, List.of());
+        }
+
+        /**
+         * The same, with one of AWS's {@code jobStateTimeLimitActions}: a job that waits RUNNABLE while AWS gives it a
+         * {@code statusReason} starting with {@code reason} (e.g. {@code CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY}) is
+         * cancelled after {@code maxTime} — FAILED, {@code Terminated by JobStateTimeLimit action due to reason: <reason>}.
+         */
+        public JobQueue withStateTimeLimit(String reason, Duration maxTime) {
+            List<StateTimeLimit> limits = new ArrayList<>(stateTimeLimits);
+            limits.add(new StateTimeLimit(reason, maxTime));
+            return new JobQueue(name, priority, computeEnvironments, limits);
+        }
+    }
+
+    /** A job queue's {@code jobStateTimeLimitActions} entry (state RUNNABLE, action CANCEL). */
+    public record StateTimeLimit(String reason, Duration maxTime) {
+        public StateTimeLimit {
+            Objects.requireNonNull(reason, "reason");
+            if (maxTime.isNegative() || maxTime.isZero()) {
+                throw new IllegalArgumentException("a state time limit must be positive, was " + maxTime);
             }
         }
     }
@@ -178,6 +204,10 @@ public final class AwsBatchEmulatorOptions {
         }
         public Builder jobQueue(String name, int priority, String... computeEnvironments) {
             jobQueues.add(new JobQueue(name, priority, List.of(computeEnvironments)));
+            return this;
+        }
+        public Builder jobQueue(JobQueue queue) {
+            jobQueues.add(Objects.requireNonNull(queue));
             return this;
         }
         public Builder faults(FaultOptions faults) { this.faults = Objects.requireNonNull(faults); return this; }

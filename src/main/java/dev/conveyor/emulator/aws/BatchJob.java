@@ -46,6 +46,8 @@ final class BatchJob {
     String reservedOn;
     /** When it became RUNNABLE, until its blocked-queue reason (if any) was looked for; 0 after. */
     long runnableSince;
+    /** When AWS's blocked-queue reason was given it (for its queue's state time limits); 0 while it has none. */
+    long blockedSince;
     JobRunner.Task task;
     String terminationReason;
     /** Set when the emulator took the job's host away (a spot reclaim): the attempt ends with this status reason. */

@@ -118,7 +118,14 @@ final class ComputeApi {
             entry.put("computeEnvironment", arns.computeEnvironment(q.computeEnvironments().get(i)));
         }
         node.putObject("tags");
-        node.putArray("jobStateTimeLimitActions");
+        ArrayNode limits = node.putArray("jobStateTimeLimitActions");
+        for (AwsBatchEmulatorOptions.StateTimeLimit limit : q.stateTimeLimits()) {
+            ObjectNode action = limits.addObject();
+            action.put("reason", limit.reason());
+            action.put("state", "RUNNABLE");
+            action.put("maxTimeSeconds", Math.max(1, limit.maxTime().toSeconds()));
+            action.put("action", "CANCEL");
+        }
         node.put("jobQueueType", "ECS_EC2");
         return node;
     }

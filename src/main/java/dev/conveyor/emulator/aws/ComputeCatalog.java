@@ -102,6 +102,12 @@ final class ComputeCatalog {
         return null;
     }
 
+    /** The queue's state time limit for a RUNNABLE job that AWS gives {@code statusReason}, if it has one. */
+    Optional<AwsBatchEmulatorOptions.StateTimeLimit> stateTimeLimit(String queueName, String statusReason) {
+        return statusReason == null ? Optional.empty() : queues.get(queueName).stateTimeLimits().stream()
+                .filter(l -> statusReason.startsWith(l.reason())).findFirst();
+    }
+
     void release(String computeEnvironment, int vcpus) {
         used.merge(computeEnvironment, -vcpus, Integer::sum);
     }

@@ -197,6 +197,9 @@ final class JobEngine implements AutoCloseable {
                 Optional<String> ce = catalog.reserve(job.spec.queueName(), job.spec.vcpus(),
                         ContainerResolver.memoryMib(job.spec.container()));
                 if (ce.isEmpty()) {
+                    if (job.blockedSince > 0 && overStateTimeLimit(job)) {
+                        return true;
+                    }
                     return job.runnableSince > 0 && System.currentTimeMillis() - job.runnableSince
                             >= options.blockedReasonDelay().toMillis() && sayBlocked(job);
                 }
@@ -240,8 +243,28 @@ final class JobEngine implements AutoCloseable {
                 ContainerResolver.memoryMib(job.spec.container()));
         if (blocked != null) {
             job.statusReason = blocked;
+            job.blockedSince = System.currentTimeMillis();
+            catalog.stateTimeLimit(job.spec.queueName(), blocked).ifPresent(limit -> scheduler.schedule(() -> {
+                synchronized (lock) {
+                    kick(Duration.ZERO);
+                }
+            }, limit.maxTime().toMillis() + 1, TimeUnit.MILLISECONDS));
         }
         return blocked != null;
+    }
+
+    /**
+     * Cancels a job that has waited RUNNABLE with its blocked-queue reason as long as a {@code jobStateTimeLimitActions}
+     * entry of its queue allows, as AWS does (FAILED); answers whether it did.
+     */
+    private boolean overStateTimeLimit(BatchJob job) {
+        Optional<AwsBatchEmulatorOptions.StateTimeLimit> limit = catalog.stateTimeLimit(job.spec.queueName(), job.statusReason);
+        if (limit.isEmpty() || System.currentTimeMillis() - job.blockedSince < limit.get().maxTime().toMillis()) {
+            return false;
+        }
+        job.cancelled = true;
+        finish(job, JobStatus.FAILED, "Terminated by JobStateTimeLimit action due to reason: " + limit.get().reason());
+        return true;
     }
 
     private void launch(BatchJob job) {

@@ -2,6 +2,7 @@ package dev.conveyor.compute.aws;
 
 import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
 import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions.ComputeEnvironment;
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions.JobQueue;
 import dev.conveyor.engine.EngineSettings;
 import dev.conveyor.engine.JobDriver;
 import dev.conveyor.engine.Phase;
@@ -33,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * gone: Batch cannot scale it) keeps its jobs RUNNABLE, saying nothing, until an operator fixes it. Their tasks fail at
  * once, not retried, naming each environment and AWS's reason; a queue that has one valid environment runs them. So
  * does a task that AWS says can never start (its statusReason on a RUNNABLE job). What may change — capacity, an
- * environment an operator disabled — is waited for, and said: the reason of a task its job's time limit stops.
+ * environment an operator disabled — is waited for, and said: the reason of a task its job's time limit stops — unless
+ * the operator capped that wait on the queue (its jobStateTimeLimitActions).
  * (The other way a queue runs nothing — a task bigger than its environments — is in {@link AwsBatchBehaviourTest}.)
  */
 class AwsBatchQueuesThatRunNothingTest {
@@ -53,6 +55,8 @@ class AwsBatchQueuesThatRunNothingTest {
                 .jobQueue("small-queue", 1, "small-ce")
                 .computeEnvironment(new ComputeEnvironment("spot-ce", 8).withNoCapacity())
                 .jobQueue("spot-queue", 1, "spot-ce")
+                .jobQueue(new JobQueue("capped-queue", 1, List.of("spot-ce"))
+                        .withStateTimeLimit("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", Duration.ofSeconds(2)))
                 .computeEnvironment(new ComputeEnvironment("off-ce", 8).asDisabled())
                 .jobQueue("off-queue", 1, "off-ce"));
         run = new EngineRun(fx.backend, fx.store, EngineSettings.DEFAULT.withRetryBackoff(Duration.ofMillis(200),
@@ -173,6 +177,32 @@ class AwsBatchQueuesThatRunNothingTest {
         assertThat(s.task("t").reason).isEqualTo("job timed out after 3s (it never started on the backend, which said: "
                 + "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - There is not enough capacity to fulfill your request. Please try "
                 + "again later or use other instance types.)");
+    }
+
+    /**
+     * An operator may cap how long a job waits RUNNABLE for a reason — the queue's jobStateTimeLimitActions, as AWS
+     * advises for blocked queues — and AWS then cancels it: the task fails with the queue's words, not retried, as another
+     * attempt would wait as long again.
+     */
+    @Test
+    void aTaskWhoseWaitItsQueueCapsFailsWithTheQueuesWordsAndIsNotRetried() {
+        RunState s = run.runToEnd(run.open(Jobs.of(id("capped"), "tasks: [{id: t, retries: 2, command: 'echo never'}]"),
+                Map.of("job_queue_arn", "capped-queue")), LIMIT);
+
+        assertThat(s.finalState).isEqualTo(JobState.FAILED);
+        assertThat(s.task("t").state).isEqualTo(TaskState.FAILED);
+        assertThat(s.task("t").reason).contains("its job queue stopped its wait in RUNNABLE (jobStateTimeLimitActions): "
+                + "Terminated by JobStateTimeLimit action due to reason: CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY");
+        assertThat(s.task("t").attempts).as("not retried").hasSize(1);
+        try (BatchClient batch = AwsBatchBehaviourTest.client(fx)) {
+            assertThat(batch.describeJobQueues(q -> q.jobQueues("capped-queue")).jobQueues().get(0).jobStateTimeLimitActions())
+                    .as("the action, as DescribeJobQueues gives it").singleElement().satisfies(a -> {
+                        assertThat(a.reason()).isEqualTo("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY");
+                        assertThat(a.stateAsString()).isEqualTo("RUNNABLE");
+                        assertThat(a.maxTimeSeconds()).isEqualTo(2);
+                        assertThat(a.actionAsString()).isEqualTo("CANCEL");
+                    });
+        }
     }
 
     /** A queue an operator turned off (every environment DISABLED) may be turned on again: its tasks wait, saying why. */

@@ -102,9 +102,29 @@ public final class AwsBatchComputeBackend implements ComputeBackend, AutoCloseab
             throw new TerminalComputeException("NoJobQueue", "no AWS Batch job queue: set runsOn.with.job_queue_arn"
                     + " (or the profile's default conveyor.profiles.<name>.defaults.job_queue_arn)", null);
         }
+        if (fargate(accounts, job) && accounts.option(job, "execution_role_arn", "executionRoleArn") == null) {
+            throw new TerminalComputeException("NoExecutionRole", "platform fargate needs runsOn.with.execution_role_arn: "
+                    + "the ECS task execution role with which Fargate pulls the image and writes the logs", null);
+        }
         JobQueueDetail q = usableQueue(key, api, queue);
         queues.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(q.jobQueueArn());
         return Map.of("jobQueue", q.jobQueueArn(), "account", key);
+    }
+
+    /**
+     * Whether the job's tasks go to Fargate compute environments ({@code runsOn.with.platform: fargate}) rather than EC2
+     * (the default); any other value is refused.
+     */
+    static boolean fargate(AwsAccounts accounts, BackendJob job) {
+        String p = accounts.option(job, "platform");
+        if (p == null || p.equalsIgnoreCase("ec2")) {
+            return false;
+        }
+        if (p.equalsIgnoreCase("fargate")) {
+            return true;
+        }
+        throw new TerminalComputeException("UnknownPlatform", "runsOn.with.platform must be ec2 or fargate, was '" + p + "'",
+                null);
     }
 
     /**

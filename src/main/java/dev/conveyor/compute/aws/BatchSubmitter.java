@@ -90,9 +90,12 @@ final class BatchSubmitter {
                                              String name, String command) {
         String image = l.image() != null && !l.image().isBlank() ? l.image()
                 : Optional.ofNullable(accounts.option(job, "image")).orElse(settings.defaultImage());
-        String definition = definitions.arnFor(key, api, JobDefinitions.Content.of(image, l.resources(),
-                accounts.option(job, "job_role_arn", "jobRoleArn"),
-                accounts.option(job, "execution_role_arn", "executionRoleArn")));
+        String jobRole = accounts.option(job, "job_role_arn", "jobRoleArn");
+        String executionRole = accounts.option(job, "execution_role_arn", "executionRoleArn");
+        String definition = definitions.arnFor(key, api, AwsBatchComputeBackend.fargate(accounts, job)
+                ? JobDefinitions.Content.fargate(image, l.resources(), jobRole, executionRole,
+                        "true".equalsIgnoreCase(accounts.option(job, "assign_public_ip", "assignPublicIp")))
+                : JobDefinitions.Content.of(image, l.resources(), jobRole, executionRole));
         List<KeyValuePair> env = new ArrayList<>();
         l.env().forEach((k, v) -> env.add(KeyValuePair.builder().name(k).value(v).build()));
         SubmitJobRequest.Builder b = SubmitJobRequest.builder().jobName(name).jobQueue(queue).jobDefinition(definition)

@@ -2,9 +2,13 @@ package dev.conveyor.compute.aws;
 
 import dev.conveyor.compute.Resources;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.batch.model.AssignPublicIp;
 import software.amazon.awssdk.services.batch.model.ContainerProperties;
+import software.amazon.awssdk.services.batch.model.FargatePlatformConfiguration;
 import software.amazon.awssdk.services.batch.model.JobDefinition;
 import software.amazon.awssdk.services.batch.model.JobSummary;
+import software.amazon.awssdk.services.batch.model.NetworkConfiguration;
+import software.amazon.awssdk.services.batch.model.PlatformCapability;
 import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionRequest;
 import software.amazon.awssdk.services.batch.model.ResourceRequirement;
 import software.amazon.awssdk.services.batch.model.ResourceType;
@@ -22,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Job definitions named by the hash of what they hold (image, vCPUs, memory, GPUs, roles), so one
+ * Job definitions named by the hash of what they hold (image, vCPUs, memory, GPUs, roles, platform), so one
  * definition serves every task that asks for the same and none is registered per run. Conveyor's
  * are tagged {@value #MANAGED}; those no job used for the TTL are deregistered by {@link #sweep};
  * definitions without the tag are never touched.
@@ -35,17 +39,32 @@ final class JobDefinitions {
     private static final int DEFAULT_VCPUS = 1;
     private static final long DEFAULT_MEMORY_MIB = 2048;
 
-    /** What a definition holds; two equal contents share one definition. */
-    record Content(String image, double vcpus, long memoryMiB, int gpus, String jobRoleArn, String executionRoleArn) {
+    /**
+     * What a definition holds; two equal contents share one definition. {@code fargate}: for compute environments of
+     * type FARGATE (platformCapabilities FARGATE, the ECS task's public IP as {@code publicIp} says).
+     */
+    record Content(String image, double vcpus, long memoryMiB, int gpus, String jobRoleArn, String executionRoleArn,
+                   boolean fargate, boolean publicIp) {
         static Content of(String image, Resources r, String jobRole, String executionRole) {
             return new Content(image, r.cpus() > 0 ? r.cpus() : DEFAULT_VCPUS,
                     r.memoryMiB() > 0 ? r.memoryMiB() : DEFAULT_MEMORY_MIB, Math.max(0, r.gpus()),
-                    blankToNull(jobRole), blankToNull(executionRole));
+                    blankToNull(jobRole), blankToNull(executionRole), false, false);
+        }
+
+        /**
+         * The same for Fargate; memory not asked for is the default or, for more than 1 vCPU, the least Fargate gives
+         * that many (2 GiB per vCPU). Sizes Fargate does not offer are AWS's to refuse, in its words.
+         */
+        static Content fargate(String image, Resources r, String jobRole, String executionRole, boolean publicIp) {
+            Content c = of(image, r, jobRole, executionRole);
+            long memory = r.memoryMiB() > 0 ? r.memoryMiB() : Math.max(DEFAULT_MEMORY_MIB, Math.round(2048 * c.vcpus()));
+            return new Content(c.image(), c.vcpus(), memory, c.gpus(), c.jobRoleArn(), c.executionRoleArn(), true, publicIp);
         }
 
         String name() {
             String canonical = String.join("\n", image, vcpusText(), Long.toString(memoryMiB), Integer.toString(gpus),
-                    String.valueOf(jobRoleArn), String.valueOf(executionRoleArn));
+                    String.valueOf(jobRoleArn), String.valueOf(executionRoleArn))
+                    + (fargate ? "\nFARGATE\n" + publicIp : ""); // EC2 definitions keep the names they had
             try {
                 byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
                 return PREFIX + HexFormat.of().formatHex(h, 0, 12);
@@ -103,11 +122,18 @@ final class JobDefinitions {
         if (c.executionRoleArn() != null) {
             container.executionRoleArn(c.executionRoleArn());
         }
-        String arn = api.register(RegisterJobDefinitionRequest.builder().jobDefinitionName(name).type("container")
+        RegisterJobDefinitionRequest.Builder request = RegisterJobDefinitionRequest.builder();
+        if (c.fargate()) {
+            container.networkConfiguration(NetworkConfiguration.builder()
+                            .assignPublicIp(c.publicIp() ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED).build())
+                    .fargatePlatformConfiguration(FargatePlatformConfiguration.builder().platformVersion("LATEST").build());
+            request.platformCapabilities(PlatformCapability.FARGATE);
+        }
+        String arn = api.register(request.jobDefinitionName(name).type("container")
                 .containerProperties(container.build()).propagateTags(true)
                 .tags(Map.of(MANAGED, "true", CREATED, Long.toString(clock.instant().getEpochSecond())))
                 .build());
-        LOG.infof("registered AWS Batch job definition %s (%s)", arn, c.image());
+        LOG.infof("registered AWS Batch job definition %s (%s%s)", arn, c.image(), c.fargate() ? ", Fargate" : "");
         return arn;
     }
 

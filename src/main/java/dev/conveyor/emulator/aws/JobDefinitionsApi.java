@@ -49,6 +49,7 @@ final class JobDefinitionsApi {
         Validation.retryStrategy(request.get("retryStrategy"));
         Validation.timeout(request.get("timeout"));
         Validation.resourceRequirements(container.get("resourceRequirements"));
+        Validation.fargate(request, container);
 
         ObjectNode body = json.createObjectNode();
         body.put("type", type);

@@ -1,5 +1,6 @@
 package dev.conveyor.emulator.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,7 +53,8 @@ final class JobRenderer {
         }
         node.set("tags", job.spec.tags().deepCopy());
         node.put("propagateTags", job.spec.propagateTags());
-        node.putArray("platformCapabilities").add("EC2");
+        JsonNode platform = job.spec.definition().body().get("platformCapabilities");
+        node.set("platformCapabilities", platform != null ? platform.deepCopy() : json.createArrayNode().add("EC2"));
         node.putArray("eksAttempts");
         node.put("isCancelled", job.cancelled);
         node.put("isTerminated", job.terminated);

@@ -1,6 +1,7 @@
 package dev.conveyor.emulator.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Checks shared by RegisterJobDefinition and SubmitJob, with the real service's limits. */
 final class Validation {
@@ -63,6 +64,58 @@ final class Validation {
                     throw ApiException.client("VCPU value must be a number");
                 }
             }
+        }
+    }
+
+    /** Fargate's vCPU values, each with the memory (MiB) it may have: from, to, step. */
+    private static final java.util.Map<String, int[]> FARGATE_SIZES = java.util.Map.of(
+            "0.25", new int[] {512, 2048, 512}, "0.5", new int[] {1024, 4096, 1024}, "1", new int[] {2048, 8192, 1024},
+            "2", new int[] {4096, 16384, 1024}, "4", new int[] {8192, 30720, 1024}, "8", new int[] {16384, 61440, 4096},
+            "16", new int[] {32768, 122880, 8192});
+
+    /**
+     * What AWS Batch requires of a job definition with platformCapabilities FARGATE: an execution role, vCPUs and memory
+     * in resourceRequirements with a size Fargate offers, no GPU, no legacy vcpus/memory, not privileged.
+     */
+    static void fargate(JsonNode request, ObjectNode container) {
+        boolean fargate = false;
+        for (JsonNode p : request.path("platformCapabilities")) {
+            fargate |= "FARGATE".equals(p.asText());
+        }
+        if (!fargate) {
+            return;
+        }
+        if (Requests.text(container, "executionRoleArn") == null) {
+            throw ApiException.client("Fargate job definitions require containerProperties.executionRoleArn");
+        }
+        if (container.has("vcpus") || container.has("memory")) {
+            throw ApiException.client("Fargate job definitions give vCPUs and memory in resourceRequirements, not vcpus/memory");
+        }
+        if (container.path("privileged").asBoolean(false)) {
+            throw ApiException.client("privileged is not supported for Fargate job definitions");
+        }
+        String vcpus = null;
+        String memory = null;
+        for (JsonNode r : container.path("resourceRequirements")) {
+            switch (r.path("type").asText()) {
+                case "VCPU" -> vcpus = r.path("value").asText();
+                case "MEMORY" -> memory = r.path("value").asText();
+                default -> throw ApiException.client("GPU resources are not supported for Fargate job definitions");
+            }
+        }
+        int[] sizes = vcpus == null ? null : FARGATE_SIZES.get(vcpus);
+        if (sizes == null) {
+            throw ApiException.client("Fargate resource requirements: VCPU must be one of 0.25, 0.5, 1, 2, 4, 8, 16, was " + vcpus);
+        }
+        int mib;
+        try {
+            mib = memory == null ? -1 : Integer.parseInt(memory);
+        } catch (NumberFormatException e) {
+            mib = -1;
+        }
+        if (mib < sizes[0] || mib > sizes[1] || (mib - sizes[0]) % sizes[2] != 0) {
+            throw ApiException.client("Fargate resource requirements: with " + vcpus + " VCPU, MEMORY must be from " + sizes[0]
+                    + " to " + sizes[1] + " MiB in steps of " + sizes[2] + ", was " + memory);
         }
     }
 }

@@ -122,4 +122,33 @@ class AwsJobDefinitionsTest {
         });
         assertThat(batch.describeJobQueues(r -> r.jobQueues("nope")).jobQueues()).isEmpty();
     }
+
+    /** What AWS Batch requires of a Fargate definition, refused as a ClientException that names it. */
+    @Test
+    void fargateDefinitionsNeedAnExecutionRoleAndASizeFargateOffersAndNoGpu() {
+        String role = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
+        assertThat(fargate("fargate-ok", role, "0.25", "512", null).revision()).isEqualTo(1);
+        assertThat(batch.describeJobDefinitions(r -> r.jobDefinitions("fargate-ok:1")).jobDefinitions().get(0)
+                .platformCapabilitiesAsStrings()).containsExactly("FARGATE");
+        assertThatThrownBy(() -> fargate("fargate-no-role", null, "1", "2048", null)).isInstanceOf(ClientException.class)
+                .hasMessageContaining("Fargate job definitions require containerProperties.executionRoleArn");
+        assertThatThrownBy(() -> fargate("fargate-odd", role, "0.3", "1024", null)).isInstanceOf(ClientException.class)
+                .hasMessageContaining("VCPU must be one of 0.25, 0.5, 1, 2, 4, 8, 16, was 0.3");
+        assertThatThrownBy(() -> fargate("fargate-step", role, "8", "18000", null)).isInstanceOf(ClientException.class)
+                .hasMessageContaining("with 8 VCPU, MEMORY must be from 16384 to 61440 MiB in steps of 4096, was 18000");
+        assertThatThrownBy(() -> fargate("fargate-gpu", role, "1", "2048", "1")).isInstanceOf(ClientException.class)
+                .hasMessageContaining("GPU resources are not supported for Fargate job definitions");
+    }
+
+    private static RegisterJobDefinitionResponse fargate(String name, String role, String vcpu, String memory, String gpu) {
+        java.util.List<software.amazon.awssdk.services.batch.model.ResourceRequirement> req = new java.util.ArrayList<>(List.of(
+                software.amazon.awssdk.services.batch.model.ResourceRequirement.builder().type("VCPU").value(vcpu).build(),
+                software.amazon.awssdk.services.batch.model.ResourceRequirement.builder().type("MEMORY").value(memory).build()));
+        if (gpu != null) {
+            req.add(software.amazon.awssdk.services.batch.model.ResourceRequirement.builder().type("GPU").value(gpu).build());
+        }
+        return batch.registerJobDefinition(r -> r.jobDefinitionName(name).type("container").platformCapabilitiesWithStrings("FARGATE")
+                .containerProperties(c -> c.image("public.ecr.aws/docker/library/busybox:latest").executionRoleArn(role)
+                        .resourceRequirements(req)));
+    }
 }

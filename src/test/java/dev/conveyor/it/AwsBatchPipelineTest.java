@@ -22,6 +22,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.batch.BatchClient;
 
 import java.io.IOException;
 import java.net.URI;
@@ -57,7 +61,8 @@ class AwsBatchPipelineTest {
                     .computeEnvironment(new ComputeEnvironment(AwsBatchEmulatorOptions.DEFAULT_COMPUTE_ENVIRONMENT, 8))
                     .jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE, 1, AwsBatchEmulatorOptions.DEFAULT_COMPUTE_ENVIRONMENT)
                     .computeEnvironment(new ComputeEnvironment("spot-ce", 8).withNoCapacity()) // a spot shortage
-                    .jobQueue("spot-queue", 1, "spot-ce").build());
+                    .jobQueue("spot-queue", 1, "spot-ce")
+                    .jobQueue("outage-queue", 1, AwsBatchEmulatorOptions.DEFAULT_COMPUTE_ENVIRONMENT).build());
             Map<String, String> c = new HashMap<>(s3.storageProperties(BUCKET, "default"));
             c.put("conveyor.profiles.default.aws.batch-endpoint", emulator.endpoint());
             c.put("conveyor.profiles.default.aws.logs-endpoint", emulator.endpoint());
@@ -131,6 +136,29 @@ class AwsBatchPipelineTest {
         probe().assertAllValid();
     }
 
+    /** The Fargate example: two chained tasks, a value passed between them, job definitions made for Fargate. */
+    @Test
+    void theFargateExampleRunsThroughTheFiveStages() throws IOException {
+        String id = "awsfargate-" + UUID.randomUUID().toString().substring(0, 8);
+        probe().publish(id, "id: " + id + "\n" + Files.readString(Path.of("examples", "aws-fargate.yaml")));
+        JobResult result = probe().awaitResult(id, Duration.ofSeconds(90));
+
+        assertThat(result.status()).as(result.reason()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(result.tasks()).extracting(TaskResult::id).containsExactly("measure", "report");
+        assertThat(result.tasks().get(0).values()).containsEntry("rows", "42");
+        assertThat(result.tasks().get(1).stdoutTail()).isEqualTo("measured 42 rows\n");
+        S3Emulator keys = S3ProxyFixture.emulator();
+        try (BatchClient batch = BatchClient.builder().endpointOverride(URI.create(emulator.endpoint()))
+                .region(Region.of(keys.region())).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey()))).build()) {
+            assertThat(batch.describeJobDefinitions(r -> r.status("ACTIVE")).jobDefinitions())
+                    .filteredOn(d -> d.platformCapabilitiesAsStrings().contains("FARGATE")).as("one per size, for Fargate")
+                    .hasSizeGreaterThanOrEqualTo(2).allSatisfy(d -> assertThat(d.containerProperties().executionRoleArn())
+                            .isEqualTo("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"));
+        }
+        probe().assertAllValid();
+    }
+
     /**
      * A task that waits for capacity (a spot shortage) says so as it begins to wait — a task PENDING status event — and,
      * when its job's time limit stops it, in its result: it never started, and what AWS said it waited for.
@@ -159,13 +187,15 @@ class AwsBatchPipelineTest {
     /**
      * An outage of the Batch API longer than the backend's and the stage's policies costs a job time, not its run:
      * dispatch holds its record and tries again until the API answers (conveyor.dispatch.backend-wait), then the
-     * job runs and gets its one result. (It failed once the policies gave up.)
+     * job runs and gets its one result. (It failed once the policies gave up.) On a queue no other test uses: dispatch
+     * asks for a queue once per 30 s, and one another test's job was just dispatched to is not asked again.
      */
     @Test
     void aJobSentWhileTheBatchApiIsDownWaitsForItAndRuns() throws Exception {
         String id = "awsdown-" + UUID.randomUUID().toString().substring(0, 8);
         BatchOutages.aJobWaitsThroughTheOutageAndRuns(probe(), metrics, emulator::outage, id,
-                "id: " + id + "\nrunsOn: {type: aws-batch}\ntasks: [{id: a, command: 'echo after the outage'}]\n",
+                "id: " + id + "\nrunsOn: {type: aws-batch, with: {job_queue_arn: outage-queue}}\n"
+                        + "tasks: [{id: a, command: 'echo after the outage'}]\n",
                 "aws-batch", "ServiceUnavailableException");
     }
 }

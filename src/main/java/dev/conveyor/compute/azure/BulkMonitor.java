@@ -116,13 +116,15 @@ final class BulkMonitor {
             }
             seen.put(key, s);
         }
-        // tasks waiting and none running: a pool that cannot get a node (a quota reached, no capacity) never runs them
-        Pool pool = counts.active() > 0 && counts.running() == 0 ? pool(api, key) : Pool.FINE;
+        // tasks waiting: what for, as the pool says; and with none running, a pool that cannot get a node (a quota
+        // reached, no capacity) or whose nodes take no task never runs them
+        Pool pool = counts.active() > 0 ? pool(api, key) : Pool.FINE;
+        boolean noneRuns = counts.running() == 0;
         for (Map.Entry<TaskHandle, Ref> h : handles.entrySet()) {
             TaskInfo t = s.tasks.get(h.getValue().task());
             boolean waits = t != null && "active".equalsIgnoreCase(t.state());
             out.put(h.getKey(), t == null ? TaskObservation.lost("task " + h.getValue().task() + " is not in Batch job " + job)
-                    : waits && pool.unusable() != null
+                    : waits && noneRuns && pool.unusable() != null
                     ? TaskObservation.ended(null, pool.unusable(), null, null).withTerminal() // no other attempt would start
                     : waits && pool.waiting() != null ? TaskObservation.queued(pool.waiting())
                     : observe(t));
@@ -144,8 +146,8 @@ final class BulkMonitor {
      * What the pool of the Batch job {@code key} looks like for tasks that all wait: why nothing can run on it — a pool
      * whose allocation has ended (steady) with no node and with resize errors (Azure does not try again by itself, so
      * its tasks would wait until their time limit, or for ever) — or what they wait for. An autoscale pool is never
-     * judged unusable (its formula may ask again). Asked at most every {@link #POOL_RECHECK}, and only while every task
-     * of a job on it waits.
+     * judged unusable (its formula may ask again). Asked at most every {@link #POOL_RECHECK}, and only while a task
+     * of a job on it waits; judged unusable only while none of the job's tasks runs.
      */
     private Pool pool(AzureBatchApi api, String key) {
         String pool = poolOf.get(key);

@@ -118,6 +118,30 @@ class AzureBatchPoolsThatRunNothingTest {
         }
     }
 
+    /** Tasks that wait while others run, on a pool that is being made bigger (by hand or by its formula), say so. */
+    @Test
+    void tasksThatWaitWhileOthersRunOnAPoolThatIsResizingSaySo() throws Exception {
+        try (AzureBatchFixture azure = new AzureBatchFixture(root, AzureBatchEmulatorOptions.defaults()
+                .withAllocationDelay(Duration.ofSeconds(3)).withDedicatedNodeQuota(10),
+                AzureBatchSettings.DEFAULT.withSweepInterval(Duration.ZERO))) {
+            BackendJob job = opened(azure.backend, job("grow", Map.of("pool_id", "grow", "node_count", "1")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> azure.client().poolOperations().getPool("grow")
+                    .allocationState() == com.microsoft.azure.batch.protocol.models.AllocationState.STEADY);
+            TaskHandle runs = azure.backend.submit(job, List.of(launch("grow", "a", "sleep 20"))).get(0);
+            String batchJob = runs.ref().split("/")[1];
+            await().atMost(Duration.ofSeconds(20)).until(() -> azure.client().taskOperations().listTasks(batchJob).stream()
+                    .anyMatch(t -> t.state() == com.microsoft.azure.batch.protocol.models.TaskState.RUNNING));
+            azure.client().poolOperations().resizePool("grow", 2, 0);
+            TaskHandle waits = azure.backend.submit(job, List.of(launch("grow", "b", "echo b"))).get(0);
+
+            Map<TaskHandle, TaskObservation> seen = azure.backend.describe(List.of(runs, waits));
+            assertThat(seen.get(runs).phase()).isEqualTo(TaskObservation.Phase.RUNNING);
+            assertThat(seen.get(waits).phase()).isEqualTo(TaskObservation.Phase.QUEUED);
+            assertThat(seen.get(waits).reason()).as("the one node is busy; the second is on its way")
+                    .isEqualTo("pool grow is resizing");
+        }
+    }
+
     @Test
     void aPoolWhoseStartTaskSucceedsRunsItsTasksAfterIt() {
         try (AzureBatchFixture azure = quota(root, 10)) {

@@ -23,8 +23,8 @@ final class CpuSeries implements AutoCloseable {
 
     private CpuSeries(long service) {
         this.service = service;
-        this.lastService = RatioBench.Threads.cpu(service);
-        this.lastSelf = RatioBench.Threads.cpu(self);
+        this.lastService = Threads.cpu(service);
+        this.lastSelf = Threads.cpu(self);
     }
 
     static CpuSeries start(ProcessHandle service) {
@@ -34,8 +34,8 @@ final class CpuSeries implements AutoCloseable {
     }
 
     private void sample() {
-        Map<String, Long> s = RatioBench.Threads.cpu(service);
-        Map<String, Long> b = RatioBench.Threads.cpu(self);
+        Map<String, Long> s = Threads.cpu(service);
+        Map<String, Long> b = Threads.cpu(self);
         System.out.printf("  [cpu %2d s] service %s | bench+broker %s%n", ++second, top(lastService, s), top(lastSelf, b));
         lastService = s;
         lastSelf = b;

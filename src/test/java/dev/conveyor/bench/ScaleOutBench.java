@@ -150,7 +150,7 @@ public final class ScaleOutBench {
                 long[] cpuBefore = services.stream().mapToLong(p -> RatioBench.cpuNanos(p.toHandle())).toArray();
                 boolean byThread = Boolean.getBoolean("bench.threads");
                 List<java.util.Map<String, long[]>> threadsBefore = byThread
-                        ? services.stream().map(p -> RatioBench.Threads.ticks(p.pid())).toList() : List.of();
+                        ? services.stream().map(p -> Threads.ticks(p.pid())).toList() : List.of();
                 long servicesCpu = java.util.Arrays.stream(cpuBefore).sum();
                 long brokerCpu = RatioBench.cpuNanos(ProcessHandle.current());
                 long start = System.nanoTime();
@@ -170,7 +170,7 @@ public final class ScaleOutBench {
                     for (int i = 0; i < services.size(); i++) {
                         String stages = stagesPerProcess.get(i).isEmpty() ? "all stages" : String.join("+", stagesPerProcess.get(i));
                         System.out.println(label + ", process " + (i + 1) + " of " + services.size() + " (" + stages + "), by thread:");
-                        RatioBench.Threads.print(threadsBefore.get(i), RatioBench.Threads.ticks(services.get(i).pid()), burst);
+                        Threads.print(threadsBefore.get(i), Threads.ticks(services.get(i).pid()), burst);
                     }
                 }
                 List<Double> throttled = new ArrayList<>();

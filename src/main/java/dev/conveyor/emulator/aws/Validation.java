@@ -89,7 +89,8 @@ final class Validation {
             throw ApiException.client("Fargate job definitions require containerProperties.executionRoleArn");
         }
         if (container.has("vcpus") || container.has("memory")) {
-            throw ApiException.client("Fargate job definitions give vCPUs and memory in resourceRequirements, not vcpus/memory");
+            throw ApiException.client("Fargate job definitions give vCPUs and memory in resourceRequirements, "
+                    + "not vcpus/memory");
         }
         if (container.path("privileged").asBoolean(false)) {
             throw ApiException.client("privileged is not supported for Fargate job definitions");
@@ -105,7 +106,8 @@ final class Validation {
         }
         int[] sizes = vcpus == null ? null : FARGATE_SIZES.get(vcpus);
         if (sizes == null) {
-            throw ApiException.client("Fargate resource requirements: VCPU must be one of 0.25, 0.5, 1, 2, 4, 8, 16, was " + vcpus);
+            throw ApiException.client("Fargate resource requirements: VCPU must be one of 0.25, 0.5, 1, 2, 4, 8, 16, was "
+                    + vcpus);
         }
         int mib;
         try {

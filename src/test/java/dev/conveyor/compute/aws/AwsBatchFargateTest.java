@@ -3,6 +3,7 @@ package dev.conveyor.compute.aws;
 import dev.conveyor.compute.BackendJob;
 import dev.conveyor.compute.TerminalComputeException;
 import dev.conveyor.credentials.Profile;
+import dev.conveyor.emulator.aws.AwsBatchEmulatorOptions;
 import dev.conveyor.engine.EngineSettings;
 import dev.conveyor.engine.RunState;
 import dev.conveyor.model.JobState;
@@ -70,10 +71,11 @@ class AwsBatchFargateTest {
         assertThat(s.finalState).isEqualTo(JobState.SUCCEEDED);
         assertThat(run.stdout(s, "small")).isEqualTo("small\n");
         assertThat(run.stdout(s, "two")).isEqualTo("two\n");
-        List<JobSummary> jobs = batch.listJobs(r -> r.jobQueue(dev.conveyor.emulator.aws.AwsBatchEmulatorOptions.DEFAULT_QUEUE).jobStatus("SUCCEEDED")).jobSummaryList().stream()
-                .filter(j -> j.jobName().startsWith(jobId)).toList();
+        List<JobSummary> jobs = batch.listJobs(r -> r.jobQueue(AwsBatchEmulatorOptions.DEFAULT_QUEUE).jobStatus("SUCCEEDED"))
+                .jobSummaryList().stream().filter(j -> j.jobName().startsWith(jobId)).toList();
         assertThat(jobs).hasSize(2);
-        List<JobDefinition> used = batch.describeJobs(r -> r.jobs(jobs.stream().map(JobSummary::jobId).toList())).jobs().stream()
+        List<String> ids = jobs.stream().map(JobSummary::jobId).toList();
+        List<JobDefinition> used = batch.describeJobs(r -> r.jobs(ids)).jobs().stream()
                 .peek(j -> assertThat(j.platformCapabilitiesAsStrings()).as("the job, as AWS describes it")
                         .containsExactly("FARGATE"))
                 .map(j -> batch.describeJobDefinitions(r -> r.jobDefinitions(j.jobDefinition())).jobDefinitions().get(0))
@@ -97,8 +99,8 @@ class AwsBatchFargateTest {
 
         assertThat(s.finalState).isEqualTo(JobState.FAILED);
         assertThat(s.task("big").state).isEqualTo(TaskState.FAILED);
-        assertThat(s.task("big").reason).contains(
-                "Fargate resource requirements: with 0.5 VCPU, MEMORY must be from 1024 to 4096 MiB in steps of 1024, was 8192");
+        assertThat(s.task("big").reason).contains("Fargate resource requirements: with 0.5 VCPU, MEMORY must be from 1024 "
+                + "to 4096 MiB in steps of 1024, was 8192");
         assertThat(s.task("big").attempts).as("another attempt would be refused the same").hasSize(1);
     }
 

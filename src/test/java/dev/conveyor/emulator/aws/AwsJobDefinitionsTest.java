@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.batch.model.ComputeEnvironmentDetail;
 import software.amazon.awssdk.services.batch.model.JobDefinition;
 import software.amazon.awssdk.services.batch.model.JobQueueDetail;
 import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionResponse;
+import software.amazon.awssdk.services.batch.model.ResourceRequirement;
 
 class AwsJobDefinitionsTest {
 
@@ -141,13 +142,14 @@ class AwsJobDefinitionsTest {
     }
 
     private static RegisterJobDefinitionResponse fargate(String name, String role, String vcpu, String memory, String gpu) {
-        java.util.List<software.amazon.awssdk.services.batch.model.ResourceRequirement> req = new java.util.ArrayList<>(List.of(
-                software.amazon.awssdk.services.batch.model.ResourceRequirement.builder().type("VCPU").value(vcpu).build(),
-                software.amazon.awssdk.services.batch.model.ResourceRequirement.builder().type("MEMORY").value(memory).build()));
+        List<ResourceRequirement> req = new java.util.ArrayList<>(List.of(
+                ResourceRequirement.builder().type("VCPU").value(vcpu).build(),
+                ResourceRequirement.builder().type("MEMORY").value(memory).build()));
         if (gpu != null) {
-            req.add(software.amazon.awssdk.services.batch.model.ResourceRequirement.builder().type("GPU").value(gpu).build());
+            req.add(ResourceRequirement.builder().type("GPU").value(gpu).build());
         }
-        return batch.registerJobDefinition(r -> r.jobDefinitionName(name).type("container").platformCapabilitiesWithStrings("FARGATE")
+        return batch.registerJobDefinition(r -> r.jobDefinitionName(name).type("container")
+                .platformCapabilitiesWithStrings("FARGATE")
                 .containerProperties(c -> c.image("public.ecr.aws/docker/library/busybox:latest").executionRoleArn(role)
                         .resourceRequirements(req)));
     }

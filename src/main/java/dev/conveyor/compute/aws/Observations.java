@@ -57,14 +57,14 @@ final class Observations {
             case SUCCEEDED:
                 return TaskObservation.ended(exit == null ? 0 : exit, null, started, stopped);
             case FAILED: {
+                if (startsWith(statusReason, QUEUE_TIME_LIMIT)) { // it never started: waited as long as its queue allows
+                    return TaskObservation.ended(exit, "its job queue stopped its wait in RUNNABLE (jobStateTimeLimitActions): "
+                            + statusReason, started, stopped).withTerminal();
+                }
                 String reason = containerReason != null ? containerReason : statusReason;
                 if (containerReason != null && statusReason != null && !statusReason.startsWith("Essential container")
                         && !statusReason.equals(containerReason)) {
                     reason = statusReason + ": " + containerReason;
-                }
-                if (startsWith(statusReason, QUEUE_TIME_LIMIT)) { // it never started: waited as long as its queue allows
-                    return TaskObservation.ended(exit, "its job queue stopped its wait in RUNNABLE (jobStateTimeLimitActions): "
-                            + statusReason, started, stopped).withTerminal();
                 }
                 TaskObservation o = TaskObservation.ended(exit, reason, started, stopped);
                 if (startsWith(statusReason, HOST_LOST) || startsWith(attemptReason, HOST_LOST)) {

@@ -37,7 +37,7 @@ final class BulkMonitor {
     private static final Duration POOL_RECHECK = Duration.ofSeconds(30);
     /** The pool of each Batch job ({@code <account>/<job>} → pool id), as the job's environment names it. */
     private final Map<String, String> poolOf = new ConcurrentHashMap<>();
-    /** What each pool ({@code <account>/<pool>}) of jobs whose tasks all wait looked like. */
+    /** What each pool ({@code <account>/<pool>}) of jobs with a waiting task looked like. */
     private final Rechecked<Pool> pools;
 
     /** Why nothing can run on a pool ({@code unusable}), or what its tasks wait for ({@code waiting}); or neither. */
@@ -118,8 +118,8 @@ final class BulkMonitor {
         }
         // tasks waiting: what for, as the pool says; and with none running, a pool that cannot get a node (a quota
         // reached, no capacity) or whose nodes take no task never runs them
-        Pool pool = counts.active() > 0 ? pool(api, key) : Pool.FINE;
         boolean noneRuns = counts.running() == 0;
+        Pool pool = counts.active() > 0 ? pool(api, key, noneRuns) : Pool.FINE;
         for (Map.Entry<TaskHandle, Ref> h : handles.entrySet()) {
             TaskInfo t = s.tasks.get(h.getValue().task());
             boolean waits = t != null && "active".equalsIgnoreCase(t.state());
@@ -143,28 +143,28 @@ final class BulkMonitor {
     }
 
     /**
-     * What the pool of the Batch job {@code key} looks like for tasks that all wait: why nothing can run on it — a pool
+     * What the pool of the Batch job {@code key} looks like for its waiting tasks: why nothing can run on it — a pool
      * whose allocation has ended (steady) with no node and with resize errors (Azure does not try again by itself, so
      * its tasks would wait until their time limit, or for ever) — or what they wait for. An autoscale pool is never
      * judged unusable (its formula may ask again). Asked at most every {@link #POOL_RECHECK}, and only while a task
      * of a job on it waits; judged unusable only while none of the job's tasks runs.
      */
-    private Pool pool(AzureBatchApi api, String key) {
+    private Pool pool(AzureBatchApi api, String key, boolean noneRuns) {
         String pool = poolOf.get(key);
         if (pool == null) {
             return Pool.FINE;
         }
         String poolKey = key.substring(0, key.indexOf('/') + 1) + pool;
-        return pools.get(poolKey, () -> verdict(api, pool, madeFrom.get(poolKey)));
+        return pools.get(poolKey, () -> verdict(api, pool, madeFrom.get(poolKey), noneRuns));
     }
 
     /**
      * The pool as its waiting tasks see it: unusable when steady and fixed-size with no node and resize errors, or
      * when every node failed its start task or is unusable with an error ({@link #takesNoTask}); waiting while it
      * resizes, or has no node. A pool that is gone is created again from {@code options} (null: not known here, waited
-     * for).
+     * for). Its nodes are listed only when {@code noneRuns}: a task running on the pool is a node that takes tasks.
      */
-    private Pool verdict(AzureBatchApi api, String pool, AzureBatchOptions options) {
+    private Pool verdict(AzureBatchApi api, String pool, AzureBatchOptions options, boolean noneRuns) {
         PoolInfo p = api.pool(pool);
         if (p == null) {
             String failed = options == null ? null : keeper.restore(api, options, pool);
@@ -185,7 +185,7 @@ final class BulkMonitor {
                     : new Pool(null, "pool " + pool + " has no node"
                             + (p.autoScale() ? " (its autoscale formula gave it none yet)" : ""));
         }
-        if (p.autoScale()) {
+        if (p.autoScale() || !noneRuns) {
             return Pool.FINE;
         }
         List<BatchTypes.NodeInfo> nodes = api.poolNodes(pool);

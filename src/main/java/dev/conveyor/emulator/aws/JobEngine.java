@@ -227,13 +227,18 @@ final class JobEngine implements AutoCloseable {
         job.runnableSince = System.currentTimeMillis();
         if (options.blockedReasonDelay().isZero()) {
             sayBlocked(job);
-        } else { // a pass once the delay is over, whatever else is scheduled meanwhile
-            scheduler.schedule(() -> {
-                synchronized (lock) {
-                    kick(Duration.ZERO);
-                }
-            }, options.blockedReasonDelay().toMillis() + 1, TimeUnit.MILLISECONDS);
+        } else {
+            passAfter(options.blockedReasonDelay());
         }
+    }
+
+    /** A pass once {@code delay} is over, whatever else is scheduled meanwhile. */
+    private void passAfter(Duration delay) {
+        scheduler.schedule(() -> {
+            synchronized (lock) {
+                kick(Duration.ZERO);
+            }
+        }, delay.toMillis() + 1, TimeUnit.MILLISECONDS);
     }
 
     /** Sets AWS's blocked-queue reason of a job that cannot start, once; answers whether it did. */
@@ -244,11 +249,7 @@ final class JobEngine implements AutoCloseable {
         if (blocked != null) {
             job.statusReason = blocked;
             job.blockedSince = System.currentTimeMillis();
-            catalog.stateTimeLimit(job.spec.queueName(), blocked).ifPresent(limit -> scheduler.schedule(() -> {
-                synchronized (lock) {
-                    kick(Duration.ZERO);
-                }
-            }, limit.maxTime().toMillis() + 1, TimeUnit.MILLISECONDS));
+            catalog.stateTimeLimit(job.spec.queueName(), blocked).ifPresent(limit -> passAfter(limit.maxTime()));
         }
         return blocked != null;
     }

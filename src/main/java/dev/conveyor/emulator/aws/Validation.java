@@ -2,6 +2,7 @@ package dev.conveyor.emulator.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 
 /** Checks shared by RegisterJobDefinition and SubmitJob, with the real service's limits. */
 final class Validation {
@@ -68,7 +69,7 @@ final class Validation {
     }
 
     /** Fargate's vCPU values, each with the memory (MiB) it may have: from, to, step. */
-    private static final java.util.Map<String, int[]> FARGATE_SIZES = java.util.Map.of(
+    private static final Map<String, int[]> FARGATE_SIZES = Map.of(
             "0.25", new int[] {512, 2048, 512}, "0.5", new int[] {1024, 4096, 1024}, "1", new int[] {2048, 8192, 1024},
             "2", new int[] {4096, 16384, 1024}, "4", new int[] {8192, 30720, 1024}, "8", new int[] {16384, 61440, 4096},
             "16", new int[] {32768, 122880, 8192});

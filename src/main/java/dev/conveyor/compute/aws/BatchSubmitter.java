@@ -145,8 +145,8 @@ final class BatchSubmitter {
     private String submitPaced(BackendJob job, BatchApi api, String queue, SubmitJobRequest request) {
         TransientComputeException last = null;
         for (int attempt = 0; attempt < SUBMIT_TRIES; attempt++) {
-            throttle.acquire();
-            if (!job.maySubmit()) { // waited for its turn past the window: another instance may submit it now
+            // its turn would come, or came, past the window: another instance may submit it now
+            if (!throttle.acquire(job.submitBy()) || !job.maySubmit()) {
                 return null;
             }
             try {

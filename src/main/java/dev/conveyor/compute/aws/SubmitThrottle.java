@@ -1,5 +1,7 @@
 package dev.conveyor.compute.aws;
 
+import java.time.Instant;
+
 /**
  * Paces SubmitJob calls client-side: never more than {@code limit} per second, and adaptive below
  * that — a TooManyRequestsException halves the allowed rate, every 100 successes in a row raise it
@@ -20,10 +22,22 @@ final class SubmitThrottle {
 
     /** Waits until the next call may go. */
     void acquire() {
+        acquire(null);
+    }
+
+    /**
+     * Waits until the next call may go and answers true; or, when that turn would come at or after {@code by} (null:
+     * no limit), answers false at once and takes no turn. A call that would not be sent must not hold a turn: at a low
+     * pace, turns held by calls past their window pushed every later call past its own, and nothing was sent again.
+     */
+    boolean acquire(Instant by) {
         long wait;
         synchronized (this) {
             long now = System.nanoTime();
             long slot = Math.max(now, nextFreeNanos);
+            if (by != null && !Instant.now().plusNanos(slot - now).isBefore(by)) {
+                return false;
+            }
             nextFreeNanos = slot + (long) (1_000_000_000L / rate);
             wait = slot - now;
         }
@@ -35,6 +49,7 @@ final class SubmitThrottle {
                 throw new IllegalStateException("interrupted while waiting to submit", e);
             }
         }
+        return true;
     }
 
     synchronized void throttled() {

@@ -38,4 +38,19 @@ class SubmitThrottleTest {
         }
         assertThat((System.nanoTime() - start) / 1_000_000).as("21 calls at 20/s take at least a second").isGreaterThanOrEqualTo(990);
     }
+
+    /** A call whose turn would come past its window takes no turn, so the calls after it keep theirs. */
+    @Test
+    void aCallWhoseTurnWouldComePastItsWindowTakesNoTurn() {
+        SubmitThrottle t = new SubmitThrottle(1);
+        java.time.Instant window = java.time.Instant.now().plusMillis(500);
+        assertThat(t.acquire(window)).as("the first turn is now").isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(t.acquire(window)).as("the next turn is a second away, past the window").isFalse();
+        }
+        long start = System.nanoTime();
+        assertThat(t.acquire(null)).isTrue();
+        assertThat((System.nanoTime() - start) / 1_000_000).as("the refused calls held no turn: one second, not six")
+                .isBetween(900L, 1900L);
+    }
 }
